@@ -1,0 +1,123 @@
+"""The one scoping mechanism: which records of which subtrees a user may see or change.
+
+Roles are granted on a node of the party tree and cover its subtree. A materialized path makes "inside the
+subtree" a prefix test (``path LIKE 'prefix%'``) that works on SQLite and PostgreSQL alike. Every scoped model
+names its path to the organisation once (``scope_path``) and uses ``ScopedQuerySet`` as its manager, so list
+views and object lookups both start from ``Model.objects.visible_to(user, action)``: another commune's record is
+simply not found (404).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+VIEW = "view"
+MANAGE = "manage"
+RESTRUCTURE = "restructure"  # create / move organisations
+ADMINISTER = "administer"  # accounts and role grants
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", _("Party member")
+    CELL_SECRETARY = "cell_secretary", _("Cell secretary")
+    CELL_DEPUTY = "cell_deputy", _("Cell deputy secretary")
+    CELL_BOARD = "cell_board", _("Cell board member")
+    COMMITTEE_STAFF = "committee_staff", _("Committee staff")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    INSPECTION = "inspection", _("Inspection")
+    ADMIN = "admin", _("Administrator")
+
+
+# What each role may do on the subtree it is granted on. A member's "view" is narrower: see MEMBER_SCOPE.
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    Role.ADMIN: frozenset({VIEW, MANAGE, RESTRUCTURE, ADMINISTER}),
+    Role.COMMITTEE_STAFF: frozenset({VIEW, MANAGE, RESTRUCTURE}),
+    Role.CELL_SECRETARY: frozenset({VIEW, MANAGE}),
+    Role.CELL_DEPUTY: frozenset({VIEW, MANAGE}),
+    Role.CELL_BOARD: frozenset({VIEW, MANAGE}),
+    Role.SUPERVISOR: frozenset({VIEW}),
+    Role.INSPECTION: frozenset({VIEW}),
+    Role.MEMBER: frozenset(),
+}
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    organization_id: int
+    path: str
+
+
+def grants_for(user) -> list[Grant]:
+    """The user's grants in force today, loaded once per request object (one query)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_chibo_grants", None)
+    if cached is None:
+        from apps.orgs.models import RoleGrant
+
+        today = timezone.localdate()
+        rows = (
+            RoleGrant.objects.filter(user_id=user.pk, starts_on__lte=today)
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+            .values_list("role", "organization_id", "organization__path")
+            .order_by("organization__path", "role")
+        )
+        cached = [Grant(role, org_id, path) for role, org_id, path in rows]
+        user._chibo_grants = cached
+    return cached
+
+
+def forget_grants(user) -> None:
+    if hasattr(user, "_chibo_grants"):
+        del user._chibo_grants
+
+
+def allows(user, action: str, path: str) -> bool:
+    """Object-level check without a query: does a grant on an ancestor (or the node) allow the action?"""
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(action in ROLE_ACTIONS[g.role] and path.startswith(g.path) for g in grants_for(user))
+
+
+def member_sees_node(user, path: str) -> bool:
+    """A plain member sees the node of their own cell (and nothing below or above it)."""
+    return any(g.role == Role.MEMBER and g.path == path for g in grants_for(user))
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Base queryset for every model that reaches an organisation.
+
+    The model declares:
+    - ``scope_path``: lookup from the model to the organisation's ``path`` (e.g. ``"cell__path"``);
+    - ``member_scope``: what a plain member sees: ``"node"`` (records on their own cell) or a lookup to the
+      user (e.g. ``"user"``: only their own record), or ``None`` (nothing).
+    """
+
+    def visible_to(self, user, action: str = VIEW) -> ScopedQuerySet:
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        scope_path: str = self.model.scope_path
+        member_scope: str | None = getattr(self.model, "member_scope", None)
+        condition = Q(pk__in=[])
+        for grant in grants_for(user):
+            if action in ROLE_ACTIONS[grant.role]:
+                condition |= Q(**{f"{scope_path}__startswith": grant.path})
+            elif grant.role == Role.MEMBER and action == VIEW and member_scope:
+                if member_scope == "node":
+                    condition |= Q(**{scope_path: grant.path})
+                else:
+                    condition |= Q(**{member_scope: user.pk})
+        return self.filter(condition)
+
+
+def today() -> date:
+    return timezone.localdate()

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class MembersConfig(AppConfig):
+    name = "apps.members"
+    label = "members"
+    verbose_name = "Đảng viên"
+
+    def ready(self):
+        from . import permissions  # noqa: F401  (registers the rules predicates)
+        from auditlog.registry import auditlog
+
+        from .models import CellMembership, CellRole, Exemption, Member
+
+        auditlog.register(Member, exclude_fields=["full_name_search"])
+        auditlog.register(CellMembership)
+        auditlog.register(Exemption)
+        auditlog.register(CellRole)

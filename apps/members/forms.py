@@ -1,0 +1,54 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.common.forms import DateInput, NFCFormMixin
+
+from .models import CellRole, Member
+
+MEMBER_FIELDS = [
+    "full_name", "gender", "date_of_birth", "card_number", "national_id", "admitted_on", "official_on",
+    "status", "residence", "occupation", "phone", "email",
+]
+
+
+class MemberForm(NFCFormMixin, forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = MEMBER_FIELDS
+        widgets = {f: DateInput() for f in ("date_of_birth", "admitted_on", "official_on")}
+
+    def _post_clean(self):
+        # Model validation (including uniqueness) runs in the service, which reports Vietnamese messages
+        # per field; the form only builds the instance.
+        opts = self._meta
+        self.instance = forms.models.construct_instance(self, self.instance, opts.fields, opts.exclude)
+
+
+class MemberCreateForm(MemberForm):
+    joined_on = forms.DateField(label=_("joined the cell on"), widget=DateInput(),
+                                initial=timezone.localdate)
+    joined_from = forms.CharField(label=_("transferred in from"), max_length=200, required=False,
+                                  help_text=_("Leave empty for a newly admitted member."))
+
+
+class TransferForm(NFCFormMixin, forms.Form):
+    to_cell = forms.ModelChoiceField(label=_("to cell"), queryset=None)
+    on = forms.DateField(label=_("transfer date"), widget=DateInput(), initial=timezone.localdate)
+    note = forms.CharField(label=_("note"), max_length=300, required=False)
+
+    def __init__(self, *args, cells, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_cell"].queryset = cells
+        self.fields["to_cell"].label_from_instance = lambda o: f"{o.name} ({o.code})"
+
+
+class ExemptionForm(NFCFormMixin, forms.Form):
+    starts_on = forms.DateField(label=_("from"), widget=DateInput())
+    ends_on = forms.DateField(label=_("until"), widget=DateInput(), required=False)
+    reason = forms.CharField(label=_("reason"), max_length=300)
+
+
+class CellRoleForm(forms.Form):
+    office = forms.ChoiceField(label=_("office"), choices=CellRole.Office.choices)
+    starts_on = forms.DateField(label=_("from"), widget=DateInput(), initial=timezone.localdate)

@@ -1,0 +1,87 @@
+"""Reads of members: scoped, with what each page shows loaded up front (no N+1)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from apps.common.scoping import VIEW
+from apps.common.text import search_key
+from apps.orgs.models import Organization, RoleGrant
+
+from . import rules
+from .models import CellMembership, CellRole, Exemption, Member
+
+
+def exempt_on(day: date):
+    return Exists(
+        Exemption.objects.filter(member=OuterRef("pk"), starts_on__lte=day).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=day)
+        )
+    )
+
+
+def members_for(
+    user,
+    *,
+    action: str = VIEW,
+    within: Organization | None = None,
+    text: str = "",
+    status: str = "",
+    on: date,
+) -> QuerySet[Member]:
+    qs = Member.objects.visible_to(user, action).filter(active=True)
+    if within is not None:
+        qs = qs.filter(cell__path__startswith=within.path)
+    key = search_key(text)
+    if key:
+        qs = qs.filter(Q(full_name_search__contains=key) | Q(card_number=text.strip()))
+    if status == "exempted":
+        qs = qs.filter(exempt_on(on))
+    elif status:
+        qs = qs.filter(status=status)
+    return qs.select_related("cell").annotate(is_exempt=exempt_on(on))
+
+
+def member_detail(user, pk: int, *, action: str = VIEW) -> QuerySet[Member]:
+    return (
+        Member.objects.visible_to(user, action)
+        .filter(pk=pk)
+        .select_related("cell", "user")
+        .prefetch_related(
+            Prefetch("memberships", queryset=CellMembership.objects.select_related("cell").order_by("-joined_on")),
+            Prefetch("exemptions", queryset=Exemption.objects.order_by("-starts_on")),
+            Prefetch("cell_roles", queryset=CellRole.objects.select_related("cell").order_by("-starts_on")),
+        )
+    )
+
+
+def probation_due(user, *, on: date, within_days: int = 30) -> list[tuple[Member, date]]:
+    """Probationary members whose 12 months end within ``within_days`` (or have passed): remind the cell."""
+    horizon = date.fromordinal(on.toordinal() + within_days)
+    latest_admission = rules.add_months(horizon, -rules.PROBATION_MONTHS)
+    qs = (
+        Member.objects.visible_to(user)
+        .filter(active=True, status=Member.Status.PROBATIONARY, admitted_on__lte=latest_admission)
+        .select_related("cell")
+        .order_by("admitted_on", "pk")
+    )
+    return [(m, rules.confirmation_due_on(m.admitted_on)) for m in qs]
+
+
+def current_offices(cell: Organization, *, on: date) -> QuerySet[CellRole]:
+    return (
+        CellRole.objects.filter(cell=cell, starts_on__lte=on)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+        .select_related("member")
+        .order_by("office", "member__full_name_search")
+    )
+
+
+def supervisors_of(node: Organization, *, on: date) -> QuerySet[RoleGrant]:
+    return (
+        RoleGrant.objects.filter(organization=node, role="supervisor", starts_on__lte=on)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+        .select_related("user")
+    )

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "members"
+urlpatterns = [
+    path("", views.member_list, name="list"),
+    path("probation-due/", views.probation_due, name="probation_due"),
+    path("new/<int:cell_id>/", views.member_create, name="create"),
+    path("<int:member_id>/", views.member_detail, name="detail"),
+    path("<int:member_id>/edit/", views.member_edit, name="edit"),
+    path("<int:member_id>/transfer/", views.member_transfer, name="transfer"),
+    path("<int:member_id>/exemption/", views.exemption_add, name="exemption"),
+    path("<int:member_id>/office/", views.cell_role_assign, name="office"),
+]

@@ -1,0 +1,96 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from apps.common.forms import apply_errors
+from apps.common.scoping import RESTRUCTURE, today
+from apps.common.views import paginate
+from apps.members import queries as member_queries
+
+from . import queries, rules, services
+from .forms import MoveForm, OrganizationForm
+from .models import Organization
+
+
+def _visible(request, org_id: int, action: str = "view") -> Organization:
+    return get_object_or_404(queries.organizations_for(request.user, action), pk=org_id)
+
+
+@login_required
+def tree(request):
+    text = request.GET.get("q", "").strip()
+    if text:
+        page = paginate(request, queries.search(request.user, text))
+        rows = queries.with_counts(list(page.object_list), on=today())
+        return render(request, "orgs/tree.html", {"rows": rows, "page": page, "q": text, "searching": True})
+    rows = queries.with_counts(list(queries.roots_for(request.user)), on=today())
+    return render(request, "orgs/tree.html", {"rows": rows, "q": ""})
+
+
+@login_required
+def children(request, org_id: int):
+    """htmx fragment: the children of a node with their rolled-up counts (opened on demand)."""
+    parent = _visible(request, org_id)
+    rows = queries.with_counts(list(queries.children_of(request.user, parent)), on=today())
+    return render(request, "orgs/tree.html#node-list", {"rows": rows})
+
+
+@login_required
+def detail(request, org_id: int):
+    org = _visible(request, org_id)
+    on = today()
+    (row,) = queries.with_counts([org], on=on)
+    child_rows = queries.with_counts(list(queries.children_of(request.user, org)), on=on)
+    context = {
+        "org": org,
+        "counts": row.counts,
+        "rows": child_rows,
+        "breadcrumb": list(queries.ancestors_visible(request.user, org)),
+        "can_manage": request.user.has_perm("orgs.manage_members", org),
+        "can_restructure": request.user.has_perm("orgs.restructure", org),
+    }
+    if org.is_cell:
+        members = member_queries.members_for(request.user, within=org, on=on)
+        context["page"] = paginate(request, members)
+        context["offices"] = list(member_queries.current_offices(org, on=on))
+        context["supervisors"] = list(member_queries.supervisors_of(org, on=on))
+    return render(request, "orgs/detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create_child(request, org_id: int):
+    parent = _visible(request, org_id, RESTRUCTURE)
+    form = OrganizationForm(request.POST or None, initial={"kind": "cell"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            node = services.organization_create(parent=parent, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Organisation created."))
+            return redirect("orgs:detail", node.pk)
+    return render(request, "orgs/form.html", {"form": form, "parent": parent})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def move(request, org_id: int):
+    node = _visible(request, org_id, RESTRUCTURE)
+    if node.depth == 1:
+        raise PermissionDenied
+    parent_kinds = [k for k in rules.ALLOWED_PARENT_KINDS[node.kind] if k]
+    targets = queries.organizations_for(request.user, RESTRUCTURE).filter(kind__in=parent_kinds)
+    form = MoveForm(request.POST or None, targets=targets)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_move(node=node, new_parent=form.cleaned_data["new_parent"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Organisation moved with its whole subtree."))
+            return redirect("orgs:detail", node.pk)
+    return render(request, "orgs/move.html", {"form": form, "org": node})
