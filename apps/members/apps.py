@@ -7,9 +7,9 @@ class MembersConfig(AppConfig):
     verbose_name = "Đảng viên"
 
     def ready(self):
-        from . import permissions  # noqa: F401  (registers the rules predicates)
         from auditlog.registry import auditlog
 
+        from . import permissions  # noqa: F401  (registers the rules predicates)
         from .models import CellMembership, CellRole, Exemption, Member
 
         auditlog.register(Member, exclude_fields=["full_name_search"])

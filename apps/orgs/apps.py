@@ -7,9 +7,9 @@ class OrgsConfig(AppConfig):
     verbose_name = "Tổ chức đảng"
 
     def ready(self):
-        from . import permissions  # noqa: F401  (registers the rules predicates)
         from auditlog.registry import auditlog
 
+        from . import permissions  # noqa: F401  (registers the rules predicates)
         from .models import Organization, RoleGrant
 
         auditlog.register(Organization, exclude_fields=["name_search", "numchild"])

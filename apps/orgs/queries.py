@@ -37,7 +37,7 @@ def organizations_for(user, action: str = VIEW) -> QuerySet[Organization]:
 def roots_for(user) -> QuerySet[Organization]:
     """The top-most nodes the user can see: their granted nodes that are not inside another grant."""
     if user.is_superuser:
-        return Organization.get_root_nodes()
+        return Organization.objects.get_root_nodes()
     paths = sorted({g.path for g in grants_for(user)})
     tops = [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
     return Organization.objects.filter(path__in=tops)

@@ -27,13 +27,13 @@ def organization_create(
 ) -> Organization:
     _check_kind(kind, parent)
     node = Organization(kind=kind, code=nfc(code), name=nfc(name), level_label=nfc(level_label))
-    node.full_clean(exclude=["path", "depth", "numchild"])
     if Organization.objects.filter(code=node.code).exists():
         raise ValidationError({"code": _("This code is already used by another organisation.")})
+    node.full_clean(exclude=["path", "depth", "numchild"], validate_unique=False)
     if parent is None:
-        return Organization.add_root(instance=node)
+        return Organization.objects.add_root(instance=node)
     parent = Organization.objects.select_for_update().get(pk=parent.pk)
-    return parent.add_child(instance=node)
+    return Organization.objects.add_child(parent, instance=node)
 
 
 @transaction.atomic
@@ -45,10 +45,10 @@ def organization_move(*, node: Organization, new_parent: Organization) -> Organi
         raise ValidationError(
             {"new_parent": _("An organisation cannot be moved under itself or one of its sub-organisations.")}
         )
-    if node.get_parent() == new_parent:
+    if Organization.objects.get_parent(node) == new_parent:
         raise ValidationError({"new_parent": _("The organisation is already directly under this parent.")})
     _check_kind(node.kind, new_parent)
-    node.move(new_parent, pos="last-child")
+    Organization.objects.move(node, new_parent, pos="last-child")
     return Organization.objects.get(pk=node.pk)
 
 
