@@ -23,27 +23,147 @@ from apps.orgs.models import Organization, RoleGrant
 DEMO_PASSWORD = "chibo-demo-2026"
 
 SURNAMES = (
-    ["Nguyễn"] * 38 + ["Trần"] * 11 + ["Lê"] * 9 + ["Phạm"] * 7 + ["Hoàng"] * 5 + ["Phan"] * 4 + ["Vũ"] * 4
-    + ["Đặng"] * 2 + ["Bùi"] * 2 + ["Đỗ"] * 2 + ["Hồ"] * 2 + ["Ngô"] * 2 + ["Dương", "Lý", "Đinh", "Trịnh",
-    "Đào", "Cao", "Lương", "Tạ", "Hà", "Kiều"]
+    ["Nguyễn"] * 38
+    + ["Trần"] * 11
+    + ["Lê"] * 9
+    + ["Phạm"] * 7
+    + ["Hoàng"] * 5
+    + ["Phan"] * 4
+    + ["Vũ"] * 4
+    + ["Đặng"] * 2
+    + ["Bùi"] * 2
+    + ["Đỗ"] * 2
+    + ["Hồ"] * 2
+    + ["Ngô"] * 2
+    + ["Dương", "Lý", "Đinh", "Trịnh", "Đào", "Cao", "Lương", "Tạ", "Hà", "Kiều"]
 )
 MIDDLE_MALE = ["Văn", "Đức", "Minh", "Hữu", "Quang", "Công", "Xuân", "Đình", "Thanh", "Ngọc", "Mạnh", "Tiến"]
 MIDDLE_FEMALE = ["Thị", "Thị", "Thị", "Thu", "Ngọc", "Thanh", "Minh", "Phương", "Hồng", "Kim", "Bích"]
-GIVEN_MALE = ["Hùng", "Dũng", "Nam", "Sơn", "Tuấn", "Hải", "Long", "Thắng", "Cường", "Bình", "Quân", "Hiếu",
-              "Trung", "Phúc", "Toàn", "Khánh", "Đạt", "Lâm", "Vinh", "Thành", "Huy", "Tùng", "Lợi", "Kiên"]
-GIVEN_FEMALE = ["Lan", "Hương", "Hoa", "Mai", "Hằng", "Nga", "Thủy", "Linh", "Trang", "Hà", "Yến", "Dung",
-                "Loan", "Nhung", "Oanh", "Phượng", "Thảo", "Vân", "Xuân", "Hạnh", "Huyền", "Liên", "Ngân"]
-COMMUNES = ["Tân Lập", "Thục Luyện", "Võ Miếu", "Địch Quả", "Hương Cần", "Yên Lương", "Yên Lãng", "Tất Thắng",
-            "Cự Thắng", "Văn Miếu", "Thạch Khoán", "Sơn Hùng", "Giáp Lai", "Khả Cửu", "Đông Cửu", "Thượng Cửu",
-            "Tinh Nhuệ", "Lương Nha", "Tân Minh", "Tân Phú", "Xuân Đài", "Kim Thượng", "Xuân Sơn", "Long Cốc",
-            "Minh Đài", "Mỹ Thuận", "Thu Cúc", "Thạch Kiệt", "Xuân Thủy", "Hương Xạ", "Phương Xá", "Vạn Xuân",
-            "Hoàng Xá", "Đào Xá", "Tu Vũ", "Đồng Trung", "Hùng Lô", "Phú Lộc", "Chu Hóa", "Thanh Đình"]
-AGENCIES = ["Cơ quan Ủy ban nhân dân huyện", "Trường THPT Thanh Sơn", "Trung tâm Y tế huyện", "Công an huyện",
-            "Ban Chỉ huy Quân sự huyện", "Chi nhánh Ngân hàng Chính sách", "Trường THCS Thị trấn",
-            "Trường Tiểu học Kim Đồng", "Phòng Giáo dục và Đào tạo", "Kho bạc Nhà nước huyện", "Chi cục Thuế",
-            "Bệnh viện Đa khoa huyện", "Hạt Kiểm lâm", "Bưu điện huyện", "Điện lực huyện", "Công ty Chè Phú Đa"]
-OCCUPATIONS = ["Cán bộ hưu trí", "Nông dân", "Giáo viên", "Công chức", "Viên chức", "Kinh doanh tự do",
-               "Công nhân", "Bác sĩ", "Cựu chiến binh", "Cán bộ thôn", "Sinh viên", "Kỹ sư"]
+GIVEN_MALE = [
+    "Hùng",
+    "Dũng",
+    "Nam",
+    "Sơn",
+    "Tuấn",
+    "Hải",
+    "Long",
+    "Thắng",
+    "Cường",
+    "Bình",
+    "Quân",
+    "Hiếu",
+    "Trung",
+    "Phúc",
+    "Toàn",
+    "Khánh",
+    "Đạt",
+    "Lâm",
+    "Vinh",
+    "Thành",
+    "Huy",
+    "Tùng",
+    "Lợi",
+    "Kiên",
+]
+GIVEN_FEMALE = [
+    "Lan",
+    "Hương",
+    "Hoa",
+    "Mai",
+    "Hằng",
+    "Nga",
+    "Thủy",
+    "Linh",
+    "Trang",
+    "Hà",
+    "Yến",
+    "Dung",
+    "Loan",
+    "Nhung",
+    "Oanh",
+    "Phượng",
+    "Thảo",
+    "Vân",
+    "Xuân",
+    "Hạnh",
+    "Huyền",
+    "Liên",
+    "Ngân",
+]
+COMMUNES = [
+    "Tân Lập",
+    "Thục Luyện",
+    "Võ Miếu",
+    "Địch Quả",
+    "Hương Cần",
+    "Yên Lương",
+    "Yên Lãng",
+    "Tất Thắng",
+    "Cự Thắng",
+    "Văn Miếu",
+    "Thạch Khoán",
+    "Sơn Hùng",
+    "Giáp Lai",
+    "Khả Cửu",
+    "Đông Cửu",
+    "Thượng Cửu",
+    "Tinh Nhuệ",
+    "Lương Nha",
+    "Tân Minh",
+    "Tân Phú",
+    "Xuân Đài",
+    "Kim Thượng",
+    "Xuân Sơn",
+    "Long Cốc",
+    "Minh Đài",
+    "Mỹ Thuận",
+    "Thu Cúc",
+    "Thạch Kiệt",
+    "Xuân Thủy",
+    "Hương Xạ",
+    "Phương Xá",
+    "Vạn Xuân",
+    "Hoàng Xá",
+    "Đào Xá",
+    "Tu Vũ",
+    "Đồng Trung",
+    "Hùng Lô",
+    "Phú Lộc",
+    "Chu Hóa",
+    "Thanh Đình",
+]
+AGENCIES = [
+    "Cơ quan Ủy ban nhân dân huyện",
+    "Trường THPT Thanh Sơn",
+    "Trung tâm Y tế huyện",
+    "Công an huyện",
+    "Ban Chỉ huy Quân sự huyện",
+    "Chi nhánh Ngân hàng Chính sách",
+    "Trường THCS Thị trấn",
+    "Trường Tiểu học Kim Đồng",
+    "Phòng Giáo dục và Đào tạo",
+    "Kho bạc Nhà nước huyện",
+    "Chi cục Thuế",
+    "Bệnh viện Đa khoa huyện",
+    "Hạt Kiểm lâm",
+    "Bưu điện huyện",
+    "Điện lực huyện",
+    "Công ty Chè Phú Đa",
+]
+OCCUPATIONS = [
+    "Cán bộ hưu trí",
+    "Nông dân",
+    "Giáo viên",
+    "Công chức",
+    "Viên chức",
+    "Kinh doanh tự do",
+    "Công nhân",
+    "Bác sĩ",
+    "Cựu chiến binh",
+    "Cán bộ thôn",
+    "Sinh viên",
+    "Kỹ sư",
+]
 EXEMPT_REASONS = ["Tuổi cao, sức yếu", "Ốm đau dài ngày", "Tuổi cao (trên 80 tuổi)", "Điều trị bệnh dài ngày"]
 
 
@@ -75,8 +195,16 @@ class _Tree:
             self.child_count[parent.path] = n
             parent.numchild = n
             path, depth = Organization._get_path(parent.path, parent.depth + 1, n), parent.depth + 1
-        node = Organization(path=path, depth=depth, numchild=0, kind=kind, code=code, name=name,
-                            name_search=search_key(name), level_label=level)
+        node = Organization(
+            path=path,
+            depth=depth,
+            numchild=0,
+            kind=kind,
+            code=code,
+            name=name,
+            name_search=search_key(name),
+            level_label=level,
+        )
         self.rows.append(node)
         return node
 
@@ -88,19 +216,36 @@ def _cell_size(rng: random.Random) -> int:
 
 def _district(tree: _Tree, rng: random.Random, parent: Organization, index: int, prefix: str) -> list[Organization]:
     """One district: ~38 grassroots committees and ~12 grassroots cells, ~215 cells in all."""
-    district_names = ["Thanh Sơn", "Tân Sơn", "Yên Lập", "Cẩm Khê", "Hạ Hòa", "Thanh Ba", "Đoan Hùng",
-                      "Lâm Thao", "Phù Ninh", "Tam Nông", "Thanh Thủy", "Việt Trì", "Phú Thọ"]
-    dname = district_names[index % len(district_names)] + (f" {index // len(district_names) + 1}"
-                                                             if index >= len(district_names) else "")
-    district = tree.add(parent, kind="committee", code=f"{prefix}H", name=f"Đảng bộ huyện {dname}",
-                        level="Đảng bộ huyện")
+    district_names = [
+        "Thanh Sơn",
+        "Tân Sơn",
+        "Yên Lập",
+        "Cẩm Khê",
+        "Hạ Hòa",
+        "Thanh Ba",
+        "Đoan Hùng",
+        "Lâm Thao",
+        "Phù Ninh",
+        "Tam Nông",
+        "Thanh Thủy",
+        "Việt Trì",
+        "Phú Thọ",
+    ]
+    dname = district_names[index % len(district_names)] + (
+        f" {index // len(district_names) + 1}" if index >= len(district_names) else ""
+    )
+    district = tree.add(
+        parent, kind="committee", code=f"{prefix}H", name=f"Đảng bộ huyện {dname}", level="Đảng bộ huyện"
+    )
     cells: list[Organization] = []
     n_communes = 34
     for c in range(n_communes):
         commune_name = COMMUNES[c % len(COMMUNES)]
         is_town = c == 0
         commune = tree.add(
-            district, kind="committee", code=f"{prefix}X{c + 1:02d}",
+            district,
+            kind="committee",
+            code=f"{prefix}X{c + 1:02d}",
             name=("Đảng bộ thị trấn " if is_town else "Đảng bộ xã ") + commune_name,
             level="Đảng bộ cơ sở",
         )
@@ -108,27 +253,58 @@ def _district(tree: _Tree, rng: random.Random, parent: Organization, index: int,
         n_cells = rng.randint(3, 5)
         for k in range(n_cells):
             if c % 9 == 4 and k == n_cells - 2:  # a few communes keep a sub-committee (đảng bộ bộ phận)
-                holder = tree.add(commune, kind="committee", code=f"{prefix}X{c + 1:02d}B",
-                                  name=f"Đảng bộ bộ phận Khu dân cư số {k + 1} {commune_name}",
-                                  level="Đảng bộ bộ phận")
+                holder = tree.add(
+                    commune,
+                    kind="committee",
+                    code=f"{prefix}X{c + 1:02d}B",
+                    name=f"Đảng bộ bộ phận Khu dân cư số {k + 1} {commune_name}",
+                    level="Đảng bộ bộ phận",
+                )
             label = f"Khu {k + 1}" if is_town else rng.choice(["Thôn", "Xóm", "Khu"]) + f" {k + 1}"
-            cell = tree.add(holder, kind="cell", code=f"{prefix}X{c + 1:02d}C{k + 1:02d}",
-                            name=f"Chi bộ {label} {commune_name}", level="Chi bộ trực thuộc")
+            cell = tree.add(
+                holder,
+                kind="cell",
+                code=f"{prefix}X{c + 1:02d}C{k + 1:02d}",
+                name=f"Chi bộ {label} {commune_name}",
+                level="Chi bộ trực thuộc",
+            )
             cells.append(cell)
         # Commune agencies and schools each have their own cell.
         for k, agency in enumerate(["Cơ quan", "Trường Tiểu học", "Trường Mầm non"][: rng.randint(1, 2)]):
-            cells.append(tree.add(commune, kind="cell", code=f"{prefix}X{c + 1:02d}Q{k + 1}",
-                                  name=f"Chi bộ {agency} {commune_name}", level="Chi bộ trực thuộc"))
+            cells.append(
+                tree.add(
+                    commune,
+                    kind="cell",
+                    code=f"{prefix}X{c + 1:02d}Q{k + 1}",
+                    name=f"Chi bộ {agency} {commune_name}",
+                    level="Chi bộ trực thuộc",
+                )
+            )
     for a, agency in enumerate(AGENCIES[:16]):
         if a < 4:  # larger agencies are grassroots committees with several cells
-            committee = tree.add(district, kind="committee", code=f"{prefix}A{a + 1:02d}",
-                                 name=f"Đảng bộ {agency}", level="Đảng bộ cơ sở")
+            committee = tree.add(
+                district,
+                kind="committee",
+                code=f"{prefix}A{a + 1:02d}",
+                name=f"Đảng bộ {agency}",
+                level="Đảng bộ cơ sở",
+            )
             for k in range(rng.randint(2, 4)):
-                cells.append(tree.add(committee, kind="cell", code=f"{prefix}A{a + 1:02d}C{k + 1}",
-                                      name=f"Chi bộ {k + 1} {agency}", level="Chi bộ trực thuộc"))
+                cells.append(
+                    tree.add(
+                        committee,
+                        kind="cell",
+                        code=f"{prefix}A{a + 1:02d}C{k + 1}",
+                        name=f"Chi bộ {k + 1} {agency}",
+                        level="Chi bộ trực thuộc",
+                    )
+                )
         else:
-            cells.append(tree.add(district, kind="cell", code=f"{prefix}A{a + 1:02d}",
-                                  name=f"Chi bộ {agency}", level="Chi bộ cơ sở"))
+            cells.append(
+                tree.add(
+                    district, kind="cell", code=f"{prefix}A{a + 1:02d}", name=f"Chi bộ {agency}", level="Chi bộ cơ sở"
+                )
+            )
     return cells
 
 
@@ -170,21 +346,31 @@ def build(*, profile: str = "district", seed: int = 1, as_of: date, with_account
                 official = None
             else:
                 years = rng.randint(1, max(1, age - 19))
-                admitted = max(dob + timedelta(days=19 * 365), as_of - timedelta(days=years * 365 + rng.randint(0, 300)))
+                admitted = max(
+                    dob + timedelta(days=19 * 365), as_of - timedelta(days=years * 365 + rng.randint(0, 300))
+                )
                 admitted = min(admitted, as_of - timedelta(days=400))
                 official = add_months(admitted, 12)
             card_no += 1
-            members.append(Member(
-                cell=cell, full_name=name, full_name_search=search_key(name), gender=gender, date_of_birth=dob,
-                card_number=f"{card_no:08d}" if not probationary or rng.random() < 0.5 else None,
-                national_id=f"025{0 if gender == 'male' else 1}{dob.year % 100:02d}{card_no % 10_000_000:07d}"
-                if rng.random() < 0.8 else None,
-                admitted_on=admitted, official_on=official,
-                status="probationary" if probationary else "official",
-                residence=f"{rng.choice(['Khu', 'Tổ dân phố', 'Thôn'])} {rng.randint(1, 12)}",
-                occupation="Cán bộ hưu trí" if age >= 62 and rng.random() < 0.7 else rng.choice(OCCUPATIONS),
-                phone=f"09{rng.randint(10_000_000, 99_999_999)}" if rng.random() < 0.85 else "",
-            ))
+            members.append(
+                Member(
+                    cell=cell,
+                    full_name=name,
+                    full_name_search=search_key(name),
+                    gender=gender,
+                    date_of_birth=dob,
+                    card_number=f"{card_no:08d}" if not probationary or rng.random() < 0.5 else None,
+                    national_id=f"025{0 if gender == 'male' else 1}{dob.year % 100:02d}{card_no % 10_000_000:07d}"
+                    if rng.random() < 0.8
+                    else None,
+                    admitted_on=admitted,
+                    official_on=official,
+                    status="probationary" if probationary else "official",
+                    residence=f"{rng.choice(['Khu', 'Tổ dân phố', 'Thôn'])} {rng.randint(1, 12)}",
+                    occupation="Cán bộ hưu trí" if age >= 62 and rng.random() < 0.7 else rng.choice(OCCUPATIONS),
+                    phone=f"09{rng.randint(10_000_000, 99_999_999)}" if rng.random() < 0.85 else "",
+                )
+            )
             member_cell.append(cell)
     Member.objects.bulk_create(members, batch_size=2000)
     counter.members = len(members)
@@ -202,10 +388,21 @@ def build(*, profile: str = "district", seed: int = 1, as_of: date, with_account
             other = cell_by_id[rng.choice(cells).pk]
             moved = year_start + timedelta(days=rng.randint(0, max(0, (as_of - year_start).days - 1)))
             if other.pk != m.cell_id and moved > joined:
-                memberships.append(CellMembership(member=m, cell=other, joined_on=joined, left_on=moved,
-                                                  left_to=cell_by_id[m.cell_id].name, note="Chuyển nơi cư trú"))
-                memberships.append(CellMembership(member=m, cell_id=m.cell_id, joined_on=moved,
-                                                  joined_from=other.name, note="Chuyển nơi cư trú"))
+                memberships.append(
+                    CellMembership(
+                        member=m,
+                        cell=other,
+                        joined_on=joined,
+                        left_on=moved,
+                        left_to=cell_by_id[m.cell_id].name,
+                        note="Chuyển nơi cư trú",
+                    )
+                )
+                memberships.append(
+                    CellMembership(
+                        member=m, cell_id=m.cell_id, joined_on=moved, joined_from=other.name, note="Chuyển nơi cư trú"
+                    )
+                )
                 continue
         memberships.append(CellMembership(member=m, cell_id=m.cell_id, joined_on=joined))
         age = (as_of - m.date_of_birth).days // 365
@@ -213,25 +410,36 @@ def build(*, profile: str = "district", seed: int = 1, as_of: date, with_account
             start = as_of - timedelta(days=rng.randint(30, 1500))
             exemptions.append(Exemption(member=m, starts_on=start, reason=rng.choice(EXEMPT_REASONS)))
     for cell_id, cell_members in by_cell.items():
-        officials = [m for m in cell_members if m.status == "official" and m.date_of_birth > as_of - timedelta(days=75 * 365)]
+        officials = [
+            m for m in cell_members if m.status == "official" and m.date_of_birth > as_of - timedelta(days=75 * 365)
+        ]
         officials = officials or [m for m in cell_members if m.status == "official"] or cell_members
         term_start = date(2025, rng.choice([6, 7, 8]), rng.randint(1, 28))
         secretary = officials[0]
         if rng.random() < 0.08 and len(officials) > 1:  # secretary replaced this year
             change = date(as_of.year, rng.randint(2, max(2, as_of.month)), rng.randint(1, 28))
             change = min(change, as_of)
-            cell_roles.append(CellRole(member=officials[1], cell_id=cell_id, office="secretary",
-                                       starts_on=term_start, ends_on=change - timedelta(days=1)))
+            cell_roles.append(
+                CellRole(
+                    member=officials[1],
+                    cell_id=cell_id,
+                    office="secretary",
+                    starts_on=term_start,
+                    ends_on=change - timedelta(days=1),
+                )
+            )
             cell_roles.append(CellRole(member=secretary, cell_id=cell_id, office="secretary", starts_on=change))
         else:
             cell_roles.append(CellRole(member=secretary, cell_id=cell_id, office="secretary", starts_on=term_start))
         if len([m for m in cell_members if m.status == "official"]) >= 9:
-            board = officials[2:2 + rng.randint(2, 4)]
+            board = officials[2 : 2 + rng.randint(2, 4)]
             if board:
-                cell_roles.append(CellRole(member=board[0], cell_id=cell_id, office="deputy_secretary",
-                                           starts_on=term_start))
-                cell_roles += [CellRole(member=b, cell_id=cell_id, office="board_member", starts_on=term_start)
-                               for b in board[1:]]
+                cell_roles.append(
+                    CellRole(member=board[0], cell_id=cell_id, office="deputy_secretary", starts_on=term_start)
+                )
+                cell_roles += [
+                    CellRole(member=b, cell_id=cell_id, office="board_member", starts_on=term_start) for b in board[1:]
+                ]
     CellMembership.objects.bulk_create(memberships, batch_size=5000)
     Exemption.objects.bulk_create(exemptions, batch_size=5000)
     CellRole.objects.bulk_create(cell_roles, batch_size=5000)
@@ -245,14 +453,15 @@ def _accounts(counter: Counter, root: Organization, cells, by_cell, cell_roles, 
     """One demo login per role, all inside the same commune so that their views overlap as in real life."""
     User = get_user_model()
     district = Organization.objects.get(path=root.path + "0001")
-    commune = Organization.objects.filter(path__startswith=district.path, depth=district.depth + 1,
-                                          kind="committee").order_by("path")[1]
+    commune = Organization.objects.filter(
+        path__startswith=district.path, depth=district.depth + 1, kind="committee"
+    ).order_by("path")[1]
     commune_cells = [c for c in cells if c.path.startswith(commune.path)]
     home_cell = max(commune_cells, key=lambda c: len(by_cell.get(c.pk, [])))
-    secretary_role = next(r for r in cell_roles if r.cell_id == home_cell.pk and r.office == "secretary"
-                          and r.ends_on is None)
-    plain_member = next(m for m in by_cell[home_cell.pk]
-                        if m.pk != secretary_role.member.pk and m.status == "official")
+    secretary_role = next(
+        r for r in cell_roles if r.cell_id == home_cell.pk and r.office == "secretary" and r.ends_on is None
+    )
+    plain_member = next(m for m in by_cell[home_cell.pk] if m.pk != secretary_role.member.pk and m.status == "official")
     term = date(2025, 7, 1)
 
     def user(username: str, first: str, last: str, **extra):
@@ -269,8 +478,9 @@ def _accounts(counter: Counter, root: Organization, cells, by_cell, cell_roles, 
     secretary = user("bithu", *secretary_role.member.full_name.split(" ", 1)[::-1])
     Member.objects.filter(pk=secretary_role.member.pk).update(user=secretary)
     RoleGrant.objects.create(user=secretary, organization=home_cell, role=Role.MEMBER, starts_on=term)
-    RoleGrant.objects.create(user=secretary, organization=home_cell, role=Role.CELL_SECRETARY,
-                             starts_on=secretary_role.starts_on)
+    RoleGrant.objects.create(
+        user=secretary, organization=home_cell, role=Role.CELL_SECRETARY, starts_on=secretary_role.starts_on
+    )
     member = user("dangvien", *plain_member.full_name.split(" ", 1)[::-1])
     Member.objects.filter(pk=plain_member.pk).update(user=member)
     RoleGrant.objects.create(user=member, organization=home_cell, role=Role.MEMBER, starts_on=term)

@@ -99,5 +99,21 @@ def build_world() -> World:
     a2_member = add_member(cell_a2, full_name="Phạm Thị Thôn Đông")
     b1_member = add_member(cell_b1, user=outsider, full_name="Hoàng Văn Người Ngoài")
     grant(outsider, cell_b1, Role.CELL_SECRETARY)
-    return World(province, commune_a, cell_a1, cell_a2, commune_b, cell_b1, secretary, member_user, staff,
-                 supervisor, inspector, outsider, secretary_member, plain_member, a2_member, b1_member)
+    return World(
+        province,
+        commune_a,
+        cell_a1,
+        cell_a2,
+        commune_b,
+        cell_b1,
+        secretary,
+        member_user,
+        staff,
+        supervisor,
+        inspector,
+        outsider,
+        secretary_member,
+        plain_member,
+        a2_member,
+        b1_member,
+    )

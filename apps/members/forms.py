@@ -7,8 +7,18 @@ from apps.common.forms import DateInput, NFCFormMixin
 from .models import CellRole, Member
 
 MEMBER_FIELDS = [
-    "full_name", "gender", "date_of_birth", "card_number", "national_id", "admitted_on", "official_on",
-    "status", "residence", "occupation", "phone", "email",
+    "full_name",
+    "gender",
+    "date_of_birth",
+    "card_number",
+    "national_id",
+    "admitted_on",
+    "official_on",
+    "status",
+    "residence",
+    "occupation",
+    "phone",
+    "email",
 ]
 
 
@@ -26,10 +36,13 @@ class MemberForm(NFCFormMixin, forms.ModelForm):
 
 
 class MemberCreateForm(MemberForm):
-    joined_on = forms.DateField(label=_("joined the cell on"), widget=DateInput(),
-                                initial=timezone.localdate)
-    joined_from = forms.CharField(label=_("transferred in from"), max_length=200, required=False,
-                                  help_text=_("Leave empty for a newly admitted member."))
+    joined_on = forms.DateField(label=_("joined the cell on"), widget=DateInput(), initial=timezone.localdate)
+    joined_from = forms.CharField(
+        label=_("transferred in from"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty for a newly admitted member."),
+    )
 
 
 class TransferForm(NFCFormMixin, forms.Form):

@@ -62,9 +62,7 @@ class Member(models.Model):
                 condition=Q(official_on__isnull=True) | Q(official_on__gte=F("admitted_on")),
                 name="member_official_after_admission",
             ),
-            models.CheckConstraint(
-                condition=Q(admitted_on__gt=F("date_of_birth")), name="member_admitted_after_birth"
-            ),
+            models.CheckConstraint(condition=Q(admitted_on__gt=F("date_of_birth")), name="member_admitted_after_birth"),
         ]
         indexes = [models.Index(fields=["cell", "active", "status"])]
 

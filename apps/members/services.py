@@ -105,9 +105,7 @@ def member_transfer(*, member: Member, to_cell: Organization, on: date, note: st
         current.left_to = to_cell.name
         current.note = nfc(note)
         current.save(update_fields=["left_on", "left_to", "note"])
-    CellMembership.objects.create(
-        member=member, cell=to_cell, joined_on=on, joined_from=old_cell.name, note=nfc(note)
-    )
+    CellMembership.objects.create(member=member, cell=to_cell, joined_on=on, joined_from=old_cell.name, note=nfc(note))
     CellRole.objects.filter(member=member, cell=old_cell, ends_on__isnull=True).update(ends_on=on)
     member.cell = to_cell
     member.save(update_fields=["cell"])
@@ -145,12 +143,12 @@ def cell_role_assign(*, member: Member, office: str, starts_on: date) -> CellRol
             previous.ends_on = max(previous.starts_on, starts_on - timedelta(days=1))
             previous.save(update_fields=["ends_on"])
             if previous.member.user_id:
-                role_end(user=previous.member.user, organization=cell, roles=[Role.CELL_SECRETARY],
-                         ends_on=previous.ends_on)
+                role_end(
+                    user=previous.member.user, organization=cell, roles=[Role.CELL_SECRETARY], ends_on=previous.ends_on
+                )
     role = CellRole(member=member, cell=cell, office=office, starts_on=starts_on)
     role.full_clean()
     role.save()
     if member.user_id:
         role_grant(user=member.user, organization=cell, role=OFFICE_ROLE[office], starts_on=starts_on)
     return role
-

@@ -27,8 +27,11 @@ def member_list(request):
     status = request.GET.get("status", "")
     qs = queries.members_for(request.user, text=text, status=status, on=today())
     page = paginate(request, qs)
-    return render(request, "members/list.html", {"page": page, "q": text, "status": status,
-                                                 "statuses": [*Member.Status.choices, ("exempted", _("Exempted"))]})
+    return render(
+        request,
+        "members/list.html",
+        {"page": page, "q": text, "status": status, "statuses": [*Member.Status.choices, ("exempted", _("Exempted"))]},
+    )
 
 
 @login_required
@@ -38,8 +41,9 @@ def member_detail(request, member_id: int):
     context = {
         "member": member,
         "can_manage": request.user.has_perm("members.change_member", member),
-        "exempt_now": any(e.starts_on <= today() and (e.ends_on is None or e.ends_on >= today())
-                          for e in member.exemptions.all()),
+        "exempt_now": any(
+            e.starts_on <= today() and (e.ends_on is None or e.ends_on >= today()) for e in member.exemptions.all()
+        ),
     }
     return render(request, "members/detail.html", context)
 

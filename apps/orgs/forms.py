@@ -8,8 +8,12 @@ from .models import Organization
 
 class OrganizationForm(NFCFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=Organization.Kind.choices)
-    level_label = forms.CharField(label=_("level"), max_length=80, required=False,
-                                  help_text=_("e.g. commune committee, grassroots committee, sub-committee"))
+    level_label = forms.CharField(
+        label=_("level"),
+        max_length=80,
+        required=False,
+        help_text=_("e.g. commune committee, grassroots committee, sub-committee"),
+    )
     code = forms.CharField(label=_("code"), max_length=32)
     name = forms.CharField(label=_("name"), max_length=200)
 

@@ -45,9 +45,7 @@ class Organization(MP_Node):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=["committee", "cell", "party_group"]), name="org_kind_valid"
-            ),
+            models.CheckConstraint(condition=Q(kind__in=["committee", "cell", "party_group"]), name="org_kind_valid"),
         ]
 
     def __str__(self) -> str:

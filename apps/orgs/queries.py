@@ -102,7 +102,10 @@ def with_counts(nodes: list[Organization], *, on) -> list[NodeRow]:
         for r in member_counts:
             c = rows[r["prefix"]].counts
             c.members, c.official, c.probationary, c.exempted = (
-                r["total"], r["official"], r["probationary"], r["exempted"],
+                r["total"],
+                r["official"],
+                r["probationary"],
+                r["exempted"],
             )
     return [rows[n.path] for n in nodes]
 

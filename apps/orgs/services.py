@@ -16,8 +16,10 @@ from .models import Organization, RoleGrant
 def _check_kind(kind: str, parent: Organization | None) -> None:
     if not rules.kind_fits_under(kind, parent.kind if parent else None):
         raise ValidationError(
-            {"kind": _("A %(kind)s cannot be placed under this organisation.")
-             % {"kind": Organization.Kind(kind).label}}
+            {
+                "kind": _("A %(kind)s cannot be placed under this organisation.")
+                % {"kind": Organization.Kind(kind).label}
+            }
         )
 
 
@@ -64,9 +66,9 @@ def role_grant(*, user, organization: Organization, role: str, starts_on: date) 
 @transaction.atomic
 def role_end(*, user, organization: Organization, roles: list[str], ends_on: date) -> int:
     """End the user's open grants of the given roles on a node (e.g. on transfer or end of term)."""
-    count = RoleGrant.objects.filter(
-        user=user, organization=organization, role__in=roles, ends_on__isnull=True
-    ).update(ends_on=ends_on)
+    count = RoleGrant.objects.filter(user=user, organization=organization, role__in=roles, ends_on__isnull=True).update(
+        ends_on=ends_on
+    )
     forget_grants(user)
     return count
 
