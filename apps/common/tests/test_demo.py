@@ -1,0 +1,74 @@
+"""The demo district is realistic in shape and deterministic for a seed."""
+
+import hashlib
+import statistics
+from datetime import date
+
+import pytest
+from django.db import transaction
+from django.db.models import Count, F
+
+from apps.common import demo
+from apps.members.models import CellMembership, CellRole, Exemption, Member
+from apps.orgs.models import Organization, RoleGrant
+
+AS_OF = date(2026, 11, 25)
+
+
+def fingerprint() -> str:
+    rows = [
+        list(Organization.objects.order_by("path").values_list("path", "kind", "code", "name")),
+        list(
+            Member.objects.order_by("card_number", "full_name", "date_of_birth").values_list(
+                "cell__code", "full_name", "gender", "date_of_birth", "card_number", "status", "admitted_on"
+            )
+        ),
+        list(
+            CellRole.objects.order_by("cell__code", "office", "starts_on", "member__full_name").values_list(
+                "cell__code", "office", "starts_on", "member__full_name"
+            )
+        ),
+        Exemption.objects.count(),
+        CellMembership.objects.count(),
+    ]
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def build_and_fingerprint(seed: int) -> str:
+    with transaction.atomic():
+        demo.build(profile="district", seed=seed, as_of=AS_OF)
+        result = fingerprint()
+        transaction.set_rollback(True)
+    return result
+
+
+@pytest.mark.django_db
+def test_same_seed_same_district_other_seed_other_district():
+    first = build_and_fingerprint(7)
+    assert build_and_fingerprint(7) == first
+    assert build_and_fingerprint(8) != first
+
+
+@pytest.mark.django_db
+def test_district_shape_is_realistic():
+    counter = demo.build(profile="district", seed=1, as_of=AS_OF)
+    assert not any(Organization.objects.find_problems())  # treebeard: paths, depths and child counts agree
+    cells = Organization.objects.filter(kind="cell")
+    grassroots = Organization.objects.filter(depth=3)  # province → district → grassroots
+    assert 45 <= grassroots.count() <= 55
+    assert 190 <= cells.count() <= 240
+    sizes = list(cells.annotate(n=Count("members")).values_list("n", flat=True))
+    assert min(sizes) >= 3 and max(sizes) <= 60 and 17 <= statistics.median(sizes) <= 23
+    assert 4_300 <= counter.members <= 5_300
+    total = Member.objects.count()
+    probationary = Member.objects.filter(status="probationary").count() / total
+    exempted = Exemption.objects.filter(ends_on__isnull=True).count() / total
+    assert 0.02 <= probationary <= 0.08 and 0.02 <= exempted <= 0.10
+    # Every cell has exactly one current secretary; cells of 9+ official members have a board.
+    assert CellRole.objects.filter(office="secretary", ends_on__isnull=True).count() == cells.count()
+    # Every member has exactly one open membership period, in the cell they belong to now.
+    assert CellMembership.objects.filter(left_on__isnull=True).count() == total
+    assert not CellMembership.objects.filter(left_on__isnull=True).exclude(cell_id=F("member__cell_id")).exists()
+    # One login per role.
+    roles = set(RoleGrant.objects.values_list("role", flat=True))
+    assert roles == {"admin", "committee_staff", "cell_secretary", "member", "supervisor", "inspection"}
