@@ -360,7 +360,7 @@ def build(*, profile: str = "district", seed: int = 1, as_of: date, with_account
                     gender=gender,
                     date_of_birth=dob,
                     card_number=f"{card_no:08d}" if not probationary or rng.random() < 0.5 else None,
-                    national_id=f"025{0 if gender == 'male' else 1}{dob.year % 100:02d}{card_no % 10_000_000:07d}"
+                    national_id=f"025{0 if gender == 'male' else 1}{dob.year % 100:02d}{card_no % 1_000_000:06d}"
                     if rng.random() < 0.8
                     else None,
                     admitted_on=admitted,

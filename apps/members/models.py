@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -33,7 +34,14 @@ class Member(models.Model):
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
     date_of_birth = models.DateField(_("date of birth"))
     card_number = models.CharField(_("party card number"), max_length=20, null=True, blank=True, unique=True)
-    national_id = models.CharField(_("national ID"), max_length=12, null=True, blank=True, unique=True)
+    national_id = models.CharField(
+        _("national ID"),
+        max_length=12,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[RegexValidator(r"^\d{12}$", _("The national ID has exactly 12 digits."))],
+    )
     admitted_on = models.DateField(_("date admitted"))
     official_on = models.DateField(_("date made official"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PROBATIONARY)
