@@ -91,6 +91,20 @@ def member_sees_node(user, path: str) -> bool:
     return any(g.role == Role.MEMBER and g.path == path for g in grants_for(user))
 
 
+def subtree_filter(scope_path: str, prefix: str) -> Q:
+    """Rows whose organisation lies in the subtree at ``prefix``.
+
+    For a related model the organisations are selected first (``org IN (SELECT id … WHERE path LIKE 'prefix%')``),
+    which lets both databases use the foreign-key index instead of joining every row to test its path.
+    """
+    if scope_path == "path":
+        return Q(path__startswith=prefix)
+    from apps.orgs.models import Organization
+
+    relation = scope_path.removesuffix("__path")
+    return Q(**{f"{relation}__in": Organization.objects.filter(path__startswith=prefix).values("pk")})
+
+
 class ScopedQuerySet(models.QuerySet):
     """Base queryset for every model that reaches an organisation.
 
@@ -110,7 +124,7 @@ class ScopedQuerySet(models.QuerySet):
         condition = Q(pk__in=[])
         for grant in grants_for(user):
             if action in ROLE_ACTIONS[grant.role]:
-                condition |= Q(**{f"{scope_path}__startswith": grant.path})
+                condition |= subtree_filter(scope_path, grant.path)
             elif grant.role == Role.MEMBER and action == VIEW and member_scope:
                 if member_scope == "node":
                     condition |= Q(**{scope_path: grant.path})

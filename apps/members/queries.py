@@ -6,7 +6,7 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from apps.common.scoping import VIEW
+from apps.common.scoping import VIEW, subtree_filter
 from apps.common.text import search_key
 from apps.orgs.models import Organization, RoleGrant
 
@@ -33,7 +33,8 @@ def members_for(
 ) -> QuerySet[Member]:
     qs = Member.objects.visible_to(user, action).filter(active=True)
     if within is not None:
-        qs = qs.filter(cell__path__startswith=within.path)
+        # Members belong to cells: a cell is an equality on the foreign key, a committee a path prefix.
+        qs = qs.filter(cell=within) if within.is_cell else qs.filter(subtree_filter(Member.scope_path, within.path))
     key = search_key(text)
     if key:
         qs = qs.filter(Q(full_name_search__contains=key) | Q(card_number=text.strip()))

@@ -65,11 +65,9 @@ def with_counts(nodes: list[Organization], *, on) -> list[NodeRow]:
     for n in nodes:
         by_length[len(n.path)].append(n.path)
     for length, paths in by_length.items():
-        prefix_filter = Q()
-        for p in paths:
-            prefix_filter |= Q(path__startswith=p)
+        org_filter, member_filter = _prefix_filters(paths, length)
         org_counts = (
-            Organization.objects.filter(prefix_filter)
+            Organization.objects.filter(org_filter)
             .annotate(prefix=Substr("path", 1, length))
             .values("prefix")
             .annotate(
@@ -79,11 +77,9 @@ def with_counts(nodes: list[Organization], *, on) -> list[NodeRow]:
             .order_by()
         )
         for r in org_counts:
-            c = rows[r["prefix"]].counts
-            c.sub_organizations, c.cells = r["subs"], r["cells"]
-        member_filter = Q()
-        for p in paths:
-            member_filter |= Q(cell__path__startswith=p)
+            if r["prefix"] in rows:
+                c = rows[r["prefix"]].counts
+                c.sub_organizations, c.cells = r["subs"], r["cells"]
         exempt_now = Exemption.objects.filter(member=OuterRef("pk"), starts_on__lte=on).filter(
             Q(ends_on__isnull=True) | Q(ends_on__gte=on)
         )
@@ -100,14 +96,33 @@ def with_counts(nodes: list[Organization], *, on) -> list[NodeRow]:
             .order_by()
         )
         for r in member_counts:
-            c = rows[r["prefix"]].counts
-            c.members, c.official, c.probationary, c.exempted = (
-                r["total"],
-                r["official"],
-                r["probationary"],
-                r["exempted"],
-            )
+            if r["prefix"] in rows:
+                c = rows[r["prefix"]].counts
+                c.members, c.official, c.probationary, c.exempted = (
+                    r["total"],
+                    r["official"],
+                    r["probationary"],
+                    r["exempted"],
+                )
     return [rows[n.path] for n in nodes]
+
+
+def _prefix_filters(paths: list[str], length: int) -> tuple[Q, Q]:
+    """Filters selecting the subtrees of ``paths`` (all of one length).
+
+    Siblings (the usual case: the children of one node) share their parent's prefix, so a single
+    ``LIKE 'parent%'`` replaces one ``LIKE`` per child; rows of other children of that parent are dropped when
+    grouping. Otherwise, one prefix test per node.
+    """
+    parents = {p[: length - Organization.steplen] for p in paths}
+    if len(paths) > 1 and len(parents) == 1:
+        (parent,) = parents
+        return Q(path__startswith=parent), Q(cell__path__startswith=parent)
+    org_filter, member_filter = Q(), Q()
+    for p in paths:
+        org_filter |= Q(path__startswith=p)
+        member_filter |= Q(cell__path__startswith=p)
+    return org_filter, member_filter
 
 
 def ancestors_visible(user, node: Organization) -> QuerySet[Organization]:
