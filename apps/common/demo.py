@@ -464,30 +464,32 @@ def _accounts(counter: Counter, root: Organization, cells, by_cell, cell_roles, 
     plain_member = next(m for m in by_cell[home_cell.pk] if m.pk != secretary_role.member.pk and m.status == "official")
     term = date(2025, 7, 1)
 
-    def user(username: str, first: str, last: str, **extra):
-        u = User(username=username, first_name=first, last_name=last, **extra)
+    def user(username: str, full_name: str, **extra):
+        # Vietnamese names are written surname first: keep the whole name in first_name, so that
+        # get_full_name() shows it in the right order.
+        u = User(username=username, first_name=full_name, last_name="", **extra)
         u.set_password(DEMO_PASSWORD)
         u.save()
         counter.users += 1
         return u
 
-    admin = user("quantri", "Quản trị", "", is_staff=True, is_superuser=True)
+    admin = user("quantri", "Quản trị hệ thống", is_staff=True, is_superuser=True)
     RoleGrant.objects.create(user=admin, organization=root, role=Role.ADMIN, starts_on=term)
-    staff = user("canbo", "Hà", "Trần Thu")
+    staff = user("canbo", "Trần Thu Hà")
     RoleGrant.objects.create(user=staff, organization=commune, role=Role.COMMITTEE_STAFF, starts_on=term)
-    secretary = user("bithu", *secretary_role.member.full_name.split(" ", 1)[::-1])
+    secretary = user("bithu", secretary_role.member.full_name)
     Member.objects.filter(pk=secretary_role.member.pk).update(user=secretary)
     RoleGrant.objects.create(user=secretary, organization=home_cell, role=Role.MEMBER, starts_on=term)
     RoleGrant.objects.create(
         user=secretary, organization=home_cell, role=Role.CELL_SECRETARY, starts_on=secretary_role.starts_on
     )
-    member = user("dangvien", *plain_member.full_name.split(" ", 1)[::-1])
+    member = user("dangvien", plain_member.full_name)
     Member.objects.filter(pk=plain_member.pk).update(user=member)
     RoleGrant.objects.create(user=member, organization=home_cell, role=Role.MEMBER, starts_on=term)
-    supervisor = user("giamsat", "Dũng", "Lê Văn")
+    supervisor = user("giamsat", "Lê Văn Dũng")
     for c in commune_cells[:3]:
         RoleGrant.objects.create(user=supervisor, organization=c, role=Role.SUPERVISOR, starts_on=term)
-    inspector = user("kiemtra", "Bình", "Phạm Thanh")
+    inspector = user("kiemtra", "Phạm Thanh Bình")
     RoleGrant.objects.create(user=inspector, organization=district, role=Role.INSPECTION, starts_on=term)
     counter.logins = [
         ("quantri", str(Role.ADMIN.label), root.name),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 
 from apps.common.scoping import VIEW, subtree_filter
 from apps.common.text import search_key
@@ -71,12 +71,19 @@ def probation_due(user, *, on: date, within_days: int = 30) -> list[tuple[Member
     return [(m, rules.confirmation_due_on(m.admitted_on)) for m in qs]
 
 
+OFFICE_RANK = Case(
+    *(When(office=office, then=Value(rank)) for rank, office in enumerate(CellRole.Office.values)),
+    output_field=IntegerField(),
+)
+
+
 def current_offices(cell: Organization, *, on: date) -> QuerySet[CellRole]:
     return (
         CellRole.objects.filter(cell=cell, starts_on__lte=on)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
         .select_related("member")
-        .order_by("office", "member__full_name_search")
+        .annotate(rank=OFFICE_RANK)
+        .order_by("rank", "member__full_name_search")
     )
 
 
