@@ -23,9 +23,17 @@ MEMBER_FIELDS = [
 
 
 class MemberForm(NFCFormMixin, forms.ModelForm):
+    MAX_PHOTO_BYTES = 2 * 1024 * 1024
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo and getattr(photo, "size", 0) > self.MAX_PHOTO_BYTES:
+            raise forms.ValidationError(_("The photo must be smaller than 2 MB."))
+        return photo
+
     class Meta:
         model = Member
-        fields = MEMBER_FIELDS
+        fields = [*MEMBER_FIELDS, "photo"]
         widgets = {f: DateInput() for f in ("date_of_birth", "admitted_on", "official_on")}
 
     def _post_clean(self):
@@ -46,7 +54,13 @@ class MemberCreateForm(MemberForm):
 
 
 class TransferForm(NFCFormMixin, forms.Form):
-    to_cell = forms.ModelChoiceField(label=_("to cell"), queryset=None)
+    to_cell = forms.ModelChoiceField(label=_("to cell"), queryset=None, required=False)
+    to_organization = forms.CharField(
+        label=_("or to an organisation outside this system"),
+        max_length=200,
+        required=False,
+        help_text=_("e.g. Chi bộ Khu 2, Đảng bộ phường Tân Định, Thành phố Hồ Chí Minh"),
+    )
     on = forms.DateField(label=_("transfer date"), widget=DateInput(), initial=timezone.localdate)
     note = forms.CharField(label=_("note"), max_length=300, required=False)
 
@@ -54,6 +68,12 @@ class TransferForm(NFCFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["to_cell"].queryset = cells
         self.fields["to_cell"].label_from_instance = lambda o: f"{o.name} ({o.code})"
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("to_cell")) == bool(cleaned.get("to_organization")):
+            raise forms.ValidationError(_("Choose a cell of this system or name an organisation outside it."))
+        return cleaned
 
 
 class ExemptionForm(NFCFormMixin, forms.Form):

@@ -152,3 +152,26 @@ def cell_role_assign(*, member: Member, office: str, starts_on: date) -> CellRol
     if member.user_id:
         role_grant(user=member.user, organization=cell, role=OFFICE_ROLE[office], starts_on=starts_on)
     return role
+
+
+@transaction.atomic
+def member_transfer_out(*, member: Member, on: date, to_organization: str, note: str = "") -> Member:
+    """Transfer a member to an organisation outside this system: the period closes and the record is archived."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    to_organization = nfc(to_organization)
+    if not to_organization:
+        raise ValidationError({"to_organization": _("Name the organisation the member moves to.")})
+    current = CellMembership.objects.select_for_update().filter(member=member, left_on__isnull=True).first()
+    if current and on < current.joined_on:
+        raise ValidationError({"on": _("The transfer date cannot be before the member joined the current cell.")})
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("The transfer date cannot be in the future.")})
+    if current:
+        current.left_on, current.left_to, current.note = on, to_organization, nfc(note)
+        current.save(update_fields=["left_on", "left_to", "note"])
+    CellRole.objects.filter(member=member, ends_on__isnull=True).update(ends_on=on)
+    member.active = False
+    member.save(update_fields=["active"])
+    if member.user_id:
+        role_end(user=member.user, organization=member.cell, roles=[Role.MEMBER, *OFFICE_ROLE.values()], ends_on=on)
+    return member

@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:member_id>/transfer/", views.member_transfer, name="transfer"),
     path("<int:member_id>/exemption/", views.exemption_add, name="exemption"),
     path("<int:member_id>/office/", views.cell_role_assign, name="office"),
+    path("<int:member_id>/photo/", views.member_photo, name="photo"),
 ]

@@ -1,6 +1,9 @@
+import mimetypes
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -54,7 +57,7 @@ def member_create(request, cell_id: int):
     cell = get_object_or_404(
         org_queries.organizations_for(request.user, MANAGE).filter(kind=Organization.Kind.CELL), pk=cell_id
     )
-    form = MemberCreateForm(request.POST or None)
+    form = MemberCreateForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -73,7 +76,7 @@ def member_create(request, cell_id: int):
 @require_http_methods(["GET", "POST"])
 def member_edit(request, member_id: int):
     member = _member(request, member_id, MANAGE)
-    form = MemberForm(request.POST or None, instance=member)
+    form = MemberForm(request.POST or None, request.FILES or None, instance=member)
     if request.method == "POST" and form.is_valid():
         try:
             services.member_update(member=form.instance)
@@ -96,8 +99,14 @@ def member_transfer(request, member_id: int):
     )
     form = TransferForm(request.POST or None, cells=cells)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            services.member_transfer(member=member, **form.cleaned_data)
+            if data["to_cell"]:
+                services.member_transfer(member=member, to_cell=data["to_cell"], on=data["on"], note=data["note"])
+            else:
+                services.member_transfer_out(
+                    member=member, on=data["on"], to_organization=data["to_organization"], note=data["note"]
+                )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -142,3 +151,13 @@ def cell_role_assign(request, member_id: int):
 def probation_due(request):
     rows = queries.probation_due(request.user, on=today())
     return render(request, "members/probation_due.html", {"rows": rows})
+
+
+@login_required
+def member_photo(request, member_id: int):
+    """Photos are personal data: served through the same scoping as the profile, never from a public folder."""
+    member = _member(request, member_id)
+    if not member.photo:
+        raise Http404
+    content_type = mimetypes.guess_type(member.photo.name)[0] or "application/octet-stream"
+    return FileResponse(member.photo.open("rb"), content_type=content_type)

@@ -205,3 +205,62 @@ def test_member_detail_query_count_is_constant(world, client_for, extra):
         assert client.get(url("members:detail", world.plain_member.pk)).status_code == 200
     # session, user, grants, member (+cell, user), memberships, exemptions, offices, access-log insert
     assert len(ctx.captured_queries) == 8, [q["sql"] for q in ctx.captured_queries]
+
+
+@pytest.mark.django_db
+def test_transfer_out_of_the_system_archives_the_member(world, client_for):
+    from django.utils import timezone
+
+    response = client_for(world.secretary).post(
+        url("members:transfer", world.plain_member.pk),
+        {"to_organization": "Chi bộ Khu 2, Đảng bộ phường Tân Định", "on": timezone.localdate().strftime("%d/%m/%Y")},
+    )
+    assert response.status_code == 302
+    world.plain_member.refresh_from_db()
+    assert not world.plain_member.active
+    period = world.plain_member.memberships.get()
+    assert period.left_to == "Chi bộ Khu 2, Đảng bộ phường Tân Định" and period.left_on == timezone.localdate()
+    assert "Lê Văn Đảng Viên" not in client_for(world.secretary).get(url("members:list")).content.decode()
+
+
+@pytest.mark.django_db
+def test_transfer_needs_exactly_one_destination(world, client_for):
+    response = client_for(world.secretary).post(url("members:transfer", world.plain_member.pk), {"on": "01/01/2026"})
+    assert response.status_code == 200
+    assert "Chọn một chi bộ trong hệ thống" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_photo_is_served_only_inside_the_scope(world, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    png = (
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
+        b"\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
+    )
+    world.plain_member.photo.save("anh.png", SimpleUploadedFile("anh.png", png))
+    response = client_for(world.secretary).get(url("members:photo", world.plain_member.pk))
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert client_for(world.outsider).get(url("members:photo", world.plain_member.pk)).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("extra", [1, 3])
+def test_probation_due_query_count_is_constant(world, client_for, extra):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    for _ in range(extra):
+        add_member(
+            world.cell_a2,
+            status="probationary",
+            official_on=None,
+            admitted_on=timezone.localdate() - timedelta(days=380),
+        )
+    client = client_for(world.staff)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url("members:probation_due"))
+    assert response.status_code == 200 and len(response.context["rows"]) == extra
+    # session, user, grants, the due members with their cells
+    assert len(ctx.captured_queries) == 4, [q["sql"] for q in ctx.captured_queries]

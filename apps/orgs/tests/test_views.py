@@ -156,3 +156,22 @@ def test_cell_detail_query_count_is_constant(world, client_for, extra):
     # session, user, grants, org, its counts (2), children, breadcrumb, member count, member page,
     # offices, supervisors
     assert len(ctx.captured_queries) == 12, [q["sql"] for q in ctx.captured_queries]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("extra", [1, 3])
+def test_search_results_query_count_is_constant(world, client_for, extra):
+    _add_cells(world.commune_a, extra)
+    client = client_for(world.staff)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("orgs:tree"), {"q": "chi bo"})
+    assert response.status_code == 200 and len(response.context["rows"]) == 2 + extra
+    # session, user, grants, count, page, org counts, member counts
+    assert len(ctx.captured_queries) == 7, [q["sql"] for q in ctx.captured_queries]
+
+
+@pytest.mark.django_db
+def test_home_needs_login_and_lists_roles(world, client, client_for):
+    assert client.get(reverse("home")).status_code == 302
+    html = client_for(world.supervisor).get(reverse("home")).content.decode()
+    assert "Cấp ủy viên phụ trách" in html and "Chi bộ Thôn Đông" in html
