@@ -20,7 +20,10 @@ def home(request):
 
     grants = grants_for(request.user)
     nodes = {o.pk: o for o in Organization.objects.filter(pk__in={g.organization_id for g in grants})}
-    roles = [(Role(g.role).label, nodes[g.organization_id]) for g in grants]
+    roles: dict[int, list[str]] = {}
+    for g in grants:  # one line per node, with every role held there
+        roles.setdefault(g.organization_id, []).append(str(Role(g.role).label))
+    roles = [(", ".join(labels), nodes[org_id]) for org_id, labels in roles.items()]
     member = Member.objects.filter(user=request.user).select_related("cell").first()
     context = {
         "roles": roles,

@@ -175,3 +175,11 @@ def test_home_needs_login_and_lists_roles(world, client, client_for):
     assert client.get(reverse("home")).status_code == 302
     html = client_for(world.supervisor).get(reverse("home")).content.decode()
     assert "Cấp ủy viên phụ trách" in html and "Chi bộ Thôn Đông" in html
+
+
+@pytest.mark.django_db
+def test_not_found_page_is_vietnamese(world, client_for):
+    response = client_for(world.outsider).get(reverse("orgs:detail", args=[world.cell_a1.pk]))
+    html = response.content.decode()
+    assert response.status_code == 404 and '<html lang="vi">' in html and "Không tìm thấy" in html
+    assert "Chi bộ 21" not in html
