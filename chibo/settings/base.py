@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "apps.common",
     "apps.orgs",
     "apps.members",
+    "apps.meetings",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,39 @@
+from django.apps import AppConfig
+
+
+class MeetingsConfig(AppConfig):
+    name = "apps.meetings"
+    label = "meetings"
+    verbose_name = "Sinh hoạt chi bộ"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from . import permissions  # noqa: F401  (registers the rules predicates)
+        from .models import (
+            AgendaItem,
+            AnnualCalendar,
+            Apology,
+            Attendance,
+            Meeting,
+            MeetingDocument,
+            MeetingRule,
+            Minutes,
+            Speech,
+            Vote,
+        )
+
+        for model in (
+            AnnualCalendar,
+            MeetingRule,
+            Meeting,
+            AgendaItem,
+            MeetingDocument,
+            Attendance,
+            Apology,
+            Speech,
+            Minutes,
+        ):
+            auditlog.register(model)
+        # Votes are audited without their tallies: a secret ballot's running count must not leak through the log.
+        auditlog.register(Vote, exclude_fields=["secret_for", "secret_against", "secret_abstain", "ballots_cast"])

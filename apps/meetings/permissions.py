@@ -1,0 +1,20 @@
+"""Who may do what on a meeting, as `rules` predicates reusing the scoping grants."""
+
+import rules
+
+from apps.common.scoping import MANAGE, allows
+
+
+@rules.predicate
+def manages_meeting(user, meeting) -> bool:
+    return meeting is not None and allows(user, MANAGE, meeting.cell.path)
+
+
+@rules.predicate
+def is_cell_member(user, meeting) -> bool:
+    member = getattr(user, "member", None) if user.is_authenticated else None
+    return meeting is not None and member is not None and member.active and member.cell_id == meeting.cell_id
+
+
+rules.add_perm("meetings.manage_meeting", manages_meeting)
+rules.add_perm("meetings.attend", is_cell_member)
