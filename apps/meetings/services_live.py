@@ -1,0 +1,245 @@
+"""Verbs of the live meeting: start and end, attendance, QR self check-in, guests, speakers, votes and ballots.
+
+Several people (secretary and minute-taker) work on the same meeting at once: every verb changes one row (or
+increments counters with F()), in one transaction, so concurrent writers never overwrite each other's work."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.common.text import nfc
+from apps.members.models import Member
+
+from . import queries, rules
+from .models import AgendaItem, Attendance, BallotReceipt, Guest, Meeting, Minutes, Speech, Vote
+
+LATE_AFTER = timedelta(minutes=15)
+
+
+def _require_open(meeting: Meeting) -> None:
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(_("The meeting was cancelled."))
+    if Minutes.objects.filter(meeting=meeting, status=Minutes.Status.ADOPTED).exists():
+        raise ValidationError(_("The minutes are adopted: the record can no longer change."))
+
+
+@transaction.atomic
+def meeting_start(*, meeting: Meeting, presiding: Member | None = None, minute_taker: Member | None = None) -> Meeting:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != Meeting.Status.PLANNED:
+        raise ValidationError(_("The meeting has already started."))
+    for person in (presiding, minute_taker):
+        if person is not None and person.cell_id != meeting.cell_id:
+            raise ValidationError(_("The presiding officer and the minute-taker must be members of the cell."))
+    meeting.status = Meeting.Status.IN_PROGRESS
+    meeting.started_at = timezone.now()
+    meeting.presiding = presiding
+    meeting.minute_taker = minute_taker
+    meeting.checkin_token = secrets.token_urlsafe(24)  # a fresh code for this session only
+    meeting.save(update_fields=["status", "started_at", "presiding", "minute_taker", "checkin_token"])
+    return meeting
+
+
+@transaction.atomic
+def meeting_end(*, meeting: Meeting) -> Meeting:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != Meeting.Status.IN_PROGRESS:
+        raise ValidationError(_("Only a meeting in progress can be ended."))
+    if meeting.votes.filter(status=Vote.Status.OPEN).exists():
+        raise ValidationError(_("Close the open votes before ending the meeting."))
+    meeting.status = Meeting.Status.CLOSED
+    meeting.ended_at = timezone.now()
+    meeting.save(update_fields=["status", "ended_at"])
+    return meeting
+
+
+@transaction.atomic
+def meeting_set_officers(*, meeting: Meeting, presiding: Member | None, minute_taker: Member | None) -> Meeting:
+    for person in (presiding, minute_taker):
+        if person is not None and person.cell_id != meeting.cell_id:
+            raise ValidationError(_("The presiding officer and the minute-taker must be members of the cell."))
+    Meeting.objects.filter(pk=meeting.pk).update(presiding=presiding, minute_taker=minute_taker)
+    meeting.presiding, meeting.minute_taker = presiding, minute_taker
+    return meeting
+
+
+def attendance_mark(
+    *, meeting: Meeting, member: Member, status: str, reason: str = "", by=None, via: str = Attendance.Via.SECRETARY
+) -> Attendance:
+    """Record one member's attendance. Concurrent marks of the same member: the last one wins, none is lost."""
+    if status not in Attendance.Status.values:
+        raise ValidationError({"status": _("Unknown attendance status.")})
+    reason = nfc(reason)
+    if status == Attendance.Status.EXCUSED and not reason:
+        raise ValidationError({"reason": _("An absence with reason needs the reason.")})
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                _require_open(meeting)
+                if (
+                    member.cell_id != meeting.cell_id
+                    and not Attendance.objects.filter(meeting=meeting, member=member).exists()
+                ):
+                    raise ValidationError(_("This person is not a member of the cell."))
+                row, _created = Attendance.objects.update_or_create(
+                    meeting=meeting,
+                    member=member,
+                    defaults={"status": status, "reason": reason, "via": via, "marked_by": by},
+                )
+                return row
+        except IntegrityError:  # two writers created the same row at once: the retry updates it
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def checkin_qr(*, meeting: Meeting, token: str, member: Member) -> Attendance:
+    """Self check-in from the member's phone with the code on the secretary's screen: only for this meeting and
+    only while it is in progress."""
+    if not secrets.compare_digest(token, meeting.checkin_token):
+        raise ValidationError(_("This check-in code is not valid for this meeting."))
+    if meeting.status != Meeting.Status.IN_PROGRESS:
+        raise ValidationError(_("Check-in is only open while the meeting is in progress."))
+    if member.cell_id != meeting.cell_id or not member.active:
+        raise ValidationError(_("Only members of the cell can check in."))
+    existing = Attendance.objects.filter(meeting=meeting, member=member).first()
+    if existing and existing.status in (Attendance.Status.PRESENT, Attendance.Status.LATE):
+        return existing
+    late = timezone.now() > meeting.started_at + LATE_AFTER
+    status = Attendance.Status.LATE if late else Attendance.Status.PRESENT
+    return attendance_mark(meeting=meeting, member=member, status=status, by=member.user, via=Attendance.Via.QR)
+
+
+@transaction.atomic
+def guest_add(*, meeting: Meeting, name: str, position: str = "") -> Guest:
+    _require_open(meeting)
+    guest = Guest(meeting=meeting, name=nfc(name), position=nfc(position))
+    guest.full_clean()
+    guest.save()
+    return guest
+
+
+@transaction.atomic
+def speech_add(
+    *, meeting: Meeting, item: AgendaItem, member: Member | None = None, guest: Guest | None = None, note: str = ""
+) -> Speech:
+    _require_open(meeting)
+    if item.meeting_id != meeting.pk:
+        raise ValidationError(_("The agenda item belongs to another meeting."))
+    if (member is None) == (guest is None):
+        raise ValidationError(_("Choose a member or a guest."))
+    if member is not None and member.cell_id != meeting.cell_id:
+        raise ValidationError(_("This person is not a member of the cell."))
+    # Lock the item so that two people adding speakers at once get distinct positions.
+    AgendaItem.objects.select_for_update().filter(pk=item.pk).first()
+    last = Speech.objects.filter(agenda_item=item).aggregate(m=Max("position"))["m"] or 0
+    return Speech.objects.create(
+        meeting=meeting, agenda_item=item, member=member, guest=guest, position=last + 1, note=nfc(note)
+    )
+
+
+@transaction.atomic
+def speech_move(*, speech: Speech, offset: int) -> None:
+    """Move a speaker up (-1) or down (+1) the list of their agenda item."""
+    _require_open(speech.meeting)
+    AgendaItem.objects.select_for_update().filter(pk=speech.agenda_item_id).first()
+    ordered = list(Speech.objects.filter(agenda_item_id=speech.agenda_item_id).order_by("position", "pk"))
+    index = next(i for i, s in enumerate(ordered) if s.pk == speech.pk)
+    target = index + offset
+    if 0 <= target < len(ordered):
+        ordered[index], ordered[target] = ordered[target], ordered[index]
+        for position, s in enumerate(ordered, start=1):
+            if s.position != position:
+                Speech.objects.filter(pk=s.pk).update(position=position)
+
+
+@transaction.atomic
+def speech_record(*, speech: Speech, spoken: bool, note: str) -> Speech:
+    _require_open(speech.meeting)
+    Speech.objects.filter(pk=speech.pk).update(spoken=spoken, note=nfc(note))
+    speech.spoken, speech.note = spoken, nfc(note)
+    return speech
+
+
+@transaction.atomic
+def speech_remove(*, speech: Speech) -> None:
+    _require_open(speech.meeting)
+    speech.delete()
+
+
+@transaction.atomic
+def vote_open(*, meeting: Meeting, question: str, method: str, purpose: str = Vote.Purpose.RESOLUTION) -> Vote:
+    _require_open(meeting)
+    if meeting.status != Meeting.Status.IN_PROGRESS:
+        raise ValidationError(_("Votes are taken while the meeting is in progress."))
+    vote = Vote(meeting=meeting, question=nfc(question), method=method, purpose=purpose)
+    vote.full_clean()
+    vote.save()
+    return vote
+
+
+@transaction.atomic
+def vote_record_counts(*, vote: Vote, approving: int, against: int, abstain: int) -> Vote:
+    """Counts of a show of hands, entered by the secretary; they cannot exceed the official members present."""
+    vote = Vote.objects.select_for_update().get(pk=vote.pk)
+    if vote.method != Vote.Method.OPEN:
+        raise ValidationError(_("Secret ballots are cast by the members themselves."))
+    if vote.status != Vote.Status.OPEN:
+        raise ValidationError(_("The vote is closed."))
+    rows = queries.roll_call(vote.meeting)
+    errors = rules.vote_errors(
+        approving=approving, against=against, abstain=abstain, voters_present=queries.voters_present(rows)
+    )
+    if errors:
+        raise ValidationError(errors)
+    vote.votes_for, vote.votes_against, vote.votes_abstain = approving, against, abstain
+    vote.save(update_fields=["votes_for", "votes_against", "votes_abstain"])
+    return vote
+
+
+CHOICES = {"for": "secret_for", "against": "secret_against", "abstain": "secret_abstain"}
+
+
+def ballot_cast(*, vote: Vote, member: Member, choice: str) -> None:
+    """A member's secret ballot. The receipt (who voted) and the tally (what was chosen) are written in one
+    transaction; no row joins the two, so nobody — administrators included — can link a choice to a voter.
+    The database's unique receipt per member and vote refuses a second ballot, even from two devices at once."""
+    if choice not in CHOICES:
+        raise ValidationError(_("Choose for, against or abstain."))
+    with transaction.atomic():
+        live = Vote.objects.select_for_update().select_related("meeting").get(pk=vote.pk)
+        if live.method != Vote.Method.SECRET:
+            raise ValidationError(_("This vote is not a secret ballot."))
+        if live.status != Vote.Status.OPEN:
+            raise ValidationError(_("The vote is closed."))
+        row = next((r for r in queries.roll_call(live.meeting) if r.member.pk == member.pk), None)
+        if row is None or not rules.may_vote(row.voter):
+            raise ValidationError(_("Only official members present at the meeting can vote."))
+        try:
+            with transaction.atomic():
+                BallotReceipt.objects.create(vote=live, member=member)
+        except IntegrityError as exc:
+            raise ValidationError(_("You have already voted.")) from exc
+        Vote.objects.filter(pk=live.pk).update(
+            **{CHOICES[choice]: F(CHOICES[choice]) + 1, "ballots_cast": F("ballots_cast") + 1}
+        )
+
+
+@transaction.atomic
+def vote_close(*, vote: Vote) -> Vote:
+    """Close the vote and freeze the eligible-members figure it is judged against."""
+    vote = Vote.objects.select_for_update().select_related("meeting").get(pk=vote.pk)
+    if vote.status != Vote.Status.OPEN:
+        raise ValidationError(_("The vote is closed."))
+    vote.eligible = queries.eligible(queries.roll_call(vote.meeting))
+    vote.status = Vote.Status.CLOSED
+    vote.closed_at = timezone.now()
+    vote.save(update_fields=["eligible", "status", "closed_at"])
+    return vote
