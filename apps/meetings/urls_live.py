@@ -1,3 +1,22 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from . import views_live as views
+
+urlpatterns = [
+    path("<int:meeting_id>/", views.detail, name="detail"),
+    path("<int:meeting_id>/counts/", views.live_counts, name="live_counts"),
+    path("<int:meeting_id>/start/", views.start, name="start"),
+    path("<int:meeting_id>/end/", views.end, name="end"),
+    path("<int:meeting_id>/attendance/<int:member_id>/", views.mark, name="mark"),
+    path("<int:meeting_id>/guests/", views.guest_add, name="guest_add"),
+    path("agenda/<int:item_id>/speakers/", views.speech_add, name="speech_add"),
+    path("speakers/<int:speech_id>/move/<str:direction>/", views.speech_move, name="speech_move"),
+    path("speakers/<int:speech_id>/", views.speech_record, name="speech_record"),
+    path("speakers/<int:speech_id>/remove/", views.speech_remove, name="speech_remove"),
+    path("<int:meeting_id>/votes/", views.vote_open, name="vote_open"),
+    path("votes/<int:vote_id>/counts/", views.vote_counts, name="vote_counts"),
+    path("votes/<int:vote_id>/close/", views.vote_close, name="vote_close"),
+    path("votes/<int:vote_id>/ballot/", views.ballot, name="ballot"),
+    path("checkin/<str:token>/", views.checkin, name="checkin"),
+    path("<int:meeting_id>/qr.svg", views.checkin_qr, name="checkin_qr"),
+]

@@ -1,0 +1,380 @@
+"""The meeting screen: one page that works on a phone, with htmx fragments for the parts that change live."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.common.scoping import MANAGE, VIEW
+from apps.members.models import Member
+
+from . import queries, rules, services_live
+from .forms_live import (
+    BallotForm,
+    GuestForm,
+    MarkForm,
+    SpeechForm,
+    SpeechRecordForm,
+    StartForm,
+    VoteCountsForm,
+    VoteOpenForm,
+)
+from .models import AgendaItem, Attendance, BallotReceipt, Guest, Meeting, Minutes, Speech, Vote
+
+
+def _meeting(request, meeting_id: int, action: str = VIEW) -> Meeting:
+    return get_object_or_404(
+        Meeting.objects.visible_to(request.user, action).select_related("cell", "presiding", "minute_taker"),
+        pk=meeting_id,
+    )
+
+
+def _own_member(request) -> Member | None:
+    return Member.objects.filter(user=request.user, active=True).first()
+
+
+def _context(request, meeting: Meeting) -> dict:
+    """Everything the meeting screen shows, in a fixed number of queries whatever the cell's size."""
+    rows = queries.roll_call(meeting)  # 2 queries
+    items = list(
+        AgendaItem.objects.filter(meeting=meeting).prefetch_related(
+            Prefetch("speeches", queryset=Speech.objects.select_related("member", "guest").order_by("position", "pk"))
+        )
+    )  # 2 queries
+    votes = list(Vote.objects.filter(meeting=meeting))
+    guests = list(Guest.objects.filter(meeting=meeting))
+    me = _own_member(request)
+    voted = (
+        set(BallotReceipt.objects.filter(vote__meeting=meeting, member=me).values_list("vote_id", flat=True))
+        if me
+        else set()
+    )
+    my_row = next((r for r in rows if me and r.member.pk == me.pk), None)
+    can_manage = request.user.has_perm("meetings.manage_meeting", meeting)
+    return {
+        "meeting": meeting,
+        "rows": rows,
+        "summary": queries.summary(rows),
+        "eligible": queries.eligible(rows),
+        "items": items,
+        "guests": guests,
+        "votes": [(v, queries.vote_result(v, rows)) for v in votes],
+        "can_manage": can_manage,
+        "me": me,
+        "my_row": my_row,
+        "voted": voted,
+        "may_vote": bool(my_row and rules.may_vote(my_row.voter)),
+        "minutes_adopted": Minutes.objects.filter(meeting=meeting, status=Minutes.Status.ADOPTED).exists(),
+        "present_members": [r.member for r in rows if r.status in ("present", "late")],
+        "start_form": StartForm(members=Member.objects.filter(cell_id=meeting.cell_id, active=True))
+        if can_manage
+        else None,
+        "statuses": Attendance.Status.choices,
+        "checkin_url": request.build_absolute_uri(reverse("meetings:checkin", args=[meeting.checkin_token])),
+    }
+
+
+@login_required
+def detail(request, meeting_id: int):
+    meeting = _meeting(request, meeting_id)
+    return render(request, "meetings/live/detail.html", _context(request, meeting))
+
+
+@login_required
+def live_counts(request, meeting_id: int):
+    """Polled by every screen showing the meeting, so the secretary and the minute-taker see each other's marks."""
+    meeting = _meeting(request, meeting_id)
+    rows = queries.roll_call(meeting)
+    return render(
+        request,
+        "meetings/live/detail.html#counts",
+        {"meeting": meeting, "summary": queries.summary(rows), "eligible": queries.eligible(rows)},
+    )
+
+
+def _back(request, meeting: Meeting, anchor: str = ""):
+    return redirect(reverse("meetings:detail", args=[meeting.pk]) + (f"#{anchor}" if anchor else ""))
+
+
+def _fail(request, meeting: Meeting, exc: ValidationError, anchor: str = ""):
+    for message in exc.messages:
+        messages.error(request, message)
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("meetings:detail", args=[meeting.pk]) + (f"#{anchor}" if anchor else "")
+        return response
+    return _back(request, meeting, anchor)
+
+
+@login_required
+@require_POST
+def start(request, meeting_id: int):
+    meeting = _meeting(request, meeting_id, MANAGE)
+    form = StartForm(request.POST, members=Member.objects.filter(cell_id=meeting.cell_id, active=True))
+    if form.is_valid():
+        try:
+            services_live.meeting_start(meeting=meeting, **form.cleaned_data)
+        except ValidationError as exc:
+            return _fail(request, meeting, exc)
+        messages.success(request, _("The meeting has started."))
+    return _back(request, meeting)
+
+
+@login_required
+@require_POST
+def end(request, meeting_id: int):
+    meeting = _meeting(request, meeting_id, MANAGE)
+    try:
+        services_live.meeting_end(meeting=meeting)
+    except ValidationError as exc:
+        return _fail(request, meeting, exc)
+    messages.success(request, _("The meeting has ended."))
+    return _back(request, meeting)
+
+
+@login_required
+@require_POST
+def mark(request, meeting_id: int, member_id: int):
+    meeting = _meeting(request, meeting_id, MANAGE)
+    member = get_object_or_404(
+        Member.objects.filter(cell_id=meeting.cell_id) | Member.objects.filter(attendances__meeting=meeting),
+        pk=member_id,
+    )
+    form = MarkForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            services_live.attendance_mark(meeting=meeting, member=member, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    else:
+        error = _("Unknown attendance status.")
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return _back(request, meeting, f"m{member.pk}")
+    rows = queries.roll_call(meeting)
+    row = next(r for r in rows if r.member.pk == member.pk)
+    return render(
+        request,
+        "meetings/live/detail.html#roll-row-and-counts",
+        {
+            "meeting": meeting,
+            "row": row,
+            "error": error,
+            "summary": queries.summary(rows),
+            "eligible": queries.eligible(rows),
+            "statuses": Attendance.Status.choices,
+            "can_manage": True,
+        },
+    )
+
+
+@login_required
+@require_POST
+def guest_add(request, meeting_id: int):
+    meeting = _meeting(request, meeting_id, MANAGE)
+    form = GuestForm(request.POST)
+    if form.is_valid():
+        try:
+            services_live.guest_add(meeting=meeting, **form.cleaned_data)
+        except ValidationError as exc:
+            return _fail(request, meeting, exc, "guests")
+    else:
+        messages.error(request, _("Enter the guest's name."))
+    return _back(request, meeting, "guests")
+
+
+def _speech(request, speech_id: int) -> Speech:
+    return get_object_or_404(Speech.objects.visible_to(request.user, MANAGE).select_related("meeting"), pk=speech_id)
+
+
+@login_required
+@require_POST
+def speech_add(request, item_id: int):
+    item = get_object_or_404(AgendaItem.objects.visible_to(request.user, MANAGE).select_related("meeting"), pk=item_id)
+    meeting = item.meeting
+    form = SpeechForm(request.POST)
+    if form.is_valid():
+        speaker = form.cleaned_data["speaker"]
+        member = guest = None
+        if speaker[:1] == "m" and speaker[1:].isdigit():
+            member = Member.objects.filter(cell_id=meeting.cell_id, pk=int(speaker[1:])).first()
+        elif speaker[:1] == "g" and speaker[1:].isdigit():
+            guest = Guest.objects.filter(meeting=meeting, pk=int(speaker[1:])).first()
+        try:
+            services_live.speech_add(
+                meeting=meeting, item=item, member=member, guest=guest, note=form.cleaned_data["note"]
+            )
+        except ValidationError as exc:
+            return _fail(request, meeting, exc, f"item{item.pk}")
+    return _item_fragment(request, item)
+
+
+def _item_fragment(request, item: AgendaItem):
+    if not request.htmx:
+        return _back(request, item.meeting, f"item{item.pk}")
+    meeting = item.meeting
+    item = AgendaItem.objects.prefetch_related(
+        Prefetch("speeches", queryset=Speech.objects.select_related("member", "guest").order_by("position", "pk"))
+    ).get(pk=item.pk)
+    rows = queries.roll_call(meeting)
+    return render(
+        request,
+        "meetings/live/detail.html#agenda-item",
+        {
+            "meeting": meeting,
+            "item": item,
+            "can_manage": True,
+            "guests": list(meeting.guests.all()),
+            "present_members": [r.member for r in rows if r.status in ("present", "late")],
+        },
+    )
+
+
+@login_required
+@require_POST
+def speech_move(request, speech_id: int, direction: str):
+    speech = _speech(request, speech_id)
+    try:
+        services_live.speech_move(speech=speech, offset=-1 if direction == "up" else 1)
+    except ValidationError as exc:
+        return _fail(request, speech.meeting, exc)
+    return _item_fragment(request, speech.agenda_item)
+
+
+@login_required
+@require_POST
+def speech_record(request, speech_id: int):
+    speech = _speech(request, speech_id)
+    form = SpeechRecordForm(request.POST)
+    if form.is_valid():
+        try:
+            services_live.speech_record(speech=speech, **form.cleaned_data)
+        except ValidationError as exc:
+            return _fail(request, speech.meeting, exc)
+    return _item_fragment(request, speech.agenda_item)
+
+
+@login_required
+@require_POST
+def speech_remove(request, speech_id: int):
+    speech = _speech(request, speech_id)
+    item = speech.agenda_item
+    try:
+        services_live.speech_remove(speech=speech)
+    except ValidationError as exc:
+        return _fail(request, speech.meeting, exc)
+    return _item_fragment(request, item)
+
+
+@login_required
+@require_POST
+def vote_open(request, meeting_id: int):
+    meeting = _meeting(request, meeting_id, MANAGE)
+    form = VoteOpenForm(request.POST)
+    if form.is_valid():
+        try:
+            services_live.vote_open(meeting=meeting, **form.cleaned_data)
+        except ValidationError as exc:
+            return _fail(request, meeting, exc, "votes")
+    else:
+        messages.error(request, _("Enter the question put to the vote."))
+    return _back(request, meeting, "votes")
+
+
+def _vote(request, vote_id: int, action: str) -> Vote:
+    return get_object_or_404(Vote.objects.visible_to(request.user, action).select_related("meeting__cell"), pk=vote_id)
+
+
+@login_required
+@require_POST
+def vote_counts(request, vote_id: int):
+    vote = _vote(request, vote_id, MANAGE)
+    form = VoteCountsForm(request.POST)
+    if form.is_valid():
+        try:
+            services_live.vote_record_counts(vote=vote, **form.cleaned_data)
+        except ValidationError as exc:
+            return _fail(request, vote.meeting, exc, "votes")
+    else:
+        messages.error(request, _("Enter whole numbers for the counts."))
+    return _back(request, vote.meeting, "votes")
+
+
+@login_required
+@require_POST
+def vote_close(request, vote_id: int):
+    vote = _vote(request, vote_id, MANAGE)
+    try:
+        services_live.vote_close(vote=vote)
+    except ValidationError as exc:
+        return _fail(request, vote.meeting, exc, "votes")
+    return _back(request, vote.meeting, "votes")
+
+
+@login_required
+def ballot(request, vote_id: int):
+    """A member's own secret ballot, from their own device."""
+    vote = _vote(request, vote_id, VIEW)
+    meeting = vote.meeting
+    me = _own_member(request)
+    if me is None or me.cell_id != meeting.cell_id:
+        return render(
+            request, "meetings/live/ballot.html", {"vote": vote, "meeting": meeting, "not_member": True}, status=403
+        )
+    already = BallotReceipt.objects.filter(vote=vote, member=me).exists()
+    form = BallotForm(request.POST or None)
+    if request.method == "POST" and not already and form.is_valid():
+        try:
+            services_live.ballot_cast(vote=vote, member=me, choice=form.cleaned_data["choice"])
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Your ballot has been cast. Nobody can see what you chose."))
+            return _back(request, meeting, "votes")
+    return render(
+        request, "meetings/live/ballot.html", {"vote": vote, "meeting": meeting, "form": form, "already": already}
+    )
+
+
+@login_required
+def checkin(request, token: str):
+    """Where the QR code on the secretary's screen leads: the member confirms and is marked present."""
+    meeting = get_object_or_404(Meeting.objects.visible_to(request.user).select_related("cell"), checkin_token=token)
+    me = _own_member(request)
+    if request.method == "POST":
+        if me is None:
+            messages.error(request, _("Only members of the cell can check in."))
+        else:
+            try:
+                services_live.checkin_qr(meeting=meeting, token=token, member=me)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, _("You are checked in. Welcome to the meeting."))
+                return _back(request, meeting)
+    return render(request, "meetings/live/checkin.html", {"meeting": meeting, "me": me})
+
+
+@login_required
+def checkin_qr(request, meeting_id: int):
+    """The QR code (SVG) of the meeting's check-in link, shown on the secretary's screen during the meeting."""
+    import segno
+
+    meeting = _meeting(request, meeting_id, MANAGE)
+    if meeting.status != Meeting.Status.IN_PROGRESS:
+        return HttpResponse(status=404)
+    url = request.build_absolute_uri(reverse("meetings:checkin", args=[meeting.checkin_token]))
+    svg = segno.make(url, error="m").svg_inline(scale=6, dark="#000", light="#fff")
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "no-store"
+    return response
