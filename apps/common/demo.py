@@ -176,6 +176,7 @@ class Counter:
     cell_roles: int = 0
     users: int = 0
     logins: list[tuple[str, str, str]] = field(default_factory=list)
+    history: object = None
 
 
 class _Tree:
@@ -214,7 +215,16 @@ def _cell_size(rng: random.Random) -> int:
     return max(3, min(60, round(rng.lognormvariate(math.log(20), 0.5))))
 
 
-def _district(tree: _Tree, rng: random.Random, parent: Organization, index: int, prefix: str) -> list[Organization]:
+def _district(
+    tree: _Tree,
+    rng: random.Random,
+    parent: Organization,
+    index: int,
+    prefix: str,
+    *,
+    communes: int = 34,
+    agencies: int = 16,
+) -> list[Organization]:
     """One district: ~38 grassroots committees and ~12 grassroots cells, ~215 cells in all."""
     district_names = [
         "Thanh Sơn",
@@ -238,7 +248,7 @@ def _district(tree: _Tree, rng: random.Random, parent: Organization, index: int,
         parent, kind="committee", code=f"{prefix}H", name=f"Đảng bộ huyện {dname}", level="Đảng bộ huyện"
     )
     cells: list[Organization] = []
-    n_communes = 34
+    n_communes = communes
     for c in range(n_communes):
         commune_name = COMMUNES[c % len(COMMUNES)]
         is_town = c == 0
@@ -280,7 +290,7 @@ def _district(tree: _Tree, rng: random.Random, parent: Organization, index: int,
                     level="Chi bộ trực thuộc",
                 )
             )
-    for a, agency in enumerate(AGENCIES[:16]):
+    for a, agency in enumerate(AGENCIES[:agencies]):
         if a < 4:  # larger agencies are grassroots committees with several cells
             committee = tree.add(
                 district,
@@ -324,9 +334,10 @@ def build(*, profile: str = "district", seed: int = 1, as_of: date, with_account
     counter = Counter()
     root = tree.add(None, kind="committee", code="PT", name="Đảng bộ tỉnh Phú Thọ", level="Đảng bộ tỉnh")
     cells: list[Organization] = []
-    districts = 1 if profile == "district" else 40
+    # "sample" is a small district (6 communes) for fast tests of the generator itself.
+    districts, communes, agencies = {"district": (1, 34, 16), "province": (40, 34, 16), "sample": (1, 6, 3)}[profile]
     for d in range(districts):
-        cells += _district(tree, rng, root, d, f"PT{d + 1:02d}")
+        cells += _district(tree, rng, root, d, f"PT{d + 1:02d}", communes=communes, agencies=agencies)
     Organization.objects.bulk_create(tree.rows, batch_size=2000)
     counter.orgs = len(tree.rows)
     # bulk_create returned the primary keys (PostgreSQL, SQLite >= 3.35).
@@ -444,6 +455,13 @@ def build(*, profile: str = "district", seed: int = 1, as_of: date, with_account
     Exemption.objects.bulk_create(exemptions, batch_size=5000)
     CellRole.objects.bulk_create(cell_roles, batch_size=5000)
     counter.memberships, counter.exemptions, counter.cell_roles = len(memberships), len(exemptions), len(cell_roles)
+    from apps.meetings.demo import build_history
+
+    secretaries = {r.cell_id: r.member for r in cell_roles if r.office == "secretary" and r.ends_on is None}
+    exempt_ids = {e.member_id for e in exemptions if e.ends_on is None}
+    counter.history = build_history(
+        rng=rng, cells=cells, by_cell=by_cell, exempt_ids=exempt_ids, secretaries=secretaries, as_of=as_of
+    )
     if with_accounts:
         _accounts(counter, root, cells, by_cell, cell_roles, as_of)
     return counter

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Count, F
 
 from apps.common import demo
+from apps.meetings.models import Attendance, Meeting, Minutes
 from apps.members.models import CellMembership, CellRole, Exemption, Member
 from apps.orgs.models import Organization, RoleGrant
 
@@ -30,13 +31,19 @@ def fingerprint() -> str:
         ),
         Exemption.objects.count(),
         CellMembership.objects.count(),
+        list(
+            Attendance.objects.order_by(
+                "meeting__cell__code", "meeting__scheduled_at", "member__card_number", "member__full_name"
+            ).values_list("meeting__scheduled_at", "status")
+        ),
+        list(Minutes.objects.order_by("meeting__cell__code", "meeting__scheduled_at").values_list("text", flat=True)),
     ]
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
 def build_and_fingerprint(seed: int) -> str:
     with transaction.atomic():
-        demo.build(profile="district", seed=seed, as_of=AS_OF)
+        demo.build(profile="sample", seed=seed, as_of=AS_OF)
         result = fingerprint()
         transaction.set_rollback(True)
     return result
@@ -70,5 +77,12 @@ def test_district_shape_is_realistic():
     assert CellMembership.objects.filter(left_on__isnull=True).count() == total
     assert not CellMembership.objects.filter(left_on__isnull=True).exclude(cell_id=F("member__cell_id")).exists()
     # One login per role.
+    # A year of meetings: every cell has its registered calendar, 12 regular and 4 thematic meetings; those held
+    # have attendance for every member, adopted minutes and a closed resolution vote.
+    assert Meeting.objects.count() == 16 * cells.count()
+    held = Meeting.objects.filter(status="closed")
+    assert held.count() >= 10 * cells.count()
+    assert Minutes.objects.filter(status="adopted").count() == held.count()
+    assert not held.filter(attendances__isnull=True).exists()
     roles = set(RoleGrant.objects.values_list("role", flat=True))
     assert roles == {"admin", "committee_staff", "cell_secretary", "member", "supervisor", "inspection"}

@@ -12,7 +12,7 @@ class Command(BaseCommand):
     help = "Load deterministic demo data: a district (~4,800 members) or a province (~40 districts)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--profile", choices=["district", "province"], default="district")
+        parser.add_argument("--profile", choices=["district", "province", "sample"], default="district")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--as-of", type=date.fromisoformat, default=None, help="YYYY-MM-DD; default today")
         parser.add_argument("--if-empty", action="store_true", help="Do nothing when organisations exist.")
@@ -32,7 +32,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo '{profile}' (seed {seed}): {counter.orgs} organisations, {counter.members} members, "
             f"{counter.memberships} membership periods, {counter.exemptions} exemptions, "
-            f"{counter.cell_roles} cell offices, {counter.users} accounts in {time.monotonic() - started:.1f}s."
+            f"{counter.cell_roles} cell offices, {counter.users} accounts; "
+            f"{counter.history.meetings} meetings, {counter.history.attendances} attendance marks, "
+            f"{counter.history.speeches} speeches, {counter.history.minutes} adopted minutes "
+            f"in {time.monotonic() - started:.1f}s."
         )
         if counter.logins:
             self.stdout.write(f"Demo logins (password: {demo.DEMO_PASSWORD}):")

@@ -1,0 +1,293 @@
+"""A year of meeting history for the demo data: calendars, held meetings with attendance, speakers, votes,
+documents and adopted minutes, and the coming meetings planned. Bulk-inserted; deterministic for a seed."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import holidays
+from django.utils import translation
+
+from apps.members.models import Member
+from apps.orgs.models import Organization
+
+from . import agenda, rules
+from .models import (
+    AgendaItem,
+    AnnualCalendar,
+    Attendance,
+    Guest,
+    Meeting,
+    MeetingDocument,
+    MeetingRule,
+    Minutes,
+    MinutesVersion,
+    Speech,
+    Vote,
+)
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+EXCUSES = [
+    "Ốm",
+    "Đi công tác",
+    "Đi làm ăn xa",
+    "Gia đình có việc hiếu",
+    "Trực cơ quan",
+    "Đưa con đi khám bệnh",
+    "Tuổi cao, đi lại khó khăn",
+    "Họp đột xuất ở cơ quan",
+]
+REMARKS = [
+    "Đề nghị chi bộ đôn đốc hoàn thành làm đường bê tông ngõ xóm trước Tết.",
+    "Nhất trí với báo cáo; đề nghị bổ sung chỉ tiêu vận động đảng phí đúng hạn.",
+    "Cần phân công đảng viên trẻ phụ trách công tác tuyên truyền trên nhóm Zalo khu dân cư.",
+    "Báo cáo còn chung chung, đề nghị nêu rõ tên đảng viên chưa hoàn thành nhiệm vụ.",
+    "Đề nghị quan tâm vệ sinh môi trường, thu gom rác thải tại bờ kênh.",
+    "Tình hình an ninh trật tự ổn định; cần duy trì tổ tự quản, nhất là dịp cuối năm.",
+    "Đề nghị khen ngợi đồng chí tổ trưởng tổ dân phố đã vận động hộ dân hiến đất.",
+    "Cần kiểm tra việc thực hiện nghị quyết tháng trước, còn 2 nhiệm vụ chậm tiến độ.",
+    "Nhất trí dự thảo nghị quyết; đề nghị thêm nhiệm vụ chăm lo gia đình chính sách.",
+    "Đề nghị tổ chức sinh hoạt chuyên đề về chuyển đổi số cho đảng viên cao tuổi.",
+]
+TOPICS = [
+    "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh về tinh thần đoàn kết",
+    "Nâng cao vai trò của đảng viên trong xây dựng nông thôn mới kiểu mẫu",
+    "Phát huy dân chủ ở cơ sở, giải quyết kiến nghị của nhân dân",
+    "Chuyển đổi số và ứng dụng Sổ tay đảng viên điện tử trong sinh hoạt chi bộ",
+]
+
+
+@dataclass
+class HistoryCounts:
+    meetings: int = 0
+    attendances: int = 0
+    speeches: int = 0
+    minutes: int = 0
+
+
+def _at(day: date, clock: time) -> datetime:
+    return datetime.combine(day, clock, tzinfo=TZ)
+
+
+def _minutes_text(
+    meeting: Meeting,
+    cell: Organization,
+    present: int,
+    expected: int,
+    absentees: list[str],
+    speakers: list[tuple[str, str]],
+    vote_line: str,
+) -> str:
+    lines = [
+        f"Hồi {meeting.started_at.astimezone(TZ):%H giờ %M} ngày {meeting.scheduled_at.astimezone(TZ):%d/%m/%Y}, "
+        f"tại {meeting.place}, {cell.name} tiến hành {meeting.get_kind_display().lower()}.",
+        f"Có mặt: {present}/{expected} đồng chí.",
+    ]
+    if absentees:
+        lines.append("Vắng: " + "; ".join(absentees) + ".")
+    if meeting.topic:
+        lines.append(f"Chuyên đề: {meeting.topic}.")
+    lines.append("Ý kiến thảo luận:")
+    lines += [f"- Đồng chí {name}: {remark}" for name, remark in speakers]
+    lines.append(vote_line)
+    lines.append(
+        f"Cuộc họp kết thúc hồi {meeting.ended_at.astimezone(TZ):%H giờ %M} cùng ngày. "
+        "Biên bản đã được đọc lại và thông qua."
+    )
+    return "\n".join(lines)
+
+
+def build_history(
+    *,
+    rng: random.Random,
+    cells: list[Organization],
+    by_cell: dict[int, list[Member]],
+    exempt_ids: set[int],
+    secretaries: dict[int, Member],
+    as_of: date,
+) -> HistoryCounts:
+    counts = HistoryCounts()
+    year = as_of.year
+    vn = holidays.country_holidays("VN", years=[year, year + 1])
+    is_holiday = vn.__contains__
+    now = _at(as_of, time(12, 0))
+    with translation.override("vi"):
+        templates = {kind: agenda.template_for(kind) for kind in ("regular", "thematic")}
+
+    rules_rows, calendars = [], []
+    for cell in cells:
+        agency = any(w in cell.name for w in ("Cơ quan", "Trường", "Công an", "Ban Chỉ huy", "Bệnh viện", "Trung tâm"))
+        day = rng.choice([3, 4, 5, 5, 5, 6, 10])
+        rules_rows.append(
+            MeetingRule(
+                cell=cell,
+                day_of_month=day,
+                start_time=time(14, 0) if agency else time(19, 30),
+                place="Hội trường cơ quan" if agency else "Nhà văn hóa " + cell.name.replace("Chi bộ ", ""),
+            )
+        )
+        calendars.append(
+            AnnualCalendar(
+                cell=cell,
+                year=year,
+                status=AnnualCalendar.Status.REGISTERED,
+                submitted_at=_at(date(year, 1, 8), time(9)),
+                registered_at=_at(date(year, 1, 12), time(10)),
+            )
+        )
+    MeetingRule.objects.bulk_create(rules_rows, batch_size=2000)
+    AnnualCalendar.objects.bulk_create(calendars, batch_size=2000)
+
+    meetings: list[Meeting] = []
+    plan: list[tuple[Meeting, Organization]] = []
+    for cell, rule, calendar in zip(cells, rules_rows, calendars, strict=True):
+        dates = rules.monthly_dates(year, rule.day_of_month, is_holiday)
+        thematic = set(rules.thematic_months(2))
+        for month, held_on in enumerate(dates, start=1):
+            kinds = ["regular", "thematic"] if month in thematic else ["regular"]
+            for kind in kinds:
+                scheduled = _at(held_on, rule.start_time)
+                m = Meeting(
+                    cell=cell,
+                    calendar=calendar,
+                    kind=kind,
+                    scheduled_at=scheduled,
+                    place=rule.place,
+                    topic=TOPICS[(month - 1) // 3] if kind == "thematic" else "",
+                )
+                m.status = Meeting.Status.CLOSED if scheduled < now else Meeting.Status.PLANNED
+                meetings.append(m)
+                plan.append((m, cell))
+    counts.meetings = len(meetings)
+    items, discussion = [], {}
+    for m in meetings:
+        for i, (section, title) in enumerate(templates[m.kind], start=1):
+            items.append(AgendaItem(meeting=m, position=i, section=section, title=title))
+            if i == (8 if m.kind == "regular" else 6):
+                discussion[id(m)] = items[-1]
+
+    attendance, speeches, documents, votes, minutes, guests = [], [], [], [], [], []
+    absence_habit = {m.pk: rng.random() for ms in by_cell.values() for m in ms}
+    pending_minutes: list[tuple[Meeting, str]] = []
+    for m, cell in plan:
+        members = by_cell.get(cell.pk, [])
+        secretary = secretaries.get(cell.pk)
+        documents.append(
+            MeetingDocument(
+                meeting=m,
+                kind=MeetingDocument.Kind.DRAFT_RESOLUTION,
+                title=f"Dự thảo nghị quyết {m.scheduled_at:%m/%Y}",
+                text="1. Lãnh đạo đảng viên thực hiện tốt nhiệm vụ chính trị tháng tới.\n"
+                "2. Vận động nhân dân giữ gìn vệ sinh môi trường, an ninh trật tự.\n"
+                "3. Thu nộp đảng phí đầy đủ, đúng hạn.",
+                published_at=m.scheduled_at - timedelta(days=rng.choice([0, 1, 2, 2, 3]))
+                if m.status == "closed" or m.scheduled_at - now < timedelta(days=5)
+                else None,
+            )
+        )
+        if m.status != Meeting.Status.CLOSED:
+            continue
+        m.started_at = m.scheduled_at + timedelta(minutes=rng.randint(-5, 12))
+        minutes_long = rng.choice([75, 90, 95, 100, 105, 120]) + (30 if m.kind == "thematic" else 0)
+        m.ended_at = m.started_at + timedelta(minutes=minutes_long)
+        m.presiding = secretary
+        officials = [x for x in members if x.status == "official" and x.pk not in exempt_ids]
+        m.minute_taker = rng.choice(officials) if officials else secretary
+        m.preparer = secretary
+        m.members_notified_at = m.scheduled_at - timedelta(days=rng.randint(2, 6))
+        m.supervisor_notified_at = m.members_notified_at if rng.random() < 0.85 else None
+        present = expected = 0
+        absentees, statuses = [], []
+        for member in members:
+            exempt = member.pk in exempt_ids
+            habit = absence_habit[member.pk]
+            roll = rng.random()
+            if exempt:
+                status = "present" if roll < 0.15 else "exempt"
+            elif roll < 0.04 + habit * 0.08:
+                status = "excused"
+            elif roll < 0.05 + habit * 0.1 and habit > 0.85:
+                status = "unexcused"
+            elif roll > 0.96:
+                status = "late"
+            else:
+                status = "present"
+            reason = rng.choice(EXCUSES) if status == "excused" else ""
+            statuses.append((member, status))
+            attendance.append(
+                Attendance(
+                    meeting=m, member=member, status=status, reason=reason, via="secretary", marked_at=m.started_at
+                )
+            )
+            if status in ("present", "late"):
+                present += 1
+            if status in ("excused", "unexcused"):
+                absentees.append(f"{member.full_name} ({reason or 'không lý do'})")
+            if status != "exempt":
+                expected += 1
+        attendees = [x for x, s in statuses if s in ("present", "late")]
+        spoken = rng.sample(attendees, k=min(len(attendees), rng.randint(2, 7)))
+        said = []
+        for position, speaker in enumerate(spoken, start=1):
+            remark = rng.choice(REMARKS)
+            said.append((speaker.full_name, remark))
+            speeches.append(
+                Speech(
+                    meeting=m,
+                    agenda_item=discussion[id(m)],
+                    member=speaker,
+                    position=position,
+                    spoken=True,
+                    note=remark,
+                )
+            )
+        if rng.random() < 0.3:
+            guests.append(Guest(meeting=m, name="Lê Văn Dũng", position="Đảng ủy viên phụ trách chi bộ"))
+        voters = [
+            rules.Voter(
+                official=x.status == "official",
+                exempt=x.pk in exempt_ids,
+                attended=s in ("present", "late"),
+                excused_all_session=s == "excused",
+            )
+            for x, s in statuses
+        ]
+        eligible = rules.eligible_count(voters)
+        voting = sum(1 for v in voters if rules.may_vote(v))
+        against = 1 if voting > 10 and rng.random() < 0.1 else 0
+        votes.append(
+            Vote(
+                meeting=m,
+                question="Thông qua nghị quyết cuộc họp",
+                method="open",
+                purpose="resolution",
+                status="closed",
+                closed_at=m.ended_at - timedelta(minutes=10),
+                votes_for=voting - against,
+                votes_against=against,
+                eligible=eligible,
+            )
+        )
+        result = rules.VoteResult(approving=voting - against, against=against, abstain=0, eligible=eligible)
+        vote_line = (
+            f"Biểu quyết thông qua nghị quyết: {result.approving}/{result.eligible} đồng chí tán thành "
+            f"({result.percent}%)."
+        )
+        pending_minutes.append((m, _minutes_text(m, cell, present, expected, absentees, said, vote_line)))
+    Meeting.objects.bulk_create(meetings, batch_size=2000)
+    AgendaItem.objects.bulk_create(items, batch_size=5000)
+    Attendance.objects.bulk_create(attendance, batch_size=5000)
+    Speech.objects.bulk_create(speeches, batch_size=5000)
+    Guest.objects.bulk_create(guests, batch_size=5000)
+    MeetingDocument.objects.bulk_create(documents, batch_size=5000)
+    Vote.objects.bulk_create(votes, batch_size=5000)
+    minutes = [Minutes(meeting=m, text=text, status="adopted", adopted_at=m.ended_at) for m, text in pending_minutes]
+    Minutes.objects.bulk_create(minutes, batch_size=5000)
+    MinutesVersion.objects.bulk_create(
+        [MinutesVersion(minutes=mn, number=1, text=mn.text) for mn in minutes], batch_size=5000
+    )
+    counts.attendances, counts.speeches, counts.minutes = len(attendance), len(speeches), len(minutes)
+    return counts
