@@ -79,3 +79,11 @@ def vote_result(vote: Vote, rows: list[RollCallRow] | None = None) -> rules.Vote
         vote.eligible if vote.eligible is not None else eligible(rows if rows is not None else roll_call(vote.meeting))
     )
     return rules.VoteResult(approving=counts[0], against=counts[1], abstain=counts[2], eligible=base)
+
+
+def recent_and_upcoming(user, cell, *, now, past: int = 3, future: int = 3) -> tuple[list[Meeting], list[Meeting]]:
+    """The cell's last few held and next few planned meetings, for the cell page (2 queries)."""
+    base = Meeting.objects.visible_to(user).filter(cell=cell).exclude(kind=Meeting.Kind.BOARD)
+    held = list(base.filter(scheduled_at__lt=now).order_by("-scheduled_at")[:past])
+    coming = list(base.filter(scheduled_at__gte=now).order_by("scheduled_at")[:future])
+    return held, coming

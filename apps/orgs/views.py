@@ -2,12 +2,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from apps.common.forms import apply_errors
 from apps.common.scoping import RESTRUCTURE, today
 from apps.common.views import paginate
+from apps.meetings import queries as meeting_queries
 from apps.members import queries as member_queries
 
 from . import queries, rules, services
@@ -57,6 +59,7 @@ def detail(request, org_id: int):
         context["page"] = paginate(request, members)
         context["offices"] = list(member_queries.current_offices(org, on=on))
         context["supervisors"] = list(member_queries.supervisors_of(org, on=on))
+        context["held"], context["coming"] = meeting_queries.recent_and_upcoming(request.user, org, now=timezone.now())
     return render(request, "orgs/detail.html", context)
 
 

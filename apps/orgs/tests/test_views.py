@@ -154,8 +154,8 @@ def test_cell_detail_query_count_is_constant(world, client_for, extra):
         response = client.get(reverse("orgs:detail", args=[world.cell_a1.pk]))
     assert response.status_code == 200
     # session, user, grants, org, its counts (2), children, breadcrumb, member count, member page,
-    # offices, supervisors
-    assert len(ctx.captured_queries) == 12, [q["sql"] for q in ctx.captured_queries]
+    # offices, supervisors, meetings held, meetings coming
+    assert len(ctx.captured_queries) == 14, [q["sql"] for q in ctx.captured_queries]
 
 
 @pytest.mark.django_db
