@@ -1,0 +1,229 @@
+"""Documents of a meeting: numbers, the .docx minutes and resolution, the letterhead of printed pages, and the
+attendance entered from a paper sheet (DOMAIN.md §10, §11).
+
+Numbers are issued only for final documents (adopted minutes, a resolution passed by a closed vote), once per
+meeting and type, under a lock on the cell's row: two downloads at once never get the same number, and a meeting
+keeps the number it was first given."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.common.text import nfc
+from apps.members.models import CellRole, Member
+from apps.orgs.models import Organization
+
+from . import documents, queries, rules, services_live
+from .models import Attendance, DocumentNumber, Meeting, MeetingDocument, Minutes, Vote
+
+
+def meeting_day(meeting: Meeting) -> date:
+    return timezone.localdate(meeting.scheduled_at)
+
+
+# ---------------------------------------------------------------------------------------------- numbers
+
+
+@transaction.atomic
+def document_number_issue(*, meeting: Meeting, doc_type: str) -> DocumentNumber:
+    """The meeting's number for this type of document, issued on first use: the next from 01 in the cell's term.
+
+    The cell's row is locked first (SELECT … FOR UPDATE on PostgreSQL; SQLite takes the write lock when the
+    transaction begins), so concurrent issuers queue and each sees the numbers issued before it."""
+    if doc_type not in (documents.DOC_RESOLUTION, documents.DOC_MINUTES):
+        raise ValidationError(_("Unknown document type."))
+    Organization.objects.select_for_update().filter(pk=meeting.cell_id).values_list("pk", flat=True).first()
+    existing = DocumentNumber.objects.filter(meeting=meeting, doc_type=doc_type).first()
+    if existing is not None:
+        return existing
+    term = rules.term_start_year(meeting_day(meeting))
+    last = DocumentNumber.objects.filter(cell_id=meeting.cell_id, doc_type=doc_type, term_start_year=term).aggregate(
+        last=Max("number")
+    )["last"]
+    return DocumentNumber.objects.create(
+        cell_id=meeting.cell_id, doc_type=doc_type, term_start_year=term, number=(last or 0) + 1, meeting=meeting
+    )
+
+
+# ---------------------------------------------------------------------------------------------- letterhead
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """The header blocks of every document and printed page of a meeting."""
+
+    superior: str  # the committee above the cell, as named ("Đảng bộ xã An")
+    issuer: str  # the cell ("Chi bộ 21")
+    place: str  # locality for the place-and-date line
+    day: date
+
+    @property
+    def superior_caps(self) -> str:
+        return documents.heading_name(self.superior)
+
+    @property
+    def issuer_caps(self) -> str:
+        return documents.heading_name(self.issuer)
+
+    @property
+    def place_date(self) -> str:
+        return documents.place_and_date(self.place, self.day)
+
+    @property
+    def party(self) -> str:
+        return documents.PARTY
+
+
+def letterhead(meeting: Meeting) -> Letterhead:
+    """One query: the cell's ancestors by their paths (the cell itself comes with the meeting)."""
+    cell = meeting.cell
+    step = Organization.steplen
+    paths = [cell.path[:end] for end in range(step, len(cell.path), step)]
+    ancestors = sorted(Organization.objects.filter(path__in=paths).only("path", "name"), key=lambda o: -len(o.path))
+    superior = ancestors[0].name if ancestors else ""
+    place = documents.locality([cell.name, *(o.name for o in ancestors)]) or nfc(meeting.place)
+    return Letterhead(superior=superior, issuer=cell.name, place=place, day=meeting_day(meeting))
+
+
+def secretary_name(meeting: Meeting) -> str:
+    """The cell's secretary on the meeting's date, else the member who presided."""
+    day = meeting_day(meeting)
+    role = (
+        CellRole.objects.filter(cell_id=meeting.cell_id, office=CellRole.Office.SECRETARY, starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .select_related("member")
+        .order_by("-starts_on", "-pk")
+        .first()
+    )
+    if role is not None:
+        return role.member.full_name
+    return meeting.presiding.full_name if meeting.presiding_id else ""
+
+
+def _recipients(head: Letterhead) -> list[str]:
+    return [documents.committee_recipient(head.superior), documents.CELL_MEMBERS, documents.CELL_FILE]
+
+
+# ---------------------------------------------------------------------------------------------- .docx
+
+
+def minutes_export(*, meeting: Meeting, minutes: Minutes) -> bytes:
+    """The minutes as .docx: final (numbered) once adopted, otherwise marked as a draft without a number."""
+    final = minutes.status == Minutes.Status.ADOPTED
+    number = document_number_issue(meeting=meeting, doc_type=documents.DOC_MINUTES).number if final else None
+    head = letterhead(meeting)
+    officer = meeting.presiding.full_name if meeting.presiding_id else ""
+    taker = meeting.minute_taker.full_name if meeting.minute_taker_id else ""
+    spec = documents.DocumentSpec(
+        superior=head.superior,
+        issuer=head.issuer,
+        number=documents.number_line(number=number, doc_type=documents.DOC_MINUTES),
+        place_date=head.place_date,
+        title=documents.MINUTES,
+        subject=documents.subject_lines(kind=meeting.kind, day=head.day, topic=meeting.topic),
+        body=documents.body_paragraphs(minutes.text),
+        signatures=[
+            documents.Signature((documents.MINUTE_TAKER,), taker),
+            documents.Signature((documents.PRESIDING,), officer),
+        ],
+        recipients=[documents.committee_recipient(head.superior), documents.CELL_FILE],
+        draft=not final,
+        file_title=f"{documents.MINUTES} {head.issuer} {head.day:%d/%m/%Y}",
+        author=head.issuer,
+    )
+    return documents.build_docx(spec)
+
+
+def resolution_vote(meeting: Meeting) -> Vote | None:
+    """The latest closed vote on the resolution."""
+    return (
+        Vote.objects.filter(meeting=meeting, purpose=Vote.Purpose.RESOLUTION, status=Vote.Status.CLOSED)
+        .order_by("-closed_at", "-pk")
+        .first()
+    )
+
+
+def resolution_export(*, meeting: Meeting, draft: MeetingDocument) -> bytes:
+    """The resolution as .docx: the draft's text and the vote line once a closed vote passed it (then numbered);
+    otherwise marked as a draft without a number."""
+    vote = resolution_vote(meeting)
+    result = queries.vote_result(vote) if vote is not None else None
+    final = result is not None and result.passed
+    number = document_number_issue(meeting=meeting, doc_type=documents.DOC_RESOLUTION).number if final else None
+    head = letterhead(meeting)
+    closing = (
+        [documents.vote_line(approving=result.approving, eligible=result.eligible, percent=result.percent)]
+        if final
+        else []
+    )
+    spec = documents.DocumentSpec(
+        superior=head.superior,
+        issuer=head.issuer,
+        number=documents.number_line(number=number, doc_type=documents.DOC_RESOLUTION),
+        place_date=head.place_date,
+        title=documents.RESOLUTION,
+        subject=documents.subject_lines(kind=meeting.kind, day=head.day, topic=meeting.topic),
+        body=documents.body_paragraphs(draft.text),
+        closing=closing,
+        signatures=[documents.Signature((documents.ON_BEHALF, documents.SECRETARY), secretary_name(meeting))],
+        recipients=_recipients(head),
+        draft=not final,
+        file_title=f"{documents.RESOLUTION} {head.issuer} {head.day:%d/%m/%Y}",
+        author=head.issuer,
+    )
+    return documents.build_docx(spec)
+
+
+# ---------------------------------------------------------------------------------------------- paper sheet
+
+
+@dataclass(frozen=True)
+class PaperMark:
+    member: Member
+    status: str
+    reason: str = ""
+
+
+@transaction.atomic
+def attendance_paper_save(*, meeting: Meeting, marks: Sequence[PaperMark], by) -> int:
+    """Enter a paper attendance sheet: every mark is saved, or none.
+
+    Works after the meeting has ended, until the minutes are adopted. Marks equal to what is recorded are left as
+    they are (a QR check-in keeps its origin). Errors name the row: ``status_<member id>`` / ``reason_<member id>``.
+    Returns the number of marks written."""
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(_("The meeting was cancelled."))
+    if Minutes.objects.filter(meeting=meeting, status=Minutes.Status.ADOPTED).exists():
+        raise ValidationError(_("The minutes are adopted: the record can no longer change."))
+    recorded = {a.member_id: a for a in Attendance.objects.filter(meeting=meeting)}
+    errors: dict[str, list[str]] = {}
+    written = 0
+    for mark in marks:
+        reason = nfc(mark.reason)
+        current = recorded.get(mark.member.pk)
+        if current is not None and current.status == mark.status and current.reason == reason:
+            continue
+        try:
+            services_live.attendance_mark(
+                meeting=meeting, member=mark.member, status=mark.status, reason=reason, by=by, via=Attendance.Via.PAPER
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for name, messages in exc.message_dict.items():
+                    field = name if name in ("status", "reason") else "status"
+                    errors.setdefault(f"{field}_{mark.member.pk}", []).extend(messages)
+            else:
+                errors.setdefault(f"status_{mark.member.pk}", []).extend(exc.messages)
+        else:
+            written += 1
+    if errors:
+        raise ValidationError(errors)  # the transaction rolls back: nothing half-saved
+    return written

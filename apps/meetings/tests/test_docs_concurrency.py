@@ -1,0 +1,45 @@
+"""Two downloads at once never get the same document number (PostgreSQL: row lock on the cell)."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection, connections
+
+from apps.common.testing import build_world
+from apps.meetings import services_docs
+from apps.meetings.models import DocumentNumber
+from apps.meetings.testing import make_meeting
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks and parallel writers: PostgreSQL only"),
+]
+
+
+def in_threads(fn, items):
+    barrier = threading.Barrier(len(items))
+
+    def run(item):
+        try:
+            barrier.wait(timeout=30)
+            return fn(item)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=len(items)) as pool:
+        return list(pool.map(run, items))
+
+
+def test_parallel_issues_get_distinct_numbers_and_a_meeting_keeps_one(transactional_db):
+    world = build_world()
+    meetings = [make_meeting(world.cell_a1) for _ in range(6)]
+    # Each meeting's resolution downloaded from two devices at the same moment.
+    work = [m for m in meetings for _ in range(2)]
+    issued = in_threads(lambda m: services_docs.document_number_issue(meeting=m, doc_type="NQ"), work)
+    by_meeting = {}
+    for meeting, number in zip(work, issued, strict=True):
+        by_meeting.setdefault(meeting.pk, set()).add(number.number)
+    assert all(len(numbers) == 1 for numbers in by_meeting.values())
+    assert sorted(n for numbers in by_meeting.values() for n in numbers) == list(range(1, 7))
+    assert DocumentNumber.objects.count() == 6
