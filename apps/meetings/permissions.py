@@ -2,7 +2,7 @@
 
 import rules
 
-from apps.common.scoping import MANAGE, allows
+from apps.common.scoping import MANAGE, RESTRUCTURE, allows
 
 
 @rules.predicate
@@ -16,5 +16,18 @@ def is_cell_member(user, meeting) -> bool:
     return meeting is not None and member is not None and member.active and member.cell_id == meeting.cell_id
 
 
+@rules.predicate
+def manages_cell(user, cell) -> bool:
+    return cell is not None and allows(user, MANAGE, cell.path)
+
+
+@rules.predicate
+def registers_calendar(user, calendar) -> bool:
+    """The committee above registers a cell's calendar: its staff (and admins) hold "restructure" on the subtree;
+    the cell's own secretary and board only "manage" it, so they cannot register their own calendar."""
+    return calendar is not None and allows(user, RESTRUCTURE, calendar.cell.path)
+
+
 rules.add_perm("meetings.manage_meeting", manages_meeting)
+rules.add_perm("meetings.register_calendar", registers_calendar)
 rules.add_perm("meetings.attend", is_cell_member)

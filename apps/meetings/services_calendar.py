@@ -11,7 +11,6 @@ import logging
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
-import rules
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,7 +20,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
 
-from apps.common.scoping import MANAGE, RESTRUCTURE, Role, allows
+from apps.common.scoping import Role
 from apps.common.text import nfc
 from apps.members.models import Member
 from apps.orgs.models import Organization, RoleGrant
@@ -49,20 +48,7 @@ PLANNABLE_KINDS = (Meeting.Kind.REGULAR, Meeting.Kind.THEMATIC)
 # ---------------------------------------------------------------------------------------------- who may
 
 
-@rules.predicate
-def manages_cell(user, cell) -> bool:
-    return cell is not None and allows(user, MANAGE, cell.path)
-
-
-@rules.predicate
-def registers_calendar(user, calendar) -> bool:
-    """The committee above registers a cell's calendar: its staff (and admins) hold "restructure" on the subtree;
-    the cell's own secretary and board only "manage" it, so they cannot register their own calendar."""
-    return calendar is not None and allows(user, RESTRUCTURE, calendar.cell.path)
-
-
-rules.set_perm("meetings.register_calendar", registers_calendar)
-
+from .permissions import manages_cell, registers_calendar  # noqa: E402,F401  (re-exported)
 
 # ---------------------------------------------------------------------------------------------- helpers
 

@@ -148,3 +148,5 @@ LOGGING = {
 }
 
 PAGE_SIZE = 50
+# Public address of the site, used for links in e-mails (e.g. https://chibo.example.vn); empty: no link.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")

@@ -202,16 +202,15 @@ def test_register_needs_a_submitted_calendar(world):
         services_calendar.calendar_register(calendar=calendar, by=world.staff)
 
 
-def test_register_predicate():
-    class Cell:
-        path = "000100010001"
+@pytest.mark.django_db
+def test_register_predicate(world):
+    """The committee above registers; the cell's own secretary, a supervisor or an outsider cannot."""
+    from apps.meetings.models import AnnualCalendar
 
-    class Calendar:
-        cell = Cell()
-
-    with mock.patch("apps.meetings.services_calendar.allows", return_value=False) as allows:
-        assert not services_calendar.registers_calendar(object(), Calendar())
-    assert allows.call_args.args[1:] == ("restructure", "000100010001")
+    calendar = AnnualCalendar.objects.create(cell=world.cell_a1, year=2027)
+    assert services_calendar.registers_calendar(world.staff, calendar)
+    for persona in (world.secretary, world.supervisor, world.inspector, world.outsider, world.member_user):
+        assert not services_calendar.registers_calendar(persona, calendar)
 
 
 # ---------------------------------------------------------------------------------------------- editing meetings
