@@ -1,0 +1,335 @@
+"""Reads of the preparation and minutes features: the preparation checklist (a pure rule over plain facts and
+the query gathering them), the preparation page, the facts the minutes are generated from, the minutes history.
+
+The checklist is used again by the quality score (DOMAIN.md §7: "documents available ≥1 day before", "the board
+meets first"), so it returns plain dataclasses and every fact keeps its timestamp."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.common.scoping import VIEW
+from apps.members.models import Member
+
+from . import minutes as minutes_text
+from . import queries, rules
+from .models import AgendaItem, Meeting, MeetingDocument, Minutes, MinutesVersion, Speech, Vote
+
+# ---------------------------------------------------------------------------------------------- checklist (pure)
+
+DRAFT_REPORT = "draft_report"
+DRAFT_RESOLUTION = "draft_resolution"
+LEAD_PAPER = "lead_paper"
+THEMATIC = "thematic"
+
+
+@dataclass(frozen=True)
+class DocumentFact:
+    kind: str
+    uploaded_at: datetime
+    published_at: datetime | None = None
+    approved_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PreparationFacts:
+    """What the checklist needs to know about one meeting's preparation, as plain values."""
+
+    kind: str
+    scheduled_at: datetime
+    topic: str = ""
+    preparer: str = ""  # the preparer's name, "" when nobody is assigned
+    documents: tuple[DocumentFact, ...] = ()
+    board_at: datetime | None = None  # when the board pre-meeting took place (started, else scheduled)
+    board_minutes_at: datetime | None = None  # when its short minutes were recorded
+    board_ended: bool = False  # the board meeting was held and closed through the live record
+    members_notified_at: datetime | None = None
+    supervisor_notified_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    key: str
+    done: bool
+    at: datetime | None = None
+
+    @property
+    def label(self) -> str:
+        return CHECKLIST_LABELS[self.key]
+
+
+CHECKLIST_LABELS = {
+    "preparer": _("Preparer assigned"),
+    "draft_report": _("Draft report present"),
+    "draft_resolution": _("Draft resolution present"),
+    "documents_in_time": _("Documents available to members at least one day before"),
+    "board_meeting": _("Board pre-meeting held before the meeting"),
+    "members_notified": _("Members notified"),
+    "supervisor_notified": _("Supervising committee member notified"),
+    "topic": _("Topic of the thematic meeting set"),
+    "lead_paper": _("Lead paper approved by the board"),
+}
+
+
+def _earliest(values) -> datetime | None:
+    values = [v for v in values if v is not None]
+    return min(values) if values else None
+
+
+def required_kinds(kind: str) -> tuple[str, ...]:
+    """Documents members must have before the meeting: the draft report and resolution, and the lead paper of a
+    thematic meeting."""
+    return (DRAFT_REPORT, DRAFT_RESOLUTION, LEAD_PAPER) if kind == THEMATIC else (DRAFT_REPORT, DRAFT_RESOLUTION)
+
+
+def documents_available_at(facts: PreparationFacts) -> datetime | None:
+    """When every required document had been published (the latest of each kind's first publication)."""
+    firsts = []
+    for kind in required_kinds(facts.kind):
+        first = _earliest(d.published_at for d in facts.documents if d.kind == kind)
+        if first is None:
+            return None
+        firsts.append(first)
+    return max(firsts)
+
+
+def _before(moment: datetime | None, deadline: datetime) -> bool:
+    return moment is not None and moment <= deadline
+
+
+def preparation_checklist(facts: PreparationFacts) -> list[ChecklistItem]:
+    """The preparation checklist of DOMAIN.md §5 (Hướng dẫn 42): each item done or not, with its timestamp."""
+
+    def first_upload(kind: str) -> datetime | None:
+        return _earliest(d.uploaded_at for d in facts.documents if d.kind == kind)
+
+    available = documents_available_at(facts)
+    board_held = facts.board_minutes_at is not None or facts.board_ended
+    items = [
+        ChecklistItem("preparer", bool(facts.preparer)),
+        ChecklistItem("draft_report", first_upload(DRAFT_REPORT) is not None, first_upload(DRAFT_REPORT)),
+        ChecklistItem("draft_resolution", first_upload(DRAFT_RESOLUTION) is not None, first_upload(DRAFT_RESOLUTION)),
+        ChecklistItem(
+            "documents_in_time",
+            rules.documents_available_in_time(published_at=available, meeting_at=facts.scheduled_at),
+            available,
+        ),
+        ChecklistItem(
+            "board_meeting",
+            board_held and facts.board_at is not None and facts.board_at < facts.scheduled_at,
+            facts.board_at,
+        ),
+        ChecklistItem(
+            "members_notified",
+            _before(facts.members_notified_at, facts.scheduled_at),
+            facts.members_notified_at,
+        ),
+        ChecklistItem(
+            "supervisor_notified",
+            _before(facts.supervisor_notified_at, facts.scheduled_at),
+            facts.supervisor_notified_at,
+        ),
+    ]
+    if facts.kind == THEMATIC:
+        approved = _earliest(d.approved_at for d in facts.documents if d.kind == LEAD_PAPER)
+        items += [
+            ChecklistItem("topic", bool(facts.topic.strip())),
+            ChecklistItem("lead_paper", _before(approved, facts.scheduled_at), approved),
+        ]
+    return items
+
+
+# ---------------------------------------------------------------------------------------------- preparation
+
+
+def meetings_for_prep(user, action: str = VIEW) -> QuerySet[Meeting]:
+    """Meetings that are prepared (regular and thematic; a board meeting is itself part of a preparation)."""
+    return (
+        Meeting.objects.visible_to(user, action)
+        .exclude(kind=Meeting.Kind.BOARD)
+        .select_related("cell", "preparer", "presiding", "minute_taker")
+    )
+
+
+def meetings_for_minutes(user, action: str = VIEW) -> QuerySet[Meeting]:
+    return Meeting.objects.visible_to(user, action).select_related("cell", "presiding", "minute_taker")
+
+
+def documents_for(user, action: str = VIEW) -> QuerySet[MeetingDocument]:
+    return MeetingDocument.objects.visible_to(user, action).select_related("meeting__cell")
+
+
+def board_meeting_of(meeting: Meeting) -> Meeting | None:
+    return Meeting.objects.filter(prepares=meeting).select_related("cell").first()
+
+
+def board_minutes_of(meeting: Meeting) -> MeetingDocument | None:
+    """The short minutes of the board pre-meeting of ``meeting`` (a document on the board meeting)."""
+    return (
+        MeetingDocument.objects.filter(meeting__prepares=meeting, kind=MeetingDocument.Kind.BOARD_MINUTES)
+        .order_by("uploaded_at", "pk")
+        .first()
+    )
+
+
+def _facts(
+    meeting: Meeting,
+    documents: list[MeetingDocument],
+    board: Meeting | None,
+    board_minutes: MeetingDocument | None,
+) -> PreparationFacts:
+    return PreparationFacts(
+        kind=meeting.kind,
+        scheduled_at=meeting.scheduled_at,
+        topic=meeting.topic,
+        preparer=meeting.preparer.full_name if meeting.preparer_id else "",
+        documents=tuple(
+            DocumentFact(kind=d.kind, uploaded_at=d.uploaded_at, published_at=d.published_at, approved_at=d.approved_at)
+            for d in documents
+        ),
+        board_at=(board.started_at or board.scheduled_at) if board else None,
+        board_minutes_at=board_minutes.uploaded_at if board_minutes else None,
+        board_ended=bool(board and board.ended_at),
+        members_notified_at=meeting.members_notified_at,
+        supervisor_notified_at=meeting.supervisor_notified_at,
+    )
+
+
+def preparation_facts(meeting: Meeting) -> PreparationFacts:
+    """The facts of one meeting's preparation (3 queries, plus the preparer when not already loaded)."""
+    documents = list(MeetingDocument.objects.filter(meeting=meeting))
+    return _facts(meeting, documents, board_meeting_of(meeting), board_minutes_of(meeting))
+
+
+@dataclass
+class PreparePage:
+    meeting: Meeting
+    documents: list[MeetingDocument]  # what this user may read
+    agenda: list[AgendaItem]
+    board: Meeting | None
+    board_minutes: MeetingDocument | None
+    checklist: list[ChecklistItem]
+
+
+def agenda_of(meeting: Meeting) -> list[AgendaItem]:
+    return list(AgendaItem.objects.filter(meeting=meeting).order_by("position", "pk"))
+
+
+def prepare_page(user, meeting: Meeting, *, drafts: bool) -> PreparePage:
+    """Everything the preparation page shows: 4 queries whatever the number of documents and agenda items.
+
+    ``drafts``: the user may read documents not yet published to members (the cell's leaders and the
+    committee's people); a plain member sees published documents only."""
+    every = list(MeetingDocument.objects.visible_to(user, VIEW).filter(meeting=meeting).select_related("uploaded_by"))
+    board = board_meeting_of(meeting)
+    board_minutes = board_minutes_of(meeting)
+    return PreparePage(
+        meeting=meeting,
+        documents=every if drafts else [d for d in every if d.published_at is not None],
+        agenda=agenda_of(meeting),
+        board=board,
+        board_minutes=board_minutes,
+        checklist=preparation_checklist(_facts(meeting, every, board, board_minutes)),
+    )
+
+
+def preparer_choices(meeting: Meeting) -> QuerySet[Member]:
+    return Member.objects.filter(cell_id=meeting.cell_id, active=True).order_by("full_name_search", "pk")
+
+
+# ---------------------------------------------------------------------------------------------- minutes
+
+
+def _local(moment: datetime | None) -> datetime | None:
+    return timezone.localtime(moment) if moment else None
+
+
+def minutes_data(meeting: Meeting) -> minutes_text.MinutesData:
+    """The record of a meeting as the plain data the minutes are generated from (7 queries whatever its size)."""
+    meeting = Meeting.objects.select_related("cell", "presiding", "minute_taker").get(pk=meeting.pk)
+    rows = queries.roll_call(meeting)
+    items = AgendaItem.objects.filter(meeting=meeting).prefetch_related(
+        Prefetch(
+            "speeches",
+            queryset=Speech.objects.select_related("member", "guest").order_by("position", "pk"),
+        )
+    )
+    draft = (
+        MeetingDocument.objects.filter(meeting=meeting, kind=MeetingDocument.Kind.DRAFT_RESOLUTION)
+        .order_by("-uploaded_at", "-pk")
+        .first()
+    )
+    votes = list(Vote.objects.filter(meeting=meeting).order_by("opened_at", "pk"))
+    return minutes_text.MinutesData(
+        scheduled_at=_local(meeting.scheduled_at),
+        started_at=_local(meeting.started_at),
+        ended_at=_local(meeting.ended_at),
+        place=meeting.place,
+        presiding=meeting.presiding.full_name if meeting.presiding else "",
+        minute_taker=meeting.minute_taker.full_name if meeting.minute_taker else "",
+        attendance=queries.summary(rows),
+        official=sum(1 for r in rows if r.member.status == Member.Status.OFFICIAL),
+        probationary=sum(1 for r in rows if r.member.status == Member.Status.PROBATIONARY),
+        exempt_names=tuple(r.member.full_name for r in rows if r.status == rules.EXEMPT),
+        late_names=tuple(r.member.full_name for r in rows if r.status == rules.LATE),
+        unmarked_names=tuple(r.member.full_name for r in rows if r.status is None),
+        absentees=tuple(
+            minutes_text.Absentee(name=r.member.full_name, status=r.status, reason=r.attendance.reason)
+            for r in rows
+            if r.status in (rules.EXCUSED, rules.UNEXCUSED)
+        ),
+        guests=tuple((g.name, g.position) for g in meeting.guests.order_by("pk")),
+        items=tuple(
+            minutes_text.ItemRecord(
+                title=item.title,
+                speeches=tuple(
+                    minutes_text.SpeechLine(speaker=str(s.member or s.guest), remark=s.note)
+                    for s in item.speeches.all()
+                    if s.spoken or s.note
+                ),
+                conclusion=item.conclusion,
+            )
+            for item in items
+        ),
+        votes=tuple(
+            minutes_text.VoteLine(
+                question=v.question,
+                result=queries.vote_result(v, rows),
+                secret=v.method == Vote.Method.SECRET,
+                closed=v.status == Vote.Status.CLOSED,
+            )
+            for v in votes
+        ),
+        tasks_text=minutes_text.tasks_section(draft.text) if draft else "",
+    )
+
+
+@dataclass
+class VersionRow:
+    version: MinutesVersion
+    diff: list[tuple[str, str]]  # (kind, line without the diff marker): "add", "del", "hunk" or "same"
+
+
+def _diff(before: str, after: str) -> list[tuple[str, str]]:
+    rows = []
+    for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=1):
+        if line.startswith(("---", "+++")):
+            continue
+        kind = {"+": "add", "-": "del", "@": "hunk"}.get(line[:1], "same")
+        rows.append((kind, line if kind == "hunk" else line[1:]))
+    return rows
+
+
+def minutes_history(minutes: Minutes) -> list[VersionRow]:
+    """Every version with its author, newest first, each with the diff from the version before (1 query)."""
+    versions = list(MinutesVersion.objects.filter(minutes=minutes).select_related("author").order_by("number"))
+    rows = [
+        VersionRow(version=v, diff=_diff(versions[i - 1].text, v.text) if i else []) for i, v in enumerate(versions)
+    ]
+    return rows[::-1]
