@@ -9,6 +9,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.common.scoping import ScopedQuerySet
@@ -149,7 +150,7 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.cell} {self.scheduled_at:%d/%m/%Y}"
+        return f"{self.get_kind_display()} {self.cell} {timezone.localtime(self.scheduled_at):%d/%m/%Y}"
 
     @property
     def is_closed(self) -> bool:

@@ -26,7 +26,7 @@ from .forms_live import (
     VoteCountsForm,
     VoteOpenForm,
 )
-from .models import AgendaItem, Attendance, BallotReceipt, Guest, Meeting, Minutes, Speech, Vote
+from .models import AgendaItem, Attendance, BallotReceipt, Guest, Meeting, MeetingDocument, Minutes, Speech, Vote
 
 
 def _meeting(request, meeting_id: int, action: str = VIEW) -> Meeting:
@@ -71,7 +71,13 @@ def _context(request, meeting: Meeting) -> dict:
         "my_row": my_row,
         "voted": voted,
         "may_vote": bool(my_row and rules.may_vote(my_row.voter)),
-        "minutes_adopted": Minutes.objects.filter(meeting=meeting, status=Minutes.Status.ADOPTED).exists(),
+        "minutes_status": (
+            minutes_status := Minutes.objects.filter(meeting=meeting).values_list("status", flat=True).first()
+        ),
+        "minutes_adopted": minutes_status == Minutes.Status.ADOPTED,
+        "has_resolution": MeetingDocument.objects.filter(
+            meeting=meeting, kind=MeetingDocument.Kind.DRAFT_RESOLUTION
+        ).exists(),
         "present_members": [r.member for r in rows if r.status in ("present", "late")],
         "start_form": StartForm(members=Member.objects.filter(cell_id=meeting.cell_id, active=True))
         if can_manage

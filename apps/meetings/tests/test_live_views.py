@@ -154,5 +154,5 @@ def test_meeting_screen_queries_do_not_grow_with_the_cell(world, client_for, mee
         response = client.get(url("detail", started.pk))
     assert response.status_code == 200 and response.content.decode().count('class="roll-row') == size
     # session, user, grants, meeting, attendance marks, members (+exempt), agenda items, speeches, votes, guests,
-    # own member, start-form members? (no: in progress), minutes adopted?
-    assert len(ctx.captured_queries) == 13, [q["sql"][:80] for q in ctx.captured_queries]
+    # own member, ballot receipts? (no: not a member), minutes status, draft resolution exists
+    assert len(ctx.captured_queries) == 14, [q["sql"][:80] for q in ctx.captured_queries]
