@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -380,7 +382,8 @@ def checkin_qr(request, meeting_id: int):
     if meeting.status != Meeting.Status.IN_PROGRESS:
         return HttpResponse(status=404)
     url = request.build_absolute_uri(reverse("meetings:checkin", args=[meeting.checkin_token]))
-    svg = segno.make(url, error="m").svg_inline(scale=6, dark="#000", light="#fff")
-    response = HttpResponse(svg, content_type="image/svg+xml")
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="svg", scale=6, dark="#000", light="#fff")
+    response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
     response["Cache-Control"] = "no-store"
     return response
