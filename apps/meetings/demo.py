@@ -198,6 +198,7 @@ def build_history(
         m.minute_taker = rng.choice(officials) if officials else secretary
         m.preparer = secretary
         m.members_notified_at = m.scheduled_at - timedelta(days=rng.randint(2, 6))
+        m.preparer_assigned_at = m.members_notified_at - timedelta(days=rng.randint(3, 10))
         m.supervisor_notified_at = m.members_notified_at if rng.random() < 0.85 else None
         present = expected = 0
         absentees, statuses = [], []

@@ -119,6 +119,7 @@ class Meeting(models.Model):
     preparer = models.ForeignKey(
         Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("preparer")
     )
+    preparer_assigned_at = models.DateTimeField(null=True, blank=True)
     members_notified_at = models.DateTimeField(null=True, blank=True)
     supervisor_notified_at = models.DateTimeField(null=True, blank=True)
     # Holding the meeting.

@@ -45,6 +45,7 @@ class PreparationFacts:
     scheduled_at: datetime
     topic: str = ""
     preparer: str = ""  # the preparer's name, "" when nobody is assigned
+    preparer_assigned_at: datetime | None = None
     documents: tuple[DocumentFact, ...] = ()
     board_at: datetime | None = None  # when the board pre-meeting took place (started, else scheduled)
     board_minutes_at: datetime | None = None  # when its short minutes were recorded
@@ -112,7 +113,7 @@ def preparation_checklist(facts: PreparationFacts) -> list[ChecklistItem]:
     available = documents_available_at(facts)
     board_held = facts.board_minutes_at is not None or facts.board_ended
     items = [
-        ChecklistItem("preparer", bool(facts.preparer)),
+        ChecklistItem("preparer", bool(facts.preparer), facts.preparer_assigned_at if facts.preparer else None),
         ChecklistItem("draft_report", first_upload(DRAFT_REPORT) is not None, first_upload(DRAFT_REPORT)),
         ChecklistItem("draft_resolution", first_upload(DRAFT_RESOLUTION) is not None, first_upload(DRAFT_RESOLUTION)),
         ChecklistItem(
@@ -189,6 +190,7 @@ def _facts(
         scheduled_at=meeting.scheduled_at,
         topic=meeting.topic,
         preparer=meeting.preparer.full_name if meeting.preparer_id else "",
+        preparer_assigned_at=meeting.preparer_assigned_at,
         documents=tuple(
             DocumentFact(kind=d.kind, uploaded_at=d.uploaded_at, published_at=d.published_at, approved_at=d.approved_at)
             for d in documents

@@ -50,9 +50,13 @@ def meeting_set_preparer(*, meeting: Meeting, preparer: Member | None) -> Meetin
     _require_editable(live)
     if preparer is not None and (preparer.cell_id != live.cell_id or not preparer.active):
         raise ValidationError({"preparer": _("The preparer must be an active member of the cell.")})
+    if preparer is None:
+        live.preparer_assigned_at = None
+    elif preparer.pk != live.preparer_id or live.preparer_assigned_at is None:
+        live.preparer_assigned_at = timezone.now()
     live.preparer = preparer
-    live.save(update_fields=["preparer"])
-    meeting.preparer = preparer
+    live.save(update_fields=["preparer", "preparer_assigned_at"])
+    meeting.preparer, meeting.preparer_assigned_at = preparer, live.preparer_assigned_at
     return live
 
 

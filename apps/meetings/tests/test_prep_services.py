@@ -268,3 +268,21 @@ def test_an_item_with_speakers_stays(world):
     with pytest.raises(ValidationError):
         services_prep.agenda_item_delete(item=item)
     assert AgendaItem.objects.filter(pk=item.pk).exists()
+
+
+@pytest.mark.django_db
+def test_assigning_the_preparer_is_timestamped(world):
+    from apps.meetings import services_prep
+    from apps.meetings.queries_prep import preparation_checklist, preparation_facts
+    from apps.meetings.testing import make_meeting
+
+    meeting = make_meeting(world.cell_a1)
+    services_prep.meeting_set_preparer(meeting=meeting, preparer=world.plain_member)
+    meeting.refresh_from_db()
+    first = meeting.preparer_assigned_at
+    assert first is not None
+    services_prep.meeting_set_preparer(meeting=meeting, preparer=world.plain_member)  # same person: same time
+    meeting.refresh_from_db()
+    assert meeting.preparer_assigned_at == first
+    item = next(i for i in preparation_checklist(preparation_facts(meeting)) if i.key == "preparer")
+    assert item.done and item.at == first
