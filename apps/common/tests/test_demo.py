@@ -31,12 +31,22 @@ def fingerprint() -> str:
         ),
         Exemption.objects.count(),
         CellMembership.objects.count(),
+        # A thematic and a regular meeting share a session (same cell and time): the kind breaks the tie.
         list(
             Attendance.objects.order_by(
-                "meeting__cell__code", "meeting__scheduled_at", "member__card_number", "member__full_name"
-            ).values_list("meeting__scheduled_at", "status")
+                "meeting__cell__code",
+                "meeting__scheduled_at",
+                "meeting__kind",
+                "member__card_number",
+                "member__full_name",
+                "member__date_of_birth",
+            ).values_list("meeting__scheduled_at", "meeting__kind", "status")
         ),
-        list(Minutes.objects.order_by("meeting__cell__code", "meeting__scheduled_at").values_list("text", flat=True)),
+        list(
+            Minutes.objects.order_by("meeting__cell__code", "meeting__scheduled_at", "meeting__kind").values_list(
+                "text", flat=True
+            )
+        ),
     ]
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
