@@ -275,7 +275,7 @@ def build_history(
         result = rules.VoteResult(approving=voting - against, against=against, abstain=0, eligible=eligible)
         vote_line = (
             f"Biểu quyết thông qua nghị quyết: {result.approving}/{result.eligible} đồng chí tán thành "
-            f"({result.percent}%)."
+            f"({str(result.percent).replace('.', ',')}%)."
         )
         pending_minutes.append((m, _minutes_text(m, cell, present, expected, absentees, said, vote_line)))
     Meeting.objects.bulk_create(meetings, batch_size=2000)
