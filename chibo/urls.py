@@ -10,6 +10,7 @@ urlpatterns = [
     path("orgs/", include("apps.orgs.urls")),
     path("members/", include("apps.members.urls")),
     path("meetings/", include("apps.meetings.urls")),
+    path("resolutions/", include("apps.resolutions.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "apps.orgs",
     "apps.members",
     "apps.meetings",
+    "apps.resolutions",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class ResolutionsConfig(AppConfig):
+    name = "apps.resolutions"
+    label = "resolutions"
+    verbose_name = "Nghị quyết và nhiệm vụ"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from . import permissions  # noqa: F401  (registers the rules predicates)
+        from .models import Feedback, Inspection, Resolution, Target, TargetActual, Task, TaskProgress
+
+        for model in (Resolution, Task, TaskProgress, Target, TargetActual, Feedback, Inspection):
+            auditlog.register(model)
