@@ -177,6 +177,7 @@ class Counter:
     users: int = 0
     logins: list[tuple[str, str, str]] = field(default_factory=list)
     history: object = None
+    followup: dict = field(default_factory=dict)
 
 
 class _Tree:
@@ -462,6 +463,9 @@ def build(*, profile: str = "district", seed: int = 1, as_of: date, with_account
     counter.history = build_history(
         rng=rng, cells=cells, by_cell=by_cell, exempt_ids=exempt_ids, secretaries=secretaries, as_of=as_of
     )
+    from apps.resolutions.demo import build_followup
+
+    counter.followup = build_followup(rng=rng, as_of=as_of)
     if with_accounts:
         _accounts(counter, root, cells, by_cell, cell_roles, as_of)
     return counter

@@ -34,7 +34,9 @@ class Command(BaseCommand):
             f"{counter.memberships} membership periods, {counter.exemptions} exemptions, "
             f"{counter.cell_roles} cell offices, {counter.users} accounts; "
             f"{counter.history.meetings} meetings, {counter.history.attendances} attendance marks, "
-            f"{counter.history.speeches} speeches, {counter.history.minutes} adopted minutes "
+            f"{counter.history.speeches} speeches, {counter.history.minutes} adopted minutes; "
+            f"{counter.followup.get('resolutions', 0)} resolutions, {counter.followup.get('tasks', 0)} tasks, "
+            f"{counter.followup.get('targets', 0)} targets, {counter.followup.get('inspections', 0)} inspections "
             f"in {time.monotonic() - started:.1f}s."
         )
         if counter.logins:
