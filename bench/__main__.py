@@ -4,6 +4,8 @@ The machine is shared and noisy, so absolute times mean little; each figure is t
 divided by the median of the baseline (an authenticated request that does one trivial query).
 
     python -m bench [--profile district|province] [--repeat N] [--db PATH]
+
+The province data set takes about 10 minutes to generate: keep it with --db var/bench-province and reuse it.
 """
 
 import argparse
@@ -17,7 +19,7 @@ from pathlib import Path
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--profile", choices=["district", "province"], default="province")
+    parser.add_argument("--profile", choices=["district", "province"], default="district")
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--db", help="SQLite folder to reuse (created and seeded when empty)")
     args = parser.parse_args()
@@ -55,18 +57,25 @@ def main() -> int:
         Organization.objects.filter(kind="cell", path__startswith=district.path)[:300], key=lambda c: c.members.count()
     )
     member = Member.objects.filter(cell=big_cell).first()
+    from apps.meetings.models import Meeting
+
+    held = Meeting.objects.filter(cell=big_cell, status="closed", kind="regular").order_by("-scheduled_at").first()
 
     cases = [
         ("baseline: /healthz (authenticated)", admin, "/healthz"),
-        ("province tree roots + counts (admin)", admin, "/orgs/"),
-        ("children of the province (40 districts) + counts", admin, f"/orgs/{root.pk}/children/"),
+        ("tree roots + counts (admin)", admin, "/orgs/"),
+        ("children of the root + counts", admin, f"/orgs/{root.pk}/children/"),
         ("children of a district (~50 grassroots) + counts", admin, f"/orgs/{district.pk}/children/"),
-        ("province detail page (all counts)", admin, f"/orgs/{root.pk}/"),
+        ("root detail page (all counts)", admin, f"/orgs/{root.pk}/"),
         ("cell detail (largest cell of a district)", admin, f"/orgs/{big_cell.pk}/"),
-        ("member list, page 1 of the province", admin, "/members/"),
-        ("member search 'nguyen van hung' (province)", admin, "/members/?q=nguyen+van+hung"),
-        ("org search 'chi bo khu 1' (province)", admin, "/orgs/?q=chi+bo+khu+1"),
+        ("member list, page 1 (everything)", admin, "/members/"),
+        ("member search 'nguyen van hung' (everything)", admin, "/members/?q=nguyen+van+hung"),
+        ("org search 'chi bo khu 1' (everything)", admin, "/orgs/?q=chi+bo+khu+1"),
         ("member profile", admin, f"/members/{member.pk}/"),
+        ("meeting screen, largest cell (held meeting)", admin, f"/meetings/{held.pk}/"),
+        ("minutes page of that meeting", admin, f"/meetings/{held.pk}/minutes/"),
+        ("calendar of that cell", admin, f"/meetings/calendar/{big_cell.pk}/{held.scheduled_at.year}/"),
+        ("committee calendars overview", staff, "/meetings/calendars/"),
         ("commune staff: member list", staff, "/members/"),
     ]
     results = []
