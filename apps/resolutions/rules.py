@@ -50,12 +50,20 @@ def target_share(*, value: Decimal, actual: Decimal | None, direction: str) -> D
     if direction == "at_least":
         if value == 0:
             return None
-        return (Decimal(actual) * 100 / Decimal(value)).quantize(Decimal("0.1"))
+        return _percent(actual, value)
     if direction == "at_most":
         if actual == 0:
             return None
-        return (Decimal(value) * 100 / Decimal(actual)).quantize(Decimal("0.1"))
+        return _percent(value, actual)
     raise ValueError(direction)
+
+
+def _percent(numerator: Decimal, denominator: Decimal) -> Decimal:
+    """numerator / denominator in percent to one decimal; a ratio under 100 % never rounds up to 100.0 (a missed
+    target shown as "100.0 %" beside "missed" contradicts itself)."""
+    exact = Decimal(numerator) * 100 / Decimal(denominator)
+    share = exact.quantize(Decimal("0.1"))
+    return Decimal("99.9") if exact < 100 <= share else share
 
 
 def target_outcome(*, value: Decimal, actual: Decimal | None, direction: str) -> str:

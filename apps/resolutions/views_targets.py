@@ -1,0 +1,145 @@
+"""Targets (chỉ tiêu) of a resolution: the list with the latest actual, share and outcome and the roll-up
+"n exceeded, m met, k missed"; adding and editing targets; recording actuals; the roll-up per organisation.
+
+Who: those who manage the resolution's organisation change targets and record actuals; everyone who sees the
+resolution reads (a plain member: their own cell's). Another cell's resolution is not found (404)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from apps.common.forms import apply_errors
+from apps.common.scoping import MANAGE, VIEW
+from apps.orgs.models import Organization
+
+from . import queries_follow, queries_targets, services_targets
+from .forms_targets import ActualForm, TargetForm
+from .models import Resolution, Target
+
+
+def _resolution(request, resolution_id: int, action: str = VIEW) -> Resolution:
+    return get_object_or_404(
+        Resolution.objects.visible_to(request.user, action).select_related("organization"), pk=resolution_id
+    )
+
+
+def _target(request, target_id: int, action: str = VIEW) -> Target:
+    return get_object_or_404(queries_targets.target_detail(request.user, target_id, action))
+
+
+def _editable(resolution: Resolution) -> bool:
+    return resolution.status in services_targets.EDITABLE
+
+
+@login_required
+def targets(request, resolution_id: int):
+    resolution = _resolution(request, resolution_id)
+    rows, rollup = queries_targets.resolution_targets(request.user, resolution)
+    can_manage = request.user.has_perm("resolutions.manage", resolution)
+    context = {
+        "resolution": resolution,
+        "rows": rows,
+        "rollup": rollup,
+        "can_manage": can_manage,
+        "can_add": can_manage and _editable(resolution),
+        "versions": queries_follow.versions_of(request.user, resolution),
+    }
+    return render(request, "resolutions/targets/list.html", context)
+
+
+def _initial_period(resolution: Resolution) -> dict:
+    today = timezone.localdate()
+    return {
+        "period_start": resolution.period_start or today,
+        "period_end": resolution.period_end or today.replace(month=12, day=31),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_add(request, resolution_id: int):
+    resolution = _resolution(request, resolution_id, MANAGE)
+    form = TargetForm(request.POST or None, initial=_initial_period(resolution))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_targets.target_create(resolution=resolution, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Target added."))
+            return redirect("resolutions:targets", resolution.pk)
+    return render(
+        request, "resolutions/targets/form.html", {"form": form, "resolution": resolution, "title": _("Add a target")}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_edit(request, target_id: int):
+    target = _target(request, target_id, MANAGE)
+    initial = {f: getattr(target, f) for f in ("title", "unit", "value", "direction", "period_start", "period_end")}
+    form = TargetForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_targets.target_update(target=target, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("resolutions:target", target.pk)
+    context = {"form": form, "resolution": target.resolution, "target": target, "title": _("Edit the target")}
+    return render(request, "resolutions/targets/form.html", context)
+
+
+@login_required
+def target(request, target_id: int):
+    target = _target(request, target_id)
+    can_manage = request.user.has_perm("resolutions.manage", target)
+    context = {
+        "target": target,
+        "resolution": target.resolution,
+        "row": queries_targets.row_of(target),
+        "actuals": queries_targets.actuals_of(target),
+        "can_manage": can_manage,
+        "can_edit": can_manage and _editable(target.resolution),
+        "form": ActualForm(initial={"on": timezone.localdate()}) if can_manage else None,
+    }
+    return render(request, "resolutions/targets/target.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_actual_add(request, target_id: int):
+    target = _target(request, target_id, MANAGE)
+    form = ActualForm(request.POST or None, initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_targets.target_actual_record(target=target, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Value recorded."))
+            return redirect("resolutions:target", target.pk)
+    context = {"form": form, "resolution": target.resolution, "target": target, "title": _("Record a value")}
+    return render(request, "resolutions/targets/form.html", context)
+
+
+def _year(request) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
+
+
+@login_required
+def org_targets(request, org_id: int):
+    organization = get_object_or_404(Organization.objects.visible_to(request.user, VIEW), pk=org_id)
+    year = _year(request)
+    page = queries_targets.org_targets(request.user, organization, year=year)
+    context = {"organization": organization, "page": page, "year": year, "years": (year - 1, year + 1)}
+    return render(request, "resolutions/targets/org.html", context)
