@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -39,6 +40,12 @@ MINUTE_TAKER = "THƯ KÝ"
 RECIPIENTS = "Nơi nhận:"
 CELL_MEMBERS = "Đảng viên trong chi bộ"
 CELL_FILE = "Lưu chi bộ"
+TASKS_CAPTION = "NHIỆM VỤ VÀ PHÂN CÔNG"
+TASKS_HEADER = ("STT", "Nhiệm vụ", "Người chủ trì", "Thời hạn", "Báo cáo tại")
+TARGETS_CAPTION = "CHỈ TIÊU"
+TARGETS_HEADER = ("STT", "Chỉ tiêu", "Đơn vị", "Mục tiêu", "Thực hiện", "Tỷ lệ")
+BOARD_LEAD = "Chi ủy"
+HELPERS = "Phối hợp"
 
 # Document types and the issuer's abbreviation in the number ("05-NQ/CB").
 DOC_RESOLUTION = "NQ"
@@ -113,6 +120,23 @@ def percent_text(value: float) -> str:
     return f"{rounded:.1f}".replace(".", ",")
 
 
+def number_text(value) -> str:
+    """A quantity as Vietnamese documents write it: 90.00 → "90"; 1234.5 → "1.234,5" (dot for thousands, comma
+    for decimals)."""
+    number = Decimal(value).normalize()
+    if number == number.to_integral_value():
+        number = number.quantize(Decimal(1))
+    sign, text = ("-", str(abs(number))) if number < 0 else ("", str(number))
+    whole, _dot, fraction = text.partition(".")
+    grouped = f"{int(whole):,}".replace(",", ".")
+    return f"{sign}{grouped},{fraction}" if fraction else f"{sign}{grouped}"
+
+
+def target_text(*, direction: str, value) -> str:
+    """ "≥ 90" for an "at least" target, "≤ 2" for a ceiling."""
+    return f"{'≤' if direction == 'at_most' else '≥'} {number_text(value)}"
+
+
 def vote_line(*, approving: int, eligible: int, percent: float) -> str:
     """The closing line of a resolution (DOMAIN.md §6)."""
     return f"Nghị quyết được {approving}/{eligible} đảng viên tán thành ({percent_text(percent)}%)."
@@ -142,6 +166,17 @@ class Signature:
 
 
 @dataclass(frozen=True)
+class TableSpec:
+    """A bordered table in the body (a resolution's tasks, its targets): a caption line, a bold header row, then
+    one row per item. A cell holding several lines gets one paragraph per line."""
+
+    caption: str
+    header: Sequence[str]
+    rows: Sequence[Sequence[str]]
+    widths: Sequence[float] = ()  # cm, one per column; even split when empty
+
+
+@dataclass(frozen=True)
 class DocumentSpec:
     superior: str  # "ĐẢNG BỘ XÃ AN"
     issuer: str  # "CHI BỘ 21"
@@ -153,6 +188,7 @@ class DocumentSpec:
     signatures: Sequence[Signature]
     recipients: Sequence[str] = ()
     closing: Sequence[str] = ()  # e.g. the vote line, after the body
+    tables: Sequence[TableSpec] = ()  # after the body, before the closing
     draft: bool = False
     file_title: str = ""
     author: str = ""
@@ -268,9 +304,12 @@ def build_docx(spec: DocumentSpec) -> bytes:
         _paragraph(document, line, bold=True)
     _paragraph(document, "-----", after=12)
 
-    for text in [*spec.body, *spec.closing]:
-        paragraph = _paragraph(document, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=6)
-        paragraph.paragraph_format.first_line_indent = Cm(1)
+    for text in spec.body:
+        _body_paragraph(document, text)
+    for table in spec.tables:
+        _table(document, table)
+    for text in spec.closing:
+        _body_paragraph(document, text)
 
     _paragraph(document, "", after=6)
     signatures = list(spec.signatures)
@@ -292,6 +331,36 @@ def build_docx(spec: DocumentSpec) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _body_paragraph(document, text: str) -> None:
+    paragraph = _paragraph(document, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=6)
+    paragraph.paragraph_format.first_line_indent = Cm(1)
+
+
+def _cell_text(cell, text: str, *, bold: bool = False, align=WD_ALIGN_PARAGRAPH.LEFT) -> None:
+    lines = nfc(text).split("\n") if text else [""]
+    for line in lines:
+        _paragraph(cell, line, align=align, size=13, bold=bold)
+    first = cell.paragraphs[0]
+    if len(cell.paragraphs) > 1 and not first.runs:  # the empty paragraph a new cell starts with
+        first._element.getparent().remove(first._element)
+
+
+def _table(document, spec: TableSpec) -> None:
+    _paragraph(document, spec.caption, align=WD_ALIGN_PARAGRAPH.LEFT, after=6, bold=True)
+    columns = len(spec.header)
+    widths = list(spec.widths) or [TEXT_WIDTH / columns] * columns
+    table = document.add_table(rows=1 + len(spec.rows), cols=columns)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for row_index, values in enumerate([spec.header, *spec.rows]):
+        for cell, value, width in zip(table.rows[row_index].cells, values, widths, strict=True):
+            cell.width = Cm(width)
+            header = row_index == 0
+            _cell_text(cell, value, bold=header, align=WD_ALIGN_PARAGRAPH.CENTER if header else WD_ALIGN_PARAGRAPH.LEFT)
+    _paragraph(document, "", after=6)
 
 
 def _recipients(container, recipients: Sequence[str]) -> None:

@@ -151,9 +151,78 @@ def resolution_vote(meeting: Meeting) -> Vote | None:
     )
 
 
+def _lead_cell(task) -> str:
+    lead = documents.BOARD_LEAD if task.lead_is_board else (task.lead.full_name if task.lead_id else "")
+    helpers = [h.full_name for h in task.helpers.all()]
+    return f"{lead}\n{documents.HELPERS}: {', '.join(helpers)}" if helpers else lead
+
+
+def resolution_tables(meeting: Meeting) -> list[documents.TableSpec]:
+    """The tasks and targets of the cell's resolution of the meeting (apps.resolutions), as tables for the .docx;
+    none when no resolution is recorded there. Four queries whatever the number of rows: the resolution, its
+    tasks (with lead and report meeting), their helpers, its targets with their actuals."""
+    from django.db.models import Prefetch
+
+    from apps.resolutions import queries_tasks
+    from apps.resolutions import rules as follow_up
+    from apps.resolutions.models import TargetActual
+
+    resolution = queries_tasks.resolution_of_meeting(meeting)
+    if resolution is None:
+        return []
+    tables = []
+    tasks = list(
+        resolution.tasks.select_related("lead", "report_meeting")
+        .prefetch_related(Prefetch("helpers", queryset=Member.objects.order_by("full_name_search", "pk")))
+        .order_by("deadline", "pk")
+    )
+    if tasks:
+        rows = [
+            (
+                str(number),
+                task.title,
+                _lead_cell(task),
+                f"{task.deadline:%d/%m/%Y}",
+                f"{meeting_day(task.report_meeting):%d/%m/%Y}" if task.report_meeting_id else "",
+            )
+            for number, task in enumerate(tasks, start=1)
+        ]
+        tables.append(
+            documents.TableSpec(documents.TASKS_CAPTION, documents.TASKS_HEADER, rows, (1.2, 6.3, 4.0, 2.5, 2.5))
+        )
+    targets = list(
+        resolution.targets.prefetch_related(
+            Prefetch("actuals", queryset=TargetActual.objects.order_by("on", "pk"), to_attr="actuals_in_order")
+        ).order_by("pk")
+    )
+    if targets:
+        rows = []
+        for number, target in enumerate(targets, start=1):
+            latest = target.actuals_in_order[-1] if target.actuals_in_order else None
+            actual = latest.value if latest is not None else None
+            share = follow_up.target_share(value=target.value, actual=actual, direction=target.direction)
+            rows.append(
+                (
+                    str(number),
+                    target.title,
+                    target.unit,
+                    documents.target_text(direction=target.direction, value=target.value),
+                    documents.number_text(actual) if actual is not None else "",
+                    f"{documents.percent_text(float(share))}%" if share is not None else "",
+                )
+            )
+        tables.append(
+            documents.TableSpec(
+                documents.TARGETS_CAPTION, documents.TARGETS_HEADER, rows, (1.2, 6.1, 2.0, 2.4, 2.4, 2.4)
+            )
+        )
+    return tables
+
+
 def resolution_export(*, meeting: Meeting, draft: MeetingDocument) -> bytes:
-    """The resolution as .docx: the draft's text and the vote line once a closed vote passed it (then numbered);
-    otherwise marked as a draft without a number."""
+    """The resolution as .docx: the draft's text, the tables of tasks and targets when the cell's resolution is
+    recorded (apps.resolutions), and the vote line once a closed vote passed it (then numbered); otherwise marked
+    as a draft without a number."""
     vote = resolution_vote(meeting)
     result = queries.vote_result(vote) if vote is not None else None
     final = result is not None and result.passed
@@ -172,6 +241,7 @@ def resolution_export(*, meeting: Meeting, draft: MeetingDocument) -> bytes:
         title=documents.RESOLUTION,
         subject=documents.subject_lines(kind=meeting.kind, day=head.day, topic=meeting.topic),
         body=documents.body_paragraphs(draft.text),
+        tables=resolution_tables(meeting),
         closing=closing,
         signatures=[documents.Signature((documents.ON_BEHALF, documents.SECRETARY), secretary_name(meeting))],
         recipients=_recipients(head),
