@@ -234,7 +234,7 @@ def build_followup(*, rng: random.Random, as_of: date) -> dict[str, int]:
                 kind="cell_monthly",
                 status="adopted",
                 adopted_on=date(as_of.year, 3, 8),
-                title="Thực hiện chỉ đạo cấp trên",
+                title=f"Thực hiện chỉ đạo cấp trên năm {as_of.year}",
             )
     Resolution.objects.bulk_create(list(containers.values()), batch_size=2000)
     for parent, cell in assigned:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.common.scoping import ScopedQuerySet
 from apps.meetings.models import Meeting, Vote
@@ -63,7 +64,7 @@ class Task(models.Model):
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
-        IN_PROGRESS = "in_progress", _("In progress")
+        IN_PROGRESS = "in_progress", pgettext_lazy("task status", "In progress")
         DONE = "done", _("Done")
         LATE = "late", _("Late")
         DROPPED = "dropped", _("Dropped")
