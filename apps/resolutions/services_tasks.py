@@ -51,6 +51,15 @@ def _require_adopted(task: Task) -> None:
         raise ValidationError(_("The resolution is not adopted yet: its tasks have not started."))
 
 
+def _require_own(task: Task) -> None:
+    """A task assigned by the committee above (a directive or an inspection's remedy) is decided upstairs; the cell
+    records its own follow-up task instead, which feeds the committee's completion figures."""
+    if task.resolution.organization_id != task.organization_id:
+        raise ValidationError(
+            _("This task was assigned by the committee above: record the cell's follow-up task instead.")
+        )
+
+
 # ---------------------------------------------------------------------------------------------- resolution
 
 
@@ -297,6 +306,7 @@ def task_progress_add(
 @transaction.atomic
 def task_mark_done(*, task: Task, on: date | None = None, today: date | None = None) -> Task:
     live = _live_task(task)
+    _require_own(live)
     _require_adopted(live)
     today = today or timezone.localdate()
     on = on or today
@@ -314,6 +324,7 @@ def task_mark_done(*, task: Task, on: date | None = None, today: date | None = N
 @transaction.atomic
 def task_drop(*, task: Task, reason: str) -> Task:
     live = _live_task(task)
+    _require_own(live)
     _require_adopted(live)
     reason = nfc(reason)
     if live.completed_on is not None:
@@ -333,6 +344,7 @@ def task_review(
     """The secretary records a task's outcome at the meeting that reviews it: done (on the given day, today by
     default), dropped with a reason, or still open (a done or dropped mark is then taken back)."""
     live = _live_task(task)
+    _require_own(live)
     _require_adopted(live)
     today = today or timezone.localdate()
     outcome, reason = nfc(outcome), nfc(reason)

@@ -399,3 +399,26 @@ def test_draft_resolutions_raise_no_alert(world, django_capture_on_commit_callba
     with django_capture_on_commit_callbacks(execute=True):
         assert services_tasks.task_alerts_send(on=task.deadline + timedelta(days=1)) == 0
     assert outbox.outbox == []
+
+
+@pytest.mark.django_db
+def test_a_cell_cannot_decide_a_task_assigned_by_the_committee(world):
+    from django.core.exceptions import ValidationError
+
+    from apps.resolutions import services_tasks
+    from apps.resolutions.models import Task
+    from apps.resolutions.testing import make_resolution
+
+    directive = make_resolution(world.commune_a, tasks=0, targets=0)
+    assigned = Task.objects.create(
+        resolution=directive, organization=world.cell_a1, title="Làm đường", deadline=directive.period_end
+    )
+    for call in (
+        lambda: services_tasks.task_mark_done(task=assigned),
+        lambda: services_tasks.task_drop(task=assigned, reason="Không làm"),
+        lambda: services_tasks.task_review(task=assigned, outcome="x", decision="done"),
+    ):
+        with pytest.raises(ValidationError):
+            call()
+    assigned.refresh_from_db()
+    assert assigned.completed_on is None and assigned.dropped_reason == ""
