@@ -33,7 +33,7 @@ class Resolution(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="resolutions")
     meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="resolutions")
     vote = models.ForeignKey(Vote, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.CELL_MONTHLY)
+    kind = models.CharField(_("type of resolution"), max_length=16, choices=Kind.choices, default=Kind.CELL_MONTHLY)
     title = models.CharField(_("title"), max_length=300)
     summary = models.TextField(_("content"), blank=True)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.DRAFT)
@@ -66,7 +66,7 @@ class Task(models.Model):
         OPEN = "open", _("Open")
         IN_PROGRESS = "in_progress", pgettext_lazy("task status", "In progress")
         DONE = "done", _("Done")
-        LATE = "late", _("Late")
+        LATE = "late", pgettext_lazy("task status", "Late")
         DROPPED = "dropped", _("Dropped")
 
     resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="tasks")
@@ -216,7 +216,7 @@ class Feedback(models.Model):
     task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback")
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
-    source_detail = models.CharField(_("from"), max_length=200, blank=True)
+    source_detail = models.CharField(_("sent by"), max_length=200, blank=True)
     received_on = models.DateField(_("received on"))
     content = models.TextField(_("content"))
     response = models.TextField(_("response"), blank=True)
@@ -243,7 +243,7 @@ class Inspection(models.Model):
         AD_HOC = "ad_hoc", _("Ad hoc")
 
     class Mode(models.TextChoices):
-        INSPECTION = "inspection", _("Inspection")
+        INSPECTION = "inspection", pgettext_lazy("inspection mode", "Inspection")
         SUPERVISION = "supervision", _("Supervision")
 
     organization = models.ForeignKey(
@@ -252,7 +252,7 @@ class Inspection(models.Model):
     resolution = models.ForeignKey(
         Resolution, null=True, blank=True, on_delete=models.SET_NULL, related_name="inspections"
     )
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("type of inspection"), max_length=10, choices=Kind.choices)
     mode = models.CharField(
         _("inspection or supervision"), max_length=12, choices=Mode.choices, default=Mode.INSPECTION
     )
