@@ -10,9 +10,12 @@ class MembersConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from . import permissions  # noqa: F401  (registers the rules predicates)
-        from .models import CellMembership, CellRole, Exemption, Member
+        from .models import CellMembership, CellRole, Dues, DuesRate, Exemption, Member, MemberDuesBasis
 
         auditlog.register(Member, exclude_fields=["full_name_search"])
         auditlog.register(CellMembership)
         auditlog.register(Exemption)
         auditlog.register(CellRole)
+        auditlog.register(Dues)
+        auditlog.register(DuesRate)
+        auditlog.register(MemberDuesBasis)

@@ -170,3 +170,107 @@ class CellRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_office_display()}: {self.member}"
+
+
+# --- Party dues (DOMAIN.md §9; Quy định 01-QĐ/TW) -------------------------------------------------------------
+
+
+class DuesBasis(models.TextChoices):
+    SALARY = "salary", _("Social-insurance salary")
+    PENSION = "pension", _("Pension")
+    FIXED = "fixed", _("Fixed amount")
+
+
+class DuesRate(models.Model):
+    """A dues rate in force from a date, set by a committee for its subtree (rates are data, not code).
+
+    The rate for a member and month is the newest row (``effective_from`` on or before the month) among the rows of
+    the committees above the member's cell; at equal dates the committee nearest the cell wins.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="dues_rates", verbose_name=_("issued by")
+    )
+    basis = models.CharField(_("basis"), max_length=8, choices=DuesBasis.choices)
+    percent = models.DecimalField(_("percent"), max_digits=5, decimal_places=2, null=True, blank=True)
+    fixed_amount = models.DecimalField(_("fixed amount (đồng)"), max_digits=12, decimal_places=0, null=True, blank=True)
+    effective_from = models.DateField(_("in force from"))
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "organization__path"
+    member_scope = None
+
+    class Meta:
+        ordering = ["organization", "basis", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "basis", "effective_from"], name="one_dues_rate_per_date"),
+            models.CheckConstraint(
+                condition=Q(basis="fixed", fixed_amount__isnull=False) | (~Q(basis="fixed") & Q(percent__isnull=False)),
+                name="dues_rate_has_its_figure",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_basis_display()} {self.percent or self.fixed_amount} ({self.effective_from})"
+
+
+class MemberDuesBasis(models.Model):
+    """What a member's dues are computed from, from a date: salary or pension (with the monthly income), or fixed."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="dues_bases")
+    basis = models.CharField(_("basis"), max_length=8, choices=DuesBasis.choices)
+    monthly_income = models.DecimalField(
+        _("monthly salary or pension (đồng)"), max_digits=12, decimal_places=0, null=True, blank=True
+    )
+    effective_from = models.DateField(_("in force from"))
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "member__cell__path"
+    member_scope = "member__user"
+
+    class Meta:
+        ordering = ["member", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "effective_from"], name="one_dues_basis_per_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.get_basis_display()} ({self.effective_from})"
+
+
+class Dues(models.Model):
+    """One member's party dues for one month (``month`` is the first day of the month)."""
+
+    class Status(models.TextChoices):
+        PAID = "paid", _("Paid")
+        REDUCED = "reduced", _("Reduced")
+        EXEMPT = "exempt", _("Exempt")
+        UNPAID = "unpaid", _("Unpaid")
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="dues")
+    month = models.DateField(_("month"))
+    amount = models.DecimalField(_("amount (đồng)"), max_digits=12, decimal_places=0, default=0)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "member__cell__path"
+    member_scope = "member__user"
+
+    class Meta:
+        verbose_name = _("party dues")
+        verbose_name_plural = _("party dues")
+        ordering = ["member", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "month"], name="one_dues_row_per_member_month"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="dues_amount_not_negative"),
+        ]
+        indexes = [models.Index(fields=["month", "member"])]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.month:%m/%Y}: {self.get_status_display()}"

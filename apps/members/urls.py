@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_watch
 
 app_name = "members"
 urlpatterns = [
@@ -13,4 +13,7 @@ urlpatterns = [
     path("<int:member_id>/exemption/", views.exemption_add, name="exemption"),
     path("<int:member_id>/office/", views.cell_role_assign, name="office"),
     path("<int:member_id>/photo/", views.member_photo, name="photo"),
+    path("watch/", views_watch.watch_list, name="watch"),
+    path("dues/cell/<int:cell_id>/", views_watch.dues_month, name="dues"),
+    path("<int:member_id>/dues/", views_watch.dues_member, name="dues_member"),
 ]

@@ -1,0 +1,102 @@
+"""Membership watch and party dues pages (DOMAIN.md §9). The system lists alerts; decisions are the cell's."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from apps.common.forms import apply_errors
+from apps.common.scoping import MANAGE, VIEW, today
+from apps.orgs import queries as org_queries
+from apps.orgs.models import Organization
+
+from . import queries, queries_watch, services_dues, watch
+from .forms_dues import DuesMonthForm
+from .models import Member
+
+LEVELS = ("alert", "warning", "streak")
+
+
+def _year(request) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return today().year
+    return year if 2000 <= year <= 2100 else today().year
+
+
+def _month(request) -> date:
+    try:
+        year, month = (int(x) for x in request.GET.get("month", "").split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        return today().replace(day=1)
+
+
+@login_required
+def watch_list(request):
+    if not queries_watch.can_watch(request.user):
+        raise Http404
+    year = _year(request)
+    level = request.GET.get("level", "")
+    rows = queries_watch.watch_list(request.user, year=year, today=today())
+    if level in (watch.ALERT, watch.WARNING):
+        rows = [r for r in rows if r.level == level]
+    elif level == "streak":
+        rows = [r for r in rows if r.streak_breaks]
+    context = {
+        "rows": rows,
+        "year": year,
+        "level": level,
+        "years": range(today().year, today().year - 5, -1),
+        "probation": queries.probation_due(request.user, on=today()),
+        "alert_months": watch.alert_months(),
+        "warning_months": watch.warning_months(),
+        "streak_limit": watch.streak_limit(),
+    }
+    return render(request, "members/watch/list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dues_month(request, cell_id: int):
+    cell = get_object_or_404(
+        org_queries.organizations_for(request.user, MANAGE).filter(kind=Organization.Kind.CELL), pk=cell_id
+    )
+    month = _month(request)
+    lines = queries_watch.dues_sheet(request.user, cell=cell, month=month, action=MANAGE)
+    form = DuesMonthForm(request.POST or None, lines=lines)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_dues.dues_record_month(cell=cell, month=month, entries=form.entries(), by=request.user)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Dues saved."))
+            return redirect(f"{reverse('members:dues', args=[cell.pk])}?month={month:%Y-%m}")
+    previous = date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)
+    following = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    context = {"cell": cell, "month": month, "form": form, "previous": previous, "following": following}
+    return render(request, "members/watch/dues_month.html", context)
+
+
+@login_required
+def dues_member(request, member_id: int):
+    member = get_object_or_404(Member.objects.visible_to(request.user, VIEW).select_related("cell"), pk=member_id)
+    year = _year(request)
+    months = queries_watch.dues_year(member, year=year)
+    total = sum((row.amount for _m, row in months if row is not None), 0)
+    context = {
+        "member": member,
+        "year": year,
+        "months": months,
+        "total": total,
+        "can_manage": request.user.has_perm("members.change_member", member),
+    }
+    return render(request, "members/watch/dues_member.html", context)
