@@ -3,6 +3,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.common.scoping import ScopedQuerySet
 from apps.common.text import nfc, search_key
@@ -244,7 +245,7 @@ class Dues(models.Model):
     class Status(models.TextChoices):
         PAID = "paid", _("Paid")
         REDUCED = "reduced", _("Reduced")
-        EXEMPT = "exempt", _("Exempt")
+        EXEMPT = "exempt", pgettext_lazy("dues", "Exempt")
         UNPAID = "unpaid", _("Unpaid")
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="dues")
