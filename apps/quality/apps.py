@@ -9,7 +9,8 @@ class QualityConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from .models import Rubric, RubricCategory, RubricItem
+        from . import permissions  # noqa: F401  (registers the rules predicates)
+        from .models import MeetingScore, Rubric, RubricCategory, RubricItem
 
-        for model in (Rubric, RubricCategory, RubricItem):
+        for model in (Rubric, RubricCategory, RubricItem, MeetingScore):
             auditlog.register(model)

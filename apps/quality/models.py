@@ -2,6 +2,7 @@
 its categories and items, levels, knock-outs and the monthly → annual roll-up. Scores (the lead's MeetingScore)
 point at one rubric version; a rubric that has been used is never edited in place (services.rubric_revise)."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -147,3 +148,62 @@ class RubricItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class MeetingScoreQuerySet(ScopedQuerySet):
+    """Scores are seen where their meeting is: staff of the subtree, supervisors, the cell's members."""
+
+
+class MeetingScore(models.Model):
+    """The score of one held meeting (DOMAIN.md §7): the board's proposal (computed items from a snapshot of the
+    record's metrics, judged items entered), its adoption by the cell, and the supervisor's confirmation or
+    override. Both the proposed and the supervisor's results are kept; the final level is the override's if any."""
+
+    meeting = models.OneToOneField("meetings.Meeting", on_delete=models.CASCADE, related_name="score")
+    rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="scores")
+    metrics = models.JSONField(default=dict)  # meeting_metrics() when proposed
+    judged = models.JSONField(default=dict)  # {item code: number | [bool, …]}
+    result = models.JSONField(default=dict)  # see services_score.result_dict
+    proposed_at = models.DateTimeField()
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    adopted_at = models.DateTimeField(null=True, blank=True)
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    votes_for = models.PositiveIntegerField(_("members approving"), null=True, blank=True)
+    votes_eligible = models.PositiveIntegerField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    override_judged = models.JSONField(null=True, blank=True)
+    override_result = models.JSONField(null=True, blank=True)
+    override_reason = models.TextField(_("reason"), blank=True)
+
+    objects = MeetingScoreQuerySet.as_manager()
+    scope_path = "meeting__cell__path"
+    member_scope = "node"
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(override_result__isnull=True) | ~Q(override_reason=""), name="score_override_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} — {self.final_level}"
+
+    @property
+    def overridden(self) -> bool:
+        return self.override_result is not None
+
+    @property
+    def final_result(self) -> dict:
+        return self.override_result if self.overridden else self.result
+
+    @property
+    def final_level(self) -> str:
+        return self.final_result.get("level", "")

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "apps.members",
     "apps.meetings",
     "apps.resolutions",
+    "apps.grading",
     "apps.quality",
 ]
 

@@ -98,13 +98,14 @@ def test_district_shape_is_realistic():
     # each grassroots committee's directive reached its cells, which followed it up.
     from apps.resolutions.models import Resolution, TargetActual, Task
 
-    assert Resolution.objects.filter(kind="cell_monthly", meeting__isnull=False).count() == held.filter(
-        kind="regular"
-    ).count()
+    assert (
+        Resolution.objects.filter(kind="cell_monthly", meeting__isnull=False).count()
+        == held.filter(kind="regular").count()
+    )
     assert Task.objects.filter(resolution__kind="cell_monthly", lead__isnull=False).count() > 2 * cells.count()
     assert TargetActual.objects.exists()
-    assert Task.objects.filter(parent__isnull=False).count() == Task.objects.filter(
-        resolution__kind="directive"
-    ).count()
+    assert (
+        Task.objects.filter(parent__isnull=False).count() == Task.objects.filter(resolution__kind="directive").count()
+    )
     roles = set(RoleGrant.objects.values_list("role", flat=True))
     assert roles == {"admin", "committee_staff", "cell_secretary", "member", "supervisor", "inspection"}

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class GradingConfig(AppConfig):
+    name = "apps.grading"
+    label = "grading"
+    verbose_name = "Đánh giá, xếp loại"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from .models import AnnualRating, Discipline, GradingRule
+
+        for model in (GradingRule, AnnualRating, Discipline):
+            auditlog.register(model)

@@ -1,0 +1,181 @@
+"""Evidence for grading, pre-filled from the year (DOMAIN.md §8), and the year overview. Bounded queries."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from apps.common.scoping import subtree_filter
+from apps.meetings.models import Attendance, Meeting
+from apps.members.models import Exemption, Member
+from apps.resolutions import rules as res_rules
+from apps.resolutions.models import Target, TargetActual, Task
+
+from . import rules
+from .models import AnnualRating, Discipline, GradingRule
+
+GRADED_MEETING_KINDS = (Meeting.Kind.REGULAR, Meeting.Kind.THEMATIC)
+
+
+def _year_end(year: int) -> date:
+    return date(year, 12, 31)
+
+
+def rule_for(year: int) -> GradingRule | None:
+    """The newest rule in force during the year (one query)."""
+    return GradingRule.objects.filter(effective_from__year__lte=year).order_by("-effective_from").first()
+
+
+def exempt_member_ids(member_ids, year: int) -> set[int]:
+    """Members with an exemption in force at the end of the year (one query)."""
+    end = _year_end(year)
+    return set(
+        Exemption.objects.filter(member_id__in=member_ids, starts_on__lte=end)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=end))
+        .values_list("member_id", flat=True)
+    )
+
+
+def not_gradable_reason(member: Member, year: int) -> str:
+    """Why a member is not graded this year ("" when they are): exempted at year end, or no longer active
+    (suspension is not modelled elsewhere; an inactive member is treated as not graded)."""
+    if not member.active:
+        return _("not active")
+    if member.pk in exempt_member_ids([member.pk], year):
+        return _("exempted from party work and meetings")
+    return ""
+
+
+def _attendance(rows) -> dict:
+    counted = [status for status in rows if status != Attendance.Status.EXEMPT]
+    present = sum(1 for s in counted if s in (Attendance.Status.PRESENT, Attendance.Status.LATE))
+    return {
+        "meetings": len(counted),
+        "present": present,
+        "unexcused": sum(1 for s in counted if s == Attendance.Status.UNEXCUSED),
+        "attendance_percent": round(present * 100 / len(counted), 1) if counted else None,
+    }
+
+
+def _tasks(rows, today: date) -> dict:
+    pairs = [
+        (
+            res_rules.task_status(
+                deadline=t["deadline"], today=today, completed_on=t["completed_on"], dropped=bool(t["dropped_reason"])
+            ),
+            res_rules.done_late(deadline=t["deadline"], completed_on=t["completed_on"]),
+        )
+        for t in rows
+    ]
+    roll = res_rules.task_rollup(pairs)
+    return {
+        "tasks_total": roll.total - roll.dropped,
+        "tasks_done": roll.done,
+        "tasks_done_late": roll.done_late,
+        "tasks_overdue": roll.late,
+        "tasks_late": roll.done_late + roll.late,
+    }
+
+
+def _today_for(year: int) -> date:
+    from apps.common.scoping import today
+
+    return min(today(), _year_end(year))
+
+
+_TASK_FIELDS = ("deadline", "completed_on", "dropped_reason")
+
+
+def evidence_for_member(member: Member, year: int) -> dict:
+    """Attendance over the year's regular and thematic meetings, tasks led, discipline. Three queries."""
+    statuses = Attendance.objects.filter(
+        member=member, meeting__scheduled_at__year=year, meeting__kind__in=GRADED_MEETING_KINDS
+    ).exclude(meeting__status=Meeting.Status.CANCELLED)
+    tasks = Task.objects.filter(lead=member, deadline__year=year).values(*_TASK_FIELDS)
+    disciplined = Discipline.objects.filter(member=member, on__year=year).count()
+    return {
+        **_attendance(list(statuses.values_list("status", flat=True))),
+        **_tasks(list(tasks), _today_for(year)),
+        "disciplined": disciplined > 0,
+        "discipline_count": disciplined,
+        "collective": False,
+    }
+
+
+def evidence_for_cell(cell, year: int) -> dict:
+    """The cell's meetings held, attendance, tasks and targets of the year, members disciplined. Six queries.
+
+    ``meeting_levels`` (scores of the year's meetings) is left out: meeting scoring lives in apps.quality, which
+    this app does not depend on yet."""
+    today = _today_for(year)
+    meetings = Meeting.objects.filter(cell=cell, scheduled_at__year=year, kind__in=GRADED_MEETING_KINDS)
+    held = meetings.filter(status=Meeting.Status.CLOSED).count()
+    statuses = Attendance.objects.filter(meeting__in=meetings.filter(status=Meeting.Status.CLOSED))
+    tasks = Task.objects.filter(organization=cell, deadline__year=year).values(*_TASK_FIELDS)
+    targets = list(Target.objects.filter(organization=cell, period_end__year=year).values("pk", "value", "direction"))
+    latest: dict[int, object] = {}
+    for target_id, value in (
+        TargetActual.objects.filter(target__in=[t["pk"] for t in targets])
+        .order_by("on", "pk")
+        .values_list("target_id", "value")
+    ):
+        latest[target_id] = value
+    outcomes = [
+        res_rules.target_outcome(value=t["value"], actual=latest.get(t["pk"]), direction=t["direction"])
+        for t in targets
+    ]
+    roll = res_rules.rollup(outcomes)
+    disciplined = Discipline.objects.filter(organization=cell, on__year=year)
+    counts = list(disciplined.values_list("member_id", flat=True))
+    attendance = _attendance(list(statuses.values_list("status", flat=True)))
+    return {
+        "meetings_held": held,
+        "attendance_percent": attendance["attendance_percent"],
+        "unexcused": attendance["unexcused"],
+        **_tasks(list(tasks), today),
+        "targets_total": roll.total,
+        "targets_met": roll.met_or_exceeded,
+        "targets_exceeded": roll.exceeded,
+        "exceeding_percent": round(roll.exceeded * 100 / roll.total, 1) if roll.total else None,
+        "members_disciplined": sum(1 for m in counts if m is not None),
+        "disciplined": any(m is None for m in counts),
+        "collective": True,
+    }
+
+
+def year_overview(user, org, year: int) -> dict:
+    """The rows of the grading page and the figures over the subtree. Five queries whatever the number of rows:
+    members (or sub-organisations), exemptions, ratings of the rows, the rule, decided levels of the subtree."""
+    from apps.orgs.models import Organization
+
+    visible = AnnualRating.objects.visible_to(user).select_related("member", "organization", "rule")
+    rows = []
+    if org.is_cell:
+        members = list(Member.objects.visible_to(user).filter(cell=org, active=True))
+        exempt = exempt_member_ids([m.pk for m in members], year)
+        ratings = {r.member_id: r for r in visible.filter(year=year, member__in=members)}
+        for m in members:
+            rows.append({"name": m.full_name, "member": m, "exempt": m.pk in exempt, "rating": ratings.get(m.pk)})
+    else:
+        orgs = list(Organization.objects.visible_to(user).filter(path__startswith=org.path, depth=org.depth + 1))
+        ratings = {r.organization_id: r for r in visible.filter(year=year, is_collective=True, organization__in=orgs)}
+        for o in orgs:
+            rows.append({"name": o.name, "org": o, "exempt": False, "rating": ratings.get(o.pk)})
+    rating_rule = rule_for(year)
+    decided = AnnualRating.objects.filter(
+        subtree_filter(AnnualRating.scope_path, org.path), year=year, status=AnnualRating.Status.DECIDED
+    ).values_list("is_collective", "decision_level")
+    org_levels, member_levels = [], []
+    for collective, level in decided:
+        (org_levels if collective else member_levels).append(level)
+    return {
+        "rows": rows,
+        "org_share": rules.share_at_least(org_levels, rules.HTTNV),
+        "member_share": rules.share_at_least(member_levels, rules.HTTNV),
+        "org_count": len(org_levels),
+        "member_count": len(member_levels),
+        # The HTXSNV quota is checked per grassroots organisation: shown on a cell's page (rule of the year).
+        "quota": rules.quota_check(member_levels, rating_rule.levels) if org.is_cell and rating_rule else None,
+    }

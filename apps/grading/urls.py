@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "grading"
+
+urlpatterns = [
+    path("org/<int:org_id>/<int:year>/", views.year, name="year"),
+    path("org/<int:org_id>/<int:year>/start/", views.start, name="start"),
+    path("rating/<int:rating_id>/", views.rating, name="rating"),
+]

@@ -1,0 +1,123 @@
+"""Reads for the scoring page: the meeting's score, its rubric's spec and the rows the page shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.meetings.models import Meeting
+
+from . import services
+from .engine import RubricSpec, score_meeting
+from .engine.scoring import vn_number
+from .engine.spec import COMPUTED, JUDGED_CHECKLIST
+from .metrics import HELD, meeting_metrics
+from .models import MeetingScore, Rubric
+from .services_score import result_dict
+
+LEVEL_LABELS = {
+    "tot": _("Good"),
+    "kha": _("Fairly good"),
+    "trung_binh": _("Average"),
+    "kem": _("Poor"),
+}
+
+
+def level_label(code: str) -> str:
+    return str(LEVEL_LABELS.get(code, code))
+
+
+@dataclass
+class ItemRow:
+    code: str
+    title: str
+    kind: str
+    max_points: str
+    proposed: dict
+    override: dict | None
+
+
+@dataclass
+class CategoryRow:
+    code: str
+    title: str
+    max_points: str
+    proposed: str
+    override: str | None
+    items: list[ItemRow]
+
+
+@dataclass
+class ScorePage:
+    score: MeetingScore | None
+    rubric: Rubric | None
+    spec: RubricSpec | None
+    result: dict | None  # the proposed result, or a preview of it before anything is proposed
+    categories: list[CategoryRow]
+
+    @property
+    def preview(self) -> bool:
+        return self.score is None and self.result is not None
+
+
+def _shown(item: dict | None) -> dict | None:
+    """An item's result with its points in Vietnamese notation ("4", "2,5")."""
+    if not item:
+        return item
+    return {**item, "points": vn_number(Decimal(item["points"])), "max": vn_number(Decimal(item["max"]))}
+
+
+def shown_total(result: dict | None) -> str:
+    if not result:
+        return ""
+    return f"{vn_number(Decimal(result['total']))}/{vn_number(Decimal(result['max_points']))}"
+
+
+def score_page(meeting: Meeting) -> ScorePage:
+    """The score (1 query), the rubric (1: the score's, or the one in force), its parts (2), and — before a
+    proposal — the live metrics of a held meeting (metrics.meeting_metrics, a fixed number)."""
+    score = MeetingScore.objects.filter(meeting=meeting).select_related("rubric").first()
+    if score is not None:
+        rubric = score.rubric
+    else:
+        rubric = services.rubric_for(meeting.cell, timezone.localdate(meeting.scheduled_at), meeting.kind)
+    if rubric is None:
+        return ScorePage(score, None, None, None, [])
+    spec = services.rubric_spec(rubric)
+    if score is not None:
+        result = score.result
+    elif meeting.status in HELD:
+        result = result_dict(score_meeting(spec, meeting_metrics(meeting), {}))
+    else:
+        result = None
+    override = score.override_result if score is not None else None
+    categories = []
+    for category in spec.categories:
+        items = [
+            ItemRow(
+                code=item.code,
+                title=item.title,
+                kind=item.kind,
+                max_points=f"{item.max_points.normalize():f}",
+                proposed=_shown((result or {}).get("items", {}).get(item.code, {})),
+                override=_shown(override["items"].get(item.code)) if override else None,
+            )
+            for item in category.items
+        ]
+        categories.append(
+            CategoryRow(
+                code=category.code,
+                title=category.title,
+                max_points=f"{category.max_points.normalize():f}",
+                proposed=vn_number(Decimal(result["categories"][category.code])) if result else "",
+                override=vn_number(Decimal(override["categories"][category.code])) if override else None,
+                items=items,
+            )
+        )
+    return ScorePage(score, rubric, spec, result, categories)
+
+
+__all__ = ["COMPUTED", "JUDGED_CHECKLIST", "LEVEL_LABELS", "ScorePage", "level_label", "score_page", "shown_total"]

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "quality"
+
+urlpatterns = [
+    path("meetings/<int:meeting_id>/score/", views.meeting_score, name="meeting_score"),
+    path("meetings/<int:meeting_id>/score/propose/", views.score_propose, name="score_propose"),
+    path("meetings/<int:meeting_id>/score/adopt/", views.score_adopt, name="score_adopt"),
+    path("meetings/<int:meeting_id>/score/confirm/", views.score_confirm, name="score_confirm"),
+    path("meetings/<int:meeting_id>/score/override/", views.score_override, name="score_override"),
+]
