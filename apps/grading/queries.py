@@ -105,10 +105,8 @@ def evidence_for_member(member: Member, year: int) -> dict:
 
 
 def evidence_for_cell(cell, year: int) -> dict:
-    """The cell's meetings held, attendance, tasks and targets of the year, members disciplined. Six queries.
-
-    ``meeting_levels`` (scores of the year's meetings) is left out: meeting scoring lives in apps.quality, which
-    this app does not depend on yet."""
+    """The cell's meetings held, attendance, tasks and targets of the year, members disciplined, and the year's
+    meeting quality (the scored meetings' levels and their annual roll-up under the cell's rubric)."""
     today = _today_for(year)
     meetings = Meeting.objects.filter(cell=cell, scheduled_at__year=year, kind__in=GRADED_MEETING_KINDS)
     held = meetings.filter(status=Meeting.Status.CLOSED).count()
@@ -130,7 +128,12 @@ def evidence_for_cell(cell, year: int) -> dict:
     disciplined = Discipline.objects.filter(organization=cell, on__year=year)
     counts = list(disciplined.values_list("member_id", flat=True))
     attendance = _attendance(list(statuses.values_list("status", flat=True)))
+    from apps.quality.queries_score import cell_year_quality
+
+    quality = cell_year_quality(cell, year)
     return {
+        "meeting_levels": quality["meeting_levels"],
+        "meeting_quality_year": quality["annual_level"],
         "meetings_held": held,
         "attendance_percent": attendance["attendance_percent"],
         "unexcused": attendance["unexcused"],

@@ -121,3 +121,34 @@ def score_page(meeting: Meeting) -> ScorePage:
 
 
 __all__ = ["COMPUTED", "JUDGED_CHECKLIST", "LEVEL_LABELS", "ScorePage", "level_label", "score_page", "shown_total"]
+
+
+def cell_year_quality(cell, year: int) -> dict:
+    """The cell's meeting quality for the year under its rubric's roll-up rule (DOMAIN.md §7, "monthly to annual").
+
+    The levels are the final ones (the supervisor's where overridden) of the year's scored regular meetings; the
+    rubric is the one in force for the cell at the end of the year. Two queries plus the rubric lookup."""
+    from datetime import date
+
+    from apps.meetings.models import Meeting
+
+    from . import services
+    from .engine.scoring import annual_level
+    from .models import MeetingScore
+
+    scores = (
+        MeetingScore.objects.filter(
+            meeting__cell=cell, meeting__kind=Meeting.Kind.REGULAR, meeting__scheduled_at__year=year
+        )
+        .select_related("meeting")
+        .order_by("meeting__scheduled_at")
+    )
+    levels = [s.final_level for s in scores if s.final_level]
+    rubric = services.rubric_for(cell, date(year, 12, 31), "regular")
+    if rubric is None or not levels:
+        return {"meeting_levels": levels, "annual_level": None, "rubric": rubric.code if rubric else None}
+    return {
+        "meeting_levels": levels,
+        "annual_level": annual_level(services.rubric_spec(rubric), levels),
+        "rubric": rubric.code,
+    }

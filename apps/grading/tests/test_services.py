@@ -141,7 +141,7 @@ def test_cell_evidence(world):
     assert (evidence["tasks_total"], evidence["tasks_done"], evidence["tasks_late"]) == (1, 1, 0)
     assert (evidence["targets_total"], evidence["targets_met"], evidence["targets_exceeded"]) == (2, 1, 1)
     assert evidence["members_disciplined"] == 1 and evidence["disciplined"] is False
-    assert "meeting_levels" not in evidence
+    assert evidence["meeting_levels"] == [] and evidence["meeting_quality_year"] is None  # nothing scored yet
 
 
 def test_second_member_added_is_graded(world):

@@ -1,0 +1,33 @@
+"""The cell's meeting quality for the year follows its rubric's roll-up rule over the scored meetings."""
+
+from datetime import datetime
+
+import pytest
+from django.utils import timezone
+
+from apps.quality import services_score
+from apps.quality.queries_score import cell_year_quality
+from apps.quality.testing import attach_small_rubric, held_meeting
+
+pytestmark = pytest.mark.django_db
+
+
+def test_year_quality_rolls_up_the_final_levels(world):
+    rubric = attach_small_rubric(world.cell_a1)
+    members = [world.secretary_member, world.plain_member]
+    year = timezone.localdate().year
+    empty = cell_year_quality(world.cell_a1, year)
+    assert empty["meeting_levels"] == [] and empty["annual_level"] is None
+    levels = []
+    for day in (10, 17):  # two meetings held in January of this year
+        when = timezone.make_aware(datetime(year, 1, day, 19, 30))
+        meeting = held_meeting(world.cell_a1, members, when=when)
+        score = services_score.score_propose(meeting=meeting, judged={})
+        levels.append(score.final_level)
+    result = cell_year_quality(world.cell_a1, year)
+    assert result["meeting_levels"] == levels
+    assert result["rubric"] == rubric.code
+    from apps.quality import services
+    from apps.quality.engine.scoring import annual_level
+
+    assert result["annual_level"] == annual_level(services.rubric_spec(rubric), levels)
