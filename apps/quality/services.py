@@ -131,7 +131,12 @@ def _validate(data: dict) -> None:
 
 @transaction.atomic
 def rubric_import(*, data: dict, issuer: Organization | None = None, applies_to: Organization | None = None) -> Rubric:
-    """Create a rubric (version 1) from the dict/JSON format of docs/scoring.md."""
+    """Create a rubric (version 1) from the dict/JSON format of docs/scoring.md.
+
+    A rubric attached to a subtree never applies everywhere, whatever the file says: only the shipped national
+    sheets are defaults."""
+    if applies_to is not None:
+        data = {**data, "default_everywhere": False}
     _validate(data)
     if Rubric.objects.filter(code=data["code"]).exists():
         raise ValidationError({"code": _("A rubric with this code already exists.")})

@@ -1,10 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import views, views_rubrics
 
 app_name = "quality"
 
 urlpatterns = [
+    path("rubrics/", views_rubrics.rubric_list, name="rubrics"),
+    path("rubrics/<int:rubric_id>/", views_rubrics.rubric_detail, name="rubric"),
+    path("rubrics/import/<int:org_id>/", views_rubrics.rubric_import, name="rubric_import"),
     path("meetings/<int:meeting_id>/score/", views.meeting_score, name="meeting_score"),
     path("meetings/<int:meeting_id>/score/propose/", views.score_propose, name="score_propose"),
     path("meetings/<int:meeting_id>/score/adopt/", views.score_adopt, name="score_adopt"),
