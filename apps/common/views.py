@@ -16,7 +16,7 @@ def paginate(request, queryset, per_page: int | None = None):
 @login_required
 def home(request):
     from apps.members.models import Member
-    from apps.members.queries import probation_due
+    from apps.members.queries import probation_due_members
 
     grants = grants_for(request.user)
     nodes = {o.pk: o for o in Organization.objects.filter(pk__in={g.organization_id for g in grants})}
@@ -28,7 +28,7 @@ def home(request):
     context = {
         "roles": roles,
         "member": member,
-        "probation_due_count": len(probation_due(request.user, on=today())),
+        "probation_due_count": probation_due_members(request.user, on=today()).count(),  # a COUNT, not the rows
     }
     return render(request, "common/home.html", context)
 

@@ -58,15 +58,18 @@ def member_detail(user, pk: int, *, action: str = VIEW) -> QuerySet[Member]:
     )
 
 
-def probation_due(user, *, on: date, within_days: int = 30) -> list[tuple[Member, date]]:
+def probation_due_members(user, *, on: date, within_days: int = 30) -> QuerySet[Member]:
     """Probationary members whose 12 months end within ``within_days`` (or have passed): remind the cell."""
     horizon = date.fromordinal(on.toordinal() + within_days)
     latest_admission = rules.add_months(horizon, -rules.PROBATION_MONTHS)
+    return Member.objects.visible_to(user).filter(
+        active=True, status=Member.Status.PROBATIONARY, admitted_on__lte=latest_admission
+    )
+
+
+def probation_due(user, *, on: date, within_days: int = 30) -> list[tuple[Member, date]]:
     qs = (
-        Member.objects.visible_to(user)
-        .filter(active=True, status=Member.Status.PROBATIONARY, admitted_on__lte=latest_admission)
-        .select_related("cell")
-        .order_by("admitted_on", "pk")
+        probation_due_members(user, on=on, within_days=within_days).select_related("cell").order_by("admitted_on", "pk")
     )
     return [(m, rules.confirmation_due_on(m.admitted_on)) for m in qs]
 
