@@ -27,6 +27,9 @@ browser:
 	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); } || \
 		echo "WARNING: /usr/bin/chromium is missing; browser tests will fail (apt-get install chromium)."
+	@command -v xgettext >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null); } || \
+		echo "WARNING: GNU gettext is missing; the catalogue test will fail (apt-get install gettext)."
 
 test: $(STAMP) browser
 	$(PY) manage.py makemigrations --check --dry-run -v0
