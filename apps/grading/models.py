@@ -89,6 +89,9 @@ class AnnualRating(models.Model):
     decision_note = models.TextField(_("decision"), blank=True)
     decision_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     decision_at = models.DateTimeField(null=True, blank=True)
+    # Internal disunity (mất đoàn kết nội bộ) is judged by people, not measured: ticked at self-assessment and
+    # settled at appraisal; a disqualifier of the rule (QĐ 366) when ticked.
+    disunity = models.BooleanField(_("internal disunity"), default=False)
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "organization__path"

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from apps.common.scoping import subtree_filter
 from apps.meetings.models import Attendance, Meeting
-from apps.members.models import Exemption, Member
+from apps.members.models import Exemption, Member, Suspension
 from apps.resolutions import rules as res_rules
 from apps.resolutions.models import Target, TargetActual, Task
 
@@ -28,23 +28,44 @@ def rule_for(year: int) -> GradingRule | None:
     return GradingRule.objects.filter(effective_from__year__lte=year).order_by("-effective_from").first()
 
 
-def exempt_member_ids(member_ids, year: int) -> set[int]:
-    """Members with an exemption in force at the end of the year (one query)."""
+def _in_force_at_year_end(model, member_ids, year: int) -> set[int]:
     end = _year_end(year)
     return set(
-        Exemption.objects.filter(member_id__in=member_ids, starts_on__lte=end)
+        model.objects.filter(member_id__in=member_ids, starts_on__lte=end)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=end))
         .values_list("member_id", flat=True)
     )
 
 
+def exempt_member_ids(member_ids, year: int) -> set[int]:
+    """Members with an exemption in force at the end of the year (one query)."""
+    return _in_force_at_year_end(Exemption, member_ids, year)
+
+
+def suspended_member_ids(member_ids, year: int) -> set[int]:
+    """Members whose party activity is suspended at the end of the year (one query)."""
+    return _in_force_at_year_end(Suspension, member_ids, year)
+
+
+def not_graded(member_ids, year: int) -> dict[int, str]:
+    """Why members are not graded this year, by member id (two queries): exempted or suspended at year end
+    (DOMAIN.md §8). A suspension outweighs an exemption."""
+    member_ids = list(member_ids)
+    out = dict.fromkeys(exempt_member_ids(member_ids, year), "exempted")
+    out.update(dict.fromkeys(suspended_member_ids(member_ids, year), "suspended"))
+    return out
+
+
 def not_gradable_reason(member: Member, year: int) -> str:
-    """Why a member is not graded this year ("" when they are): exempted at year end, or no longer active
-    (suspension is not modelled elsewhere; an inactive member is treated as not graded)."""
+    """Why a member is not graded this year ("" when they are): no longer active, or exempted or suspended at
+    the end of the year."""
     if not member.active:
         return _("not active")
-    if member.pk in exempt_member_ids([member.pk], year):
+    reason = not_graded([member.pk], year).get(member.pk)
+    if reason == "exempted":
         return _("exempted from party work and meetings")
+    if reason == "suspended":
+        return _("party activity suspended")
     return ""
 
 
@@ -148,6 +169,41 @@ def evidence_for_cell(cell, year: int) -> dict:
     }
 
 
+def grassroots_of(org):
+    """The grassroots party organisation (tổ chức cơ sở đảng) of an organisation (one query): the nearest
+    ancestor-or-self whose level is labelled "cơ sở" (Đảng bộ cơ sở, Chi bộ cơ sở); without such a label, the
+    committee directly above a cell (or the organisation itself at the top). The HTXSNV quota is counted there."""
+    from apps.common.text import search_key
+    from apps.orgs.models import Organization
+
+    steplen = Organization.steplen
+    prefixes = [org.path[:end] for end in range(steplen, len(org.path) + 1, steplen)]
+    chain = sorted(Organization.objects.filter(path__in=prefixes), key=lambda o: len(o.path), reverse=True)
+    for node in chain:
+        if "co so" in search_key(node.level_label):
+            return node
+    if org.is_cell and len(chain) > 1:
+        return chain[1]
+    return chain[0] if chain else org
+
+
+def member_levels_in(unit, year: int, *, exclude: int | None = None) -> tuple[list[str], list[str]]:
+    """Members' ratings of the year in an organisation's subtree (one query): the decided levels, and the
+    appraised levels of those not decided yet."""
+    rows = (
+        AnnualRating.objects.filter(subtree_filter(AnnualRating.scope_path, unit.path), year=year, is_collective=False)
+        .exclude(pk=exclude)
+        .values_list("status", "decision_level", "appraisal_level")
+    )
+    decided, expected = [], []
+    for status, decision, appraisal in rows:
+        if status == AnnualRating.Status.DECIDED:
+            decided.append(decision)
+        elif status == AnnualRating.Status.APPRAISED:
+            expected.append(appraisal)
+    return decided, expected
+
+
 def year_overview(user, org, year: int) -> dict:
     """The rows of the grading page and the figures over the subtree. Five queries whatever the number of rows:
     members (or sub-organisations), exemptions, ratings of the rows, the rule, decided levels of the subtree."""
@@ -157,10 +213,13 @@ def year_overview(user, org, year: int) -> dict:
     rows = []
     if org.is_cell:
         members = list(Member.objects.visible_to(user).filter(cell=org, active=True))
-        exempt = exempt_member_ids([m.pk for m in members], year)
+        excluded = not_graded([m.pk for m in members], year)
         ratings = {r.member_id: r for r in visible.filter(year=year, member__in=members)}
         for m in members:
-            rows.append({"name": m.full_name, "member": m, "exempt": m.pk in exempt, "rating": ratings.get(m.pk)})
+            reason = excluded.get(m.pk, "")
+            rows.append(
+                {"name": m.full_name, "member": m, "exempt": bool(reason), "why": reason, "rating": ratings.get(m.pk)}
+            )
     else:
         orgs = list(Organization.objects.visible_to(user).filter(path__startswith=org.path, depth=org.depth + 1))
         ratings = {r.organization_id: r for r in visible.filter(year=year, is_collective=True, organization__in=orgs)}

@@ -59,8 +59,10 @@ def ratings_start(*, organization: Organization, year: int) -> int:
     created = 0
     if organization.is_cell:
         taken = set(AnnualRating.objects.filter(year=year, member__cell=organization).values_list("member", flat=True))
-        for member in Member.objects.filter(cell=organization, active=True).exclude(pk__in=taken):
-            if not queries.not_gradable_reason(member, year):
+        members = list(Member.objects.filter(cell=organization, active=True).exclude(pk__in=taken))
+        excluded = queries.not_graded([m.pk for m in members], year)
+        for member in members:
+            if member.pk not in excluded:
                 rating_create_for_member(member=member, year=year)
                 created += 1
     else:
@@ -82,7 +84,9 @@ def _points(points) -> Decimal:
 
 
 def _proposed(rating: AnnualRating, points: Decimal, facts: dict | None = None) -> str:
-    return rules.grade(points, {**rating.evidence, **(facts or {})}, rating.rule.levels)
+    """The level the rule gives for the points, the year's evidence and what people judged (disunity)."""
+    rating.disunity = bool((facts or {}).get("disunity", rating.disunity))
+    return rules.grade(points, {**rating.evidence, "disunity": rating.disunity}, rating.rule.levels)
 
 
 @transaction.atomic
@@ -113,6 +117,30 @@ def rating_appraise(*, rating: AnnualRating, user, points, note: str = "", facts
     return rating
 
 
+def _check_quota(rating: AnnualRating, level: str) -> None:
+    """The HTXSNV quota of the rule (a setting; None switches it off), counted over the members' ratings of the
+    year in the grassroots organisation of the rated member: the decided levels, and the appraised level of the
+    ratings not decided yet (so that the level above may decide in any order)."""
+    percent = rating.rule.levels.get("quota_htxsnv_percent_of_httnv")
+    if rating.is_collective or level != rules.HTXSNV or percent is None:
+        return
+    unit = queries.grassroots_of(rating.organization)
+    Organization.objects.select_for_update().filter(pk=unit.pk).first()  # one decider at a time per unit
+    decided, expected = queries.member_levels_in(unit, rating.year, exclude=rating.pk)
+    quota = rules.quota_check([*decided, *expected, level], rating.rule.levels)
+    decided_htxsnv = sum(1 for code in decided if code == rules.HTXSNV) + 1
+    if quota.limit is not None and decided_htxsnv > quota.limit:
+        raise ValidationError(
+            {
+                "level": _(
+                    "The HTXSNV quota of %(org)s is reached: at most %(limit)d members (%(percent)s%% of those "
+                    "graded HTTNV or better), %(count)d already decided."
+                )
+                % {"org": unit.name, "limit": quota.limit, "percent": percent, "count": decided_htxsnv - 1}
+            }
+        )
+
+
 @transaction.atomic
 def rating_decide(*, rating: AnnualRating, user, level: str, note: str = "") -> AnnualRating:
     if not permissions.can_decide(user, rating):
@@ -124,6 +152,7 @@ def rating_decide(*, rating: AnnualRating, user, level: str, note: str = "") -> 
         raise ValidationError({"level": _("Choose a level.")})
     if rules.rank(level, rating.rule.levels) < rules.rank(rating.appraisal_level, rating.rule.levels) and not note:
         raise ValidationError({"note": _("Give the reason for deciding a level above the appraisal.")})
+    _check_quota(rating, level)
     rating.decision_level, rating.decision_note = level, note
     rating.decision_by, rating.decision_at = user, timezone.now()
     rating.status = AnnualRating.Status.DECIDED

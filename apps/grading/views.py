@@ -75,7 +75,8 @@ def rating(request, rating_id: int):
         pk=rating_id,
     )
     allowed = {step: check(request.user, rating) for step, (_form, check, _service) in STEPS.items()}
-    forms = {step: STEPS[step][0](prefix=step) for step, ok in allowed.items() if ok}
+    initial = {"disunity": rating.disunity}
+    forms = {step: STEPS[step][0](prefix=step, initial=initial) for step, ok in allowed.items() if ok}
     step = request.POST.get("step") if request.method == "POST" else None
     if step is not None:
         if step not in forms:

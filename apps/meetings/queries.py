@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 
 from apps.common.scoping import VIEW
 from apps.members.models import Member
-from apps.members.queries import exempt_on
+from apps.members.queries import exempt_on, suspended_on
 
 from . import rules
 from .models import Attendance, Meeting, Vote
@@ -23,6 +23,7 @@ class RollCallRow:
     member: Member
     attendance: Attendance | None
     exempt: bool
+    suspended: bool = False
 
     @property
     def status(self) -> str | None:
@@ -39,6 +40,7 @@ class RollCallRow:
             exempt=self.exempt,
             attended=status in (rules.PRESENT, rules.LATE),
             excused_all_session=status == rules.EXCUSED,
+            suspended=self.suspended,
         )
 
 
@@ -51,10 +53,12 @@ def roll_call(meeting: Meeting) -> list[RollCallRow]:
     marks = {a.member_id: a for a in Attendance.objects.filter(meeting=meeting)}
     members = (
         Member.objects.filter(Q(cell_id=meeting.cell_id, active=True) | Q(pk__in=list(marks)))
-        .annotate(is_exempt=exempt_on(day))
+        .annotate(is_exempt=exempt_on(day), is_suspended=suspended_on(day))
         .order_by("full_name_search", "pk")
     )
-    return [RollCallRow(member=m, attendance=marks.get(m.pk), exempt=m.is_exempt) for m in members]
+    return [
+        RollCallRow(member=m, attendance=marks.get(m.pk), exempt=m.is_exempt, suspended=m.is_suspended) for m in members
+    ]
 
 
 def summary(rows: list[RollCallRow]) -> rules.AttendanceSummary:

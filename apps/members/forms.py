@@ -82,6 +82,10 @@ class ExemptionForm(NFCFormMixin, forms.Form):
     reason = forms.CharField(label=_("reason"), max_length=300)
 
 
+class SuspensionForm(ExemptionForm):
+    decision_ref = forms.CharField(label=_("decision"), max_length=120, required=False)
+
+
 class CellRoleForm(forms.Form):
     office = forms.ChoiceField(label=_("office"), choices=CellRole.Office.choices)
     starts_on = forms.DateField(label=_("from"), widget=DateInput(), initial=timezone.localdate)

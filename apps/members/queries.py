@@ -11,12 +11,20 @@ from apps.common.text import search_key
 from apps.orgs.models import Organization, RoleGrant
 
 from . import rules
-from .models import CellMembership, CellRole, Exemption, Member
+from .models import CellMembership, CellRole, Exemption, Member, Suspension
 
 
 def exempt_on(day: date):
     return Exists(
         Exemption.objects.filter(member=OuterRef("pk"), starts_on__lte=day).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=day)
+        )
+    )
+
+
+def suspended_on(day: date):
+    return Exists(
+        Suspension.objects.filter(member=OuterRef("pk"), starts_on__lte=day).filter(
             Q(ends_on__isnull=True) | Q(ends_on__gte=day)
         )
     )
@@ -53,6 +61,7 @@ def member_detail(user, pk: int, *, action: str = VIEW) -> QuerySet[Member]:
         .prefetch_related(
             Prefetch("memberships", queryset=CellMembership.objects.select_related("cell").order_by("-joined_on")),
             Prefetch("exemptions", queryset=Exemption.objects.order_by("-starts_on")),
+            Prefetch("suspensions", queryset=Suspension.objects.order_by("-starts_on")),
             Prefetch("cell_roles", queryset=CellRole.objects.select_related("cell").order_by("-starts_on")),
         )
     )

@@ -17,7 +17,7 @@ from apps.orgs.models import Organization
 from apps.orgs.services import OFFICE_ROLE, role_end, role_grant
 
 from . import rules
-from .models import CellMembership, CellRole, Exemption, Member
+from .models import CellMembership, CellRole, Exemption, Member, Suspension
 
 UNIQUE_MESSAGES = {
     "card_number": lambda: _("This party card number already belongs to another member."),
@@ -115,19 +115,48 @@ def member_transfer(*, member: Member, to_cell: Organization, on: date, note: st
     return member
 
 
-@transaction.atomic
-def exemption_add(*, member: Member, starts_on: date, ends_on: date | None, reason: str) -> Exemption:
-    exemption = Exemption(member=member, starts_on=starts_on, ends_on=ends_on, reason=nfc(reason))
+def _check_period(model, *, member: Member, starts_on: date, ends_on: date | None, overlap_message: str) -> None:
+    """A period of an exemption or a suspension: ends after it starts, overlaps no other period of that kind."""
     if ends_on and ends_on < starts_on:
         raise ValidationError({"ends_on": _("The end date cannot be before the start date.")})
-    overlapping = Exemption.objects.filter(member=member, starts_on__lte=ends_on or date.max).exclude(
-        ends_on__lt=starts_on
-    )
+    overlapping = model.objects.filter(member=member, starts_on__lte=ends_on or date.max).exclude(ends_on__lt=starts_on)
     if overlapping.exists():
-        raise ValidationError({"starts_on": _("This period overlaps an existing exemption.")})
+        raise ValidationError({"starts_on": overlap_message})
+
+
+@transaction.atomic
+def exemption_add(*, member: Member, starts_on: date, ends_on: date | None, reason: str) -> Exemption:
+    _check_period(
+        Exemption,
+        member=member,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        overlap_message=_("This period overlaps an existing exemption."),
+    )
+    exemption = Exemption(member=member, starts_on=starts_on, ends_on=ends_on, reason=nfc(reason))
     exemption.full_clean()
     exemption.save()
     return exemption
+
+
+@transaction.atomic
+def suspension_add(
+    *, member: Member, starts_on: date, ends_on: date | None, reason: str, decision_ref: str = ""
+) -> Suspension:
+    """Record a committee's decision suspending a member's party activity for a period."""
+    _check_period(
+        Suspension,
+        member=member,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        overlap_message=_("This period overlaps an existing suspension."),
+    )
+    suspension = Suspension(
+        member=member, starts_on=starts_on, ends_on=ends_on, reason=nfc(reason), decision_ref=nfc(decision_ref)
+    )
+    suspension.full_clean()
+    suspension.save()
+    return suspension
 
 
 @transaction.atomic

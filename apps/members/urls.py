@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:member_id>/edit/", views.member_edit, name="edit"),
     path("<int:member_id>/transfer/", views.member_transfer, name="transfer"),
     path("<int:member_id>/exemption/", views.exemption_add, name="exemption"),
+    path("<int:member_id>/suspension/", views.suspension_add, name="suspension"),
     path("<int:member_id>/office/", views.cell_role_assign, name="office"),
     path("<int:member_id>/photo/", views.member_photo, name="photo"),
     path("watch/", views_watch.watch_list, name="watch"),

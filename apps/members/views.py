@@ -10,18 +10,23 @@ from django.views.decorators.http import require_http_methods
 
 from apps.common.audit import record_access
 from apps.common.forms import apply_errors
-from apps.common.scoping import MANAGE, today
+from apps.common.scoping import MANAGE, RESTRUCTURE, allows, today
 from apps.common.views import paginate
 from apps.orgs import queries as org_queries
 from apps.orgs.models import Organization
 
 from . import queries, services
-from .forms import CellRoleForm, ExemptionForm, MemberCreateForm, MemberForm, TransferForm
+from .forms import CellRoleForm, ExemptionForm, MemberCreateForm, MemberForm, SuspensionForm, TransferForm
 from .models import Member
 
 
 def _member(request, member_id: int, action: str = "view") -> Member:
     return get_object_or_404(queries.member_detail(request.user, member_id, action=action))
+
+
+def _in_force(periods) -> bool:
+    day = today()
+    return any(p.starts_on <= day and (p.ends_on is None or p.ends_on >= day) for p in periods)
 
 
 @login_required
@@ -44,9 +49,9 @@ def member_detail(request, member_id: int):
     context = {
         "member": member,
         "can_manage": request.user.has_perm("members.change_member", member),
-        "exempt_now": any(
-            e.starts_on <= today() and (e.ends_on is None or e.ends_on >= today()) for e in member.exemptions.all()
-        ),
+        "can_suspend": allows(request.user, RESTRUCTURE, member.cell.path),
+        "exempt_now": _in_force(member.exemptions.all()),
+        "suspended_now": _in_force(member.suspensions.all()),
     }
     return render(request, "members/detail.html", context)
 
@@ -129,6 +134,23 @@ def exemption_add(request, member_id: int):
             messages.success(request, _("Exemption recorded."))
             return redirect("members:detail", member.pk)
     return render(request, "members/action.html", {"form": form, "member": member, "title": _("Exemption")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def suspension_add(request, member_id: int):
+    """Record a suspension of party activity: decided by a committee, so committee staff (restructure rights)."""
+    member = _member(request, member_id, RESTRUCTURE)
+    form = SuspensionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.suspension_add(member=member, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Suspension recorded."))
+            return redirect("members:detail", member.pk)
+    return render(request, "members/action.html", {"form": form, "member": member, "title": _("Suspension")})
 
 
 @login_required

@@ -129,9 +129,9 @@ def test_year_page_query_count(world, client_for, rows):
     client = client_for(world.staff)
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(_year_url(world.cell_a2)).status_code == 200
-    # session, user, grants, organisation, can_start, members, exemptions, ratings (with member, organisation,
-    # rule), the rule of the year, decided levels of the subtree
-    assert len(ctx.captured_queries) == 10, [q["sql"] for q in ctx.captured_queries]
+    # session, user, grants, organisation, can_start, members, exemptions, suspensions, ratings (with member,
+    # organisation, rule), the rule of the year, decided levels of the subtree
+    assert len(ctx.captured_queries) == 11, [q["sql"] for q in ctx.captured_queries]
 
 
 @pytest.mark.parametrize("extra", [0, 2])

@@ -199,12 +199,15 @@ def test_member_detail_query_count_is_constant(world, client_for, extra):
         services.exemption_add(
             member=world.plain_member, starts_on=date(2020 + i, 1, 1), ends_on=date(2020 + i, 6, 1), reason="Ốm"
         )
+        services.suspension_add(
+            member=world.plain_member, starts_on=date(2020 + i, 7, 1), ends_on=date(2020 + i, 8, 1), reason="Chờ"
+        )
     client = client_for(world.staff)
     ContentType.objects.get_for_model(Member)  # the access log's content type is cached per process
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url("members:detail", world.plain_member.pk)).status_code == 200
-    # session, user, grants, member (+cell, user), memberships, exemptions, offices, access-log insert
-    assert len(ctx.captured_queries) == 8, [q["sql"] for q in ctx.captured_queries]
+    # session, user, grants, member (+cell, user), memberships, exemptions, suspensions, offices, access-log insert
+    assert len(ctx.captured_queries) == 9, [q["sql"] for q in ctx.captured_queries]
 
 
 @pytest.mark.django_db
