@@ -109,19 +109,38 @@ def _today_for(year: int) -> date:
 _TASK_FIELDS = ("deadline", "completed_on", "dropped_reason")
 
 
-def evidence_for_member(member: Member, year: int) -> dict:
-    """Attendance over the year's regular and thematic meetings, tasks led, discipline. Three queries."""
+def cell_quality(cell, year: int) -> dict:
+    """The cell's meeting quality of the year (apps.quality roll-up), as evidence for the cell and its members."""
+    from apps.quality.queries_score import cell_year_quality
+
+    quality = cell_year_quality(cell, year)
+    levels = quality["meeting_levels"]
+    return {
+        "meeting_levels": levels,
+        "meetings_scored": len(levels),
+        "meetings_good": sum(1 for level in levels if level == "tot"),
+        "meeting_quality_year": quality["annual_level"],
+    }
+
+
+def evidence_for_member(member: Member, year: int, *, quality: dict | None = None) -> dict:
+    """Attendance over the year's regular and thematic meetings, tasks led, discipline (three queries), and the
+    meeting quality of the member's cell (pass ``quality`` from ``cell_quality`` when grading a whole cell)."""
     statuses = Attendance.objects.filter(
         member=member, meeting__scheduled_at__year=year, meeting__kind__in=GRADED_MEETING_KINDS
     ).exclude(meeting__status=Meeting.Status.CANCELLED)
     tasks = Task.objects.filter(lead=member, deadline__year=year).values(*_TASK_FIELDS)
     disciplined = Discipline.objects.filter(member=member, on__year=year).count()
+    quality = quality if quality is not None else cell_quality(member.cell, year)
     return {
         **_attendance(list(statuses.values_list("status", flat=True))),
         **_tasks(list(tasks), _today_for(year)),
         "disciplined": disciplined > 0,
         "discipline_count": disciplined,
         "collective": False,
+        "cell_meeting_quality_year": quality["meeting_quality_year"],
+        "cell_meetings_good": quality["meetings_good"],
+        "cell_meetings_scored": quality["meetings_scored"],
     }
 
 
@@ -149,12 +168,8 @@ def evidence_for_cell(cell, year: int) -> dict:
     disciplined = Discipline.objects.filter(organization=cell, on__year=year)
     counts = list(disciplined.values_list("member_id", flat=True))
     attendance = _attendance(list(statuses.values_list("status", flat=True)))
-    from apps.quality.queries_score import cell_year_quality
-
-    quality = cell_year_quality(cell, year)
     return {
-        "meeting_levels": quality["meeting_levels"],
-        "meeting_quality_year": quality["annual_level"],
+        **cell_quality(cell, year),
         "meetings_held": held,
         "attendance_percent": attendance["attendance_percent"],
         "unexcused": attendance["unexcused"],

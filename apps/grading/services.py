@@ -24,7 +24,7 @@ def rule_for(year: int) -> GradingRule:
 
 
 @transaction.atomic
-def rating_create_for_member(*, member: Member, year: int) -> AnnualRating:
+def rating_create_for_member(*, member: Member, year: int, quality: dict | None = None) -> AnnualRating:
     reason = queries.not_gradable_reason(member, year)
     if reason:
         raise ValidationError(_("This member is not graded: %(reason)s.") % {"reason": reason})
@@ -35,7 +35,7 @@ def rating_create_for_member(*, member: Member, year: int) -> AnnualRating:
         organization=member.cell,
         year=year,
         rule=rule_for(year),
-        evidence=queries.evidence_for_member(member, year),
+        evidence=queries.evidence_for_member(member, year, quality=quality),
     )
 
 
@@ -61,9 +61,10 @@ def ratings_start(*, organization: Organization, year: int) -> int:
         taken = set(AnnualRating.objects.filter(year=year, member__cell=organization).values_list("member", flat=True))
         members = list(Member.objects.filter(cell=organization, active=True).exclude(pk__in=taken))
         excluded = queries.not_graded([m.pk for m in members], year)
+        quality = queries.cell_quality(organization, year)  # the same for every member of the cell
         for member in members:
             if member.pk not in excluded:
-                rating_create_for_member(member=member, year=year)
+                rating_create_for_member(member=member, year=year, quality=quality)
                 created += 1
     else:
         taken = set(AnnualRating.objects.filter(year=year, is_collective=True).values_list("organization", flat=True))

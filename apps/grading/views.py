@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.common.forms import apply_errors
@@ -41,24 +41,43 @@ def start(request, org_id: int, year: int):
 
 
 EVIDENCE_LABELS = {
-    "meetings": _lazy("Meetings counted"),
-    "meetings_held": _lazy("Meetings held"),
-    "present": _lazy("Meetings attended"),
-    "attendance_percent": _lazy("Attendance (%)"),
-    "unexcused": _lazy("Absences without reason"),
-    "tasks_total": _lazy("Tasks"),
-    "tasks_done": _lazy("Tasks done"),
-    "tasks_done_late": _lazy("Tasks done late"),
-    "tasks_overdue": _lazy("Tasks overdue"),
-    "tasks_late": _lazy("Tasks late (done late or overdue)"),
-    "targets_total": _lazy("Targets"),
-    "targets_met": _lazy("Targets met or exceeded"),
-    "targets_exceeded": _lazy("Targets exceeded"),
-    "exceeding_percent": _lazy("Targets exceeded (%)"),
-    "members_disciplined": _lazy("Members disciplined"),
-    "discipline_count": _lazy("Disciplinary measures"),
-    "disciplined": _lazy("Disciplined in the year"),
+    "meetings": gettext_lazy("Meetings counted"),
+    "meetings_held": gettext_lazy("Meetings held"),
+    "present": gettext_lazy("Meetings attended"),
+    "attendance_percent": gettext_lazy("Attendance (%)"),
+    "unexcused": gettext_lazy("Absences without reason"),
+    "tasks_total": gettext_lazy("Tasks"),
+    "tasks_done": gettext_lazy("Tasks done"),
+    "tasks_done_late": gettext_lazy("Tasks done late"),
+    "tasks_overdue": gettext_lazy("Tasks overdue"),
+    "tasks_late": gettext_lazy("Tasks late (done late or overdue)"),
+    "targets_total": gettext_lazy("Targets"),
+    "targets_met": gettext_lazy("Targets met or exceeded"),
+    "targets_exceeded": gettext_lazy("Targets exceeded"),
+    "exceeding_percent": gettext_lazy("Targets exceeded (%)"),
+    "members_disciplined": gettext_lazy("Members disciplined"),
+    "discipline_count": gettext_lazy("Disciplinary measures"),
+    "disciplined": gettext_lazy("Disciplined in the year"),
+    "meetings_scored": gettext_lazy("Meetings scored"),
+    "meetings_good": gettext_lazy("Meetings scored Good"),
+    "meeting_quality_year": gettext_lazy("Meeting quality of the year"),
+    "cell_meetings_scored": gettext_lazy("Cell meetings scored"),
+    "cell_meetings_good": gettext_lazy("Cell meetings scored Good"),
+    "cell_meeting_quality_year": gettext_lazy("Cell's meeting quality of the year"),
 }
+QUALITY_LEVEL_KEYS = {"meeting_quality_year", "cell_meeting_quality_year"}
+
+
+def _evidence_rows(evidence: dict) -> list[tuple]:
+    """The evidence snapshot as (label, value) rows; meeting-quality levels by their names."""
+    from apps.quality.queries_score import level_label
+
+    return [
+        (label, level_label(evidence[key]) if key in QUALITY_LEVEL_KEYS and evidence[key] else evidence[key])
+        for key, label in EVIDENCE_LABELS.items()
+        if key in evidence
+    ]
+
 
 STEPS = {
     "self": (PointsForm, permissions.can_self_assess, services.rating_self_assess),
@@ -97,5 +116,5 @@ def rating(request, rating_id: int):
             else:
                 messages.success(request, _("Saved."))
                 return redirect("grading:rating", rating.pk)
-    evidence = [(label, rating.evidence[key]) for key, label in EVIDENCE_LABELS.items() if key in rating.evidence]
+    evidence = _evidence_rows(rating.evidence)
     return render(request, "grading/rating.html", {"rating": rating, "forms": forms, "evidence": evidence})

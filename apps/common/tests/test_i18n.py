@@ -53,3 +53,18 @@ def test_every_message_in_the_code_is_in_the_catalogue(tmp_path):
 def test_pages_declare_vietnamese(client, db):
     html = client.get("/accounts/login/").content.decode()
     assert '<html lang="vi">' in html and "Đăng nhập" in html
+
+
+def test_translation_functions_keep_names_that_makemessages_extracts():
+    """xgettext only knows `_`, `gettext`, `gettext_lazy`, `ngettext`, `pgettext`…: a function imported under
+    another alias (e.g. `gettext_lazy as _lazy`) hides its strings from the catalogue and they stay English."""
+    import re
+
+    alias = re.compile(r"import .*\b(?:n|p|np)?gettext(?:_lazy|_noop)?\s+as\s+(?!_\b)(\w+)")
+    offenders = [
+        f"{path.relative_to(ROOT)}: {match.group(0)}"
+        for folder in ("apps", "chibo")
+        for path in (ROOT / folder).rglob("*.py")
+        for match in alias.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert not offenders, offenders

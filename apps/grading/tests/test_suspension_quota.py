@@ -100,3 +100,27 @@ def test_grassroots_unit_follows_the_level_label(world):
     world.cell_a1.level_label = "Chi bộ cơ sở"
     world.cell_a1.save()
     assert queries.grassroots_of(world.cell_a1) == world.cell_a1
+
+
+@pytest.mark.django_db
+def test_member_evidence_carries_the_cells_meeting_quality(world, client_for):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from apps.quality import services_score
+    from apps.quality.testing import attach_small_rubric, held_meeting
+
+    attach_small_rubric(world.cell_a1)
+    year = timezone.localdate().year
+    members = [world.secretary_member, world.plain_member]
+    for day in (10, 17):
+        meeting = held_meeting(world.cell_a1, members, when=timezone.make_aware(datetime(year, 1, day, 19, 30)))
+        services_score.score_propose(meeting=meeting, judged={"discussion": "4", "steps": [True, True]})
+    assert services.ratings_start(organization=world.cell_a1, year=year) == 2
+    rating = AnnualRating.objects.get(member=world.plain_member, year=year)
+    assert rating.evidence["cell_meetings_scored"] == 2
+    assert rating.evidence["cell_meetings_good"] == 2
+    assert rating.evidence["cell_meeting_quality_year"]
+    page = client_for(world.member_user).get(reverse("grading:rating", args=[rating.pk])).content.decode()
+    assert "Chất lượng sinh hoạt" in page or "meeting quality" in page.lower()
