@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_discipline
 
 app_name = "grading"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("org/<int:org_id>/<int:year>/", views.year, name="year"),
     path("org/<int:org_id>/<int:year>/start/", views.start, name="start"),
     path("rating/<int:rating_id>/", views.rating, name="rating"),
+    path("org/<int:org_id>/discipline/", views_discipline.discipline, name="discipline"),
 ]

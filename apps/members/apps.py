@@ -19,4 +19,4 @@ class MembersConfig(AppConfig):
         auditlog.register(CellRole)
         auditlog.register(Dues)
         auditlog.register(DuesRate)
-        auditlog.register(MemberDuesBasis)
+        auditlog.register(MemberDuesBasis, exclude_fields=["monthly_income"])  # income never in the log

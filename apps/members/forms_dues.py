@@ -1,9 +1,10 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.common.forms import NFCFormMixin
+from apps.common.forms import DateInput, NFCFormMixin
 
-from .models import Dues
+from .models import Dues, DuesBasis
 from .services_dues import DuesEntry
 
 
@@ -51,3 +52,66 @@ class DuesMonthForm(NFCFormMixin, forms.Form):
             )
             for line in self.lines
         ]
+
+
+def _first_of_month():
+    return timezone.localdate().replace(day=1)
+
+
+class DuesRateForm(NFCFormMixin, forms.Form):
+    """A committee's new rate. Which figure is needed for which basis is checked by the service."""
+
+    basis = forms.ChoiceField(label=_("basis"), choices=DuesBasis.choices)
+    percent = forms.DecimalField(
+        label=_("percent"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
+        help_text=_("For a salary or a pension, e.g. 1 or 0.5."),
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    )
+    fixed_amount = forms.DecimalField(
+        label=_("fixed amount (đồng)"),
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=0,
+        help_text=_("For the fixed-amount basis only."),
+        widget=forms.NumberInput(attrs={"step": "1000", "inputmode": "numeric"}),
+    )
+    effective_from = forms.DateField(
+        label=_("in force from"),
+        widget=DateInput(),
+        initial=_first_of_month,
+        help_text=_(
+            "A month's dues use the rate in force on its first day. A rate is never changed once dues were "
+            "computed with it: to change it, add a new rate in force from a later date. Only a rate not yet in "
+            "force can be deleted."
+        ),
+    )
+
+
+class DuesBasisForm(NFCFormMixin, forms.Form):
+    """A member's dues basis from a date (the income is personal data: shown only to who may see the member)."""
+
+    basis = forms.ChoiceField(label=_("basis"), choices=DuesBasis.choices)
+    monthly_income = forms.DecimalField(
+        label=_("monthly salary or pension (đồng)"),
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=0,
+        help_text=_("The social-insurance salary or the pension; leave empty for a fixed amount."),
+        widget=forms.NumberInput(attrs={"step": "1000", "inputmode": "numeric", "autocomplete": "off"}),
+    )
+    effective_from = forms.DateField(
+        label=_("in force from"),
+        widget=DateInput(),
+        initial=_first_of_month,
+        help_text=_(
+            "A month's dues are computed from the basis in force on its first day. An entry with the same date "
+            "replaces the earlier one; a new salary or pension is a new entry with its own date."
+        ),
+    )

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -83,6 +83,12 @@ def dues_record_month(*, cell: Organization, month: date, entries: list[DuesEntr
 def dues_basis_set(
     *, member: Member, basis: str, monthly_income: Decimal | None, effective_from: date
 ) -> MemberDuesBasis:
+    """What the member's dues are computed from, from a date. A second entry on the same date replaces the first
+    (a correction); a change of salary or pension is a new entry with its own date, so the history stays."""
+    if basis not in DuesBasis.values:
+        raise ValidationError({"basis": _("Unknown dues basis.")})
+    if monthly_income is not None and monthly_income < 0:
+        raise ValidationError({"monthly_income": _("The amount cannot be negative.")})
     if basis in (DuesBasis.SALARY, DuesBasis.PENSION) and not monthly_income:
         raise ValidationError({"monthly_income": _("Enter the monthly salary or pension.")})
     row, _created = MemberDuesBasis.objects.update_or_create(
@@ -102,10 +108,23 @@ def dues_rate_set(
     percent: Decimal | None = None,
     fixed_amount: Decimal | None = None,
 ) -> DuesRate:
-    if basis == DuesBasis.FIXED and fixed_amount is None:
-        raise ValidationError({"fixed_amount": _("Enter the fixed amount.")})
-    if basis != DuesBasis.FIXED and percent is None:
-        raise ValidationError({"percent": _("Enter the percent.")})
+    """A committee's new rate for one basis, in force from a date. Rates are never changed in place: a newer row
+    with a later date replaces an older one for the months after it."""
+    if basis not in DuesBasis.values:
+        raise ValidationError({"basis": _("Unknown dues basis.")})
+    if basis == DuesBasis.FIXED:
+        if fixed_amount is None:
+            raise ValidationError({"fixed_amount": _("Enter the fixed amount.")})
+        if fixed_amount < 0:
+            raise ValidationError({"fixed_amount": _("The amount cannot be negative.")})
+    else:
+        if percent is None:
+            raise ValidationError({"percent": _("Enter the percent.")})
+        if not Decimal(0) <= percent <= Decimal(100):
+            raise ValidationError({"percent": _("The percent must be between 0 and 100.")})
+    duplicate = _("A rate for this basis already takes effect on this date. Choose another date.")
+    if DuesRate.objects.filter(organization=organization, basis=basis, effective_from=effective_from).exists():
+        raise ValidationError({"effective_from": duplicate})
     row = DuesRate(
         organization=organization,
         basis=basis,
@@ -114,5 +133,18 @@ def dues_rate_set(
         fixed_amount=fixed_amount if basis == DuesBasis.FIXED else None,
     )
     row.full_clean()
-    row.save()
+    try:
+        with transaction.atomic():  # a concurrent twin: the unique constraint answers, with the same message
+            row.save()
+    except IntegrityError as exc:
+        raise ValidationError({"effective_from": duplicate}) from exc
     return row
+
+
+@transaction.atomic
+def dues_rate_delete(*, rate: DuesRate, on: date) -> None:
+    """Only a rate not yet in force on ``on`` may be deleted: no month's dues can have been computed with it."""
+    rate = DuesRate.objects.select_for_update().get(pk=rate.pk)
+    if rate.effective_from <= on:
+        raise ValidationError(_("A rate already in force cannot be deleted: add a newer rate with a later date."))
+    rate.delete()

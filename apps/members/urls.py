@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_watch
+from . import views, views_dues_settings, views_watch
 
 app_name = "members"
 urlpatterns = [
@@ -17,4 +17,7 @@ urlpatterns = [
     path("watch/", views_watch.watch_list, name="watch"),
     path("dues/cell/<int:cell_id>/", views_watch.dues_month, name="dues"),
     path("<int:member_id>/dues/", views_watch.dues_member, name="dues_member"),
+    path("<int:member_id>/dues/basis/", views_dues_settings.dues_basis, name="dues_basis"),
+    path("dues/rates/<int:org_id>/", views_dues_settings.dues_rates, name="dues_rates"),
+    path("dues/rates/delete/<int:rate_id>/", views_dues_settings.dues_rate_delete, name="dues_rate_delete"),
 ]
