@@ -123,4 +123,4 @@ def test_member_evidence_carries_the_cells_meeting_quality(world, client_for):
     assert rating.evidence["cell_meetings_good"] == 2
     assert rating.evidence["cell_meeting_quality_year"]
     page = client_for(world.member_user).get(reverse("grading:rating", args=[rating.pk])).content.decode()
-    assert "Chất lượng sinh hoạt" in page or "meeting quality" in page.lower()
+    assert "Chất lượng sinh hoạt của chi bộ trong năm" in page
