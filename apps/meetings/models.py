@@ -171,6 +171,10 @@ class AgendaItem(models.Model):
     section = models.CharField(max_length=8, choices=Section.choices, default=Section.BODY)
     title = models.CharField(_("title"), max_length=300)
     conclusion = models.TextField(_("conclusion"), blank=True)
+    # The task an item reviews ("Kiểm điểm nhiệm vụ: …"), set by the resolution loop; empty for other items.
+    task = models.ForeignKey(
+        "resolutions.Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="review_items"
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "meeting__cell__path"

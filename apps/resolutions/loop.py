@@ -14,6 +14,7 @@ the translation catalogue.
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -161,13 +162,21 @@ def _anchor_index(items: list[AgendaItem]) -> int:
 
 def _insert_review_items(meeting: Meeting, tasks: Sequence[Task]) -> int:
     items = list(AgendaItem.objects.filter(meeting=meeting).order_by("position", "pk"))
-    present = {item.title for item in items}
+    reviewed = {item.task_id for item in items if item.task_id}
+    # Review items written by hand (no task link) still count, each for one task of the same title.
+    unlinked = Counter(item.title for item in items if not item.task_id and item.title.startswith(REVIEW_PREFIX))
     new: list[AgendaItem] = []
     for task in tasks:
         title = review_title(task.title)
-        if title not in present:
-            present.add(title)
-            new.append(AgendaItem(meeting=meeting, position=0, section=AgendaItem.Section.BODY, title=title))
+        if task.pk in reviewed:
+            continue
+        if unlinked[title]:
+            unlinked[title] -= 1
+            continue
+        reviewed.add(task.pk)
+        new.append(
+            AgendaItem(meeting=meeting, position=0, section=AgendaItem.Section.BODY, title=title, task_id=task.pk)
+        )
     if not new:
         return 0
     index = _anchor_index(items)
@@ -210,7 +219,7 @@ def loop_refresh(meeting: Meeting, *, by=None, today: date | None = None) -> Loo
     """Put the review of every task due or open into the meeting's agenda and section I of its draft resolution.
 
     The meeting row is locked while the agenda is renumbered (as every agenda change does); a task already
-    reviewed by an item of the same title gets no second one."""
+    reviewed by an item linked to it (or by a hand-written item of the same title) gets no second one."""
     live = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _require_editable(live)
     tasks = queries_tasks.annotate_status(

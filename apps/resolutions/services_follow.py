@@ -382,7 +382,7 @@ def remedies_container(*, inspection: Inspection, by=None) -> Resolution:
     existing = Resolution.objects.filter(tasks__inspection=inspection).order_by("pk").first()
     if existing is not None:
         return existing
-    committee = inspection.organization.get_parent()
+    committee = Organization.objects.get_parent(inspection.organization)
     container = Resolution(
         organization=committee,
         kind=Resolution.Kind.COMMITTEE,

@@ -164,3 +164,27 @@ def test_the_review_of_a_meeting(world, earlier):
     assert titles == ["Việc tồn đọng", "Nhiệm vụ tháng này 1"]
     # This month's meeting reviews last month's late task; its own resolution's tasks are not reviewed there.
     assert [t.title for t in queries_tasks.review_tasks(this)] == ["Việc tồn đọng"]
+
+
+@pytest.mark.django_db
+def test_two_tasks_with_the_same_title_get_a_review_item_each(world, earlier):
+    Task.objects.filter(resolution=earlier).update(title="Vệ sinh môi trường", completed_on=None)
+    resolution, _this, following = adopted(world, tasks=1)
+    reviews = AgendaItem.objects.filter(meeting=following, title="Kiểm điểm nhiệm vụ: Vệ sinh môi trường")
+    assert reviews.count() == 2
+    assert set(reviews.values_list("task_id", flat=True)) == set(
+        Task.objects.filter(resolution=earlier).values_list("pk", flat=True)
+    )
+    assert loop.loop_refresh(following).items_added == 0
+
+
+@pytest.mark.django_db
+def test_a_review_item_written_by_hand_covers_one_task_of_its_title(world, earlier):
+    Task.objects.filter(resolution=earlier).update(title="Vệ sinh môi trường", completed_on=None)
+    following = make_meeting(world.cell_a1, when=timezone.now() + timedelta(days=3))
+    AgendaItem.objects.create(
+        meeting=following, position=1, section=AgendaItem.Section.BODY, title="Kiểm điểm nhiệm vụ: Vệ sinh môi trường"
+    )
+    added = loop.loop_refresh(following).items_added
+    reviews = AgendaItem.objects.filter(meeting=following, title="Kiểm điểm nhiệm vụ: Vệ sinh môi trường")
+    assert (added, reviews.count()) == (1, 2)
