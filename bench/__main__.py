@@ -60,6 +60,10 @@ def main() -> int:
     from apps.meetings.models import Meeting
 
     held = Meeting.objects.filter(cell=big_cell, status="closed", kind="regular").order_by("-scheduled_at").first()
+    from django.urls import reverse
+
+    commune = staff.role_grants.get().organization  # the demo commune, where the annual grading is under way
+    grading_year = reverse("grading:year", args=[commune.pk, held.scheduled_at.year])
 
     cases = [
         ("baseline: /healthz (authenticated)", admin, "/healthz"),
@@ -76,6 +80,8 @@ def main() -> int:
         ("minutes page of that meeting", admin, f"/meetings/{held.pk}/minutes/"),
         ("calendar of that cell", admin, f"/meetings/calendar/{big_cell.pk}/{held.scheduled_at.year}/"),
         ("committee calendars overview", staff, "/meetings/calendars/"),
+        ("meeting score page of that meeting (scored)", admin, reverse("quality:meeting_score", args=[held.pk])),
+        ("grading year page of the demo commune", staff, grading_year),
         ("commune staff: member list", staff, "/members/"),
     ]
     results = []

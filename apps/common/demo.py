@@ -1,4 +1,5 @@
-"""Deterministic demo data: a realistic district (or a province of ~40 districts) with a year of history.
+"""Deterministic demo data: a realistic district (or a province of ~40 districts) with a year of history, its
+meetings scored (apps/quality/demo.py) and the annual grading under way (apps/grading/demo.py).
 
 Everything is generated from one ``random.Random(seed)`` and an ``as_of`` date, and written with bulk inserts
 (tree paths computed here, in treebeard's materialized-path format), so the province profile takes minutes.
@@ -6,6 +7,7 @@ Everything is generated from one ``random.Random(seed)`` and an ``as_of`` date, 
 
 from __future__ import annotations
 
+import gc
 import math
 import random
 from dataclasses import dataclass, field
@@ -178,6 +180,8 @@ class Counter:
     logins: list[tuple[str, str, str]] = field(default_factory=list)
     history: object = None
     followup: dict = field(default_factory=dict)
+    scores: object = None  # apps.quality.demo.ScoreCounts
+    ratings: object = None  # apps.grading.demo.RatingCounts
 
 
 class _Tree:
@@ -328,8 +332,19 @@ def _person(rng: random.Random) -> tuple[str, str]:
     return name, gender
 
 
-@transaction.atomic
 def build(*, profile: str = "district", seed: int = 1, as_of: date, with_accounts: bool = True) -> Counter:
+    # The generation allocates millions of objects that mostly live until their bulk insert: with the default
+    # gen-0 threshold (700) the cycle collector runs tens of thousands of times for nothing (~15% of the time).
+    thresholds = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        return _build(profile=profile, seed=seed, as_of=as_of, with_accounts=with_accounts)
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+@transaction.atomic
+def _build(*, profile: str, seed: int, as_of: date, with_accounts: bool) -> Counter:
     rng = random.Random(seed)
     tree = _Tree()
     counter = Counter()
@@ -466,20 +481,42 @@ def build(*, profile: str = "district", seed: int = 1, as_of: date, with_account
     from apps.resolutions.demo import build_followup
 
     counter.followup = build_followup(rng=rng, as_of=as_of)
-    if with_accounts:
-        _accounts(counter, root, cells, by_cell, cell_roles, as_of)
+    district, commune, home_cell = _demo_place(root, cells, by_cell)
+    users = _accounts(counter, root, district, commune, home_cell, cells, by_cell, cell_roles) if with_accounts else {}
+    from apps.quality.demo import attach_agency_sheet, build_scores
+
+    attach_agency_sheet(tree.rows)
+    supervised = [c for c in cells if c.path.startswith(commune.path)][:3]
+    counter.scores = build_scores(
+        rng=rng,
+        as_of=as_of,
+        cells=cells,
+        supervisors={c.pk: users["giamsat"] for c in supervised} if users else {},
+        secretaries={home_cell.pk: users["bithu"]} if users else {},
+    )
+    from apps.grading.demo import build_ratings
+
+    counter.ratings = build_ratings(
+        rng=rng, as_of=as_of, district=district, home_commune=commune, home_cell=home_cell, users=users
+    )
     return counter
 
 
-def _accounts(counter: Counter, root: Organization, cells, by_cell, cell_roles, as_of: date) -> None:
-    """One demo login per role, all inside the same commune so that their views overlap as in real life."""
-    User = get_user_model()
+def _demo_place(root: Organization, cells, by_cell) -> tuple[Organization, Organization, Organization]:
+    """Where the demo accounts work: the first district, its second commune, and that commune's largest cell."""
     district = Organization.objects.get(path=root.path + "0001")
     commune = Organization.objects.filter(
         path__startswith=district.path, depth=district.depth + 1, kind="committee"
     ).order_by("path")[1]
     commune_cells = [c for c in cells if c.path.startswith(commune.path)]
     home_cell = max(commune_cells, key=lambda c: len(by_cell.get(c.pk, [])))
+    return district, commune, home_cell
+
+
+def _accounts(counter: Counter, root, district, commune, home_cell, cells, by_cell, cell_roles) -> dict[str, object]:
+    """One demo login per role, all inside the same commune so that their views overlap as in real life."""
+    User = get_user_model()
+    commune_cells = [c for c in cells if c.path.startswith(commune.path)]
     secretary_role = next(
         r for r in cell_roles if r.cell_id == home_cell.pk and r.office == "secretary" and r.ends_on is None
     )
@@ -521,3 +558,4 @@ def _accounts(counter: Counter, root: Organization, cells, by_cell, cell_roles, 
         ("giamsat", str(Role.SUPERVISOR.label), ", ".join(c.name for c in commune_cells[:3])),
         ("kiemtra", str(Role.INSPECTION.label), district.name),
     ]
+    return {"quantri": admin, "canbo": staff, "bithu": secretary, "dangvien": member, "giamsat": supervisor}

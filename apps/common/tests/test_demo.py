@@ -9,9 +9,11 @@ from django.db import transaction
 from django.db.models import Count, F
 
 from apps.common import demo
+from apps.grading.models import AnnualRating
 from apps.meetings.models import Attendance, Meeting, Minutes
 from apps.members.models import CellMembership, CellRole, Exemption, Member
 from apps.orgs.models import Organization, RoleGrant
+from apps.quality.models import MeetingScore
 
 AS_OF = date(2026, 11, 25)
 
@@ -45,6 +47,16 @@ def fingerprint() -> str:
         list(
             Minutes.objects.order_by("meeting__cell__code", "meeting__scheduled_at", "meeting__kind").values_list(
                 "text", flat=True
+            )
+        ),
+        list(
+            MeetingScore.objects.order_by("meeting__cell__code", "meeting__scheduled_at", "meeting__kind").values_list(
+                "rubric__code", "judged", "result", "votes_for", "confirmed_at", "override_reason"
+            )
+        ),
+        list(
+            AnnualRating.objects.order_by("organization__code", "is_collective", "member__card_number").values_list(
+                "status", "self_points", "appraisal_points", "decision_level"
             )
         ),
     ]
@@ -107,5 +119,11 @@ def test_district_shape_is_realistic():
     assert (
         Task.objects.filter(parent__isnull=False).count() == Task.objects.filter(resolution__kind="directive").count()
     )
+    # Scores: every held meeting scored; most adopted and confirmed, a few overridden, the last month proposed.
+    assert MeetingScore.objects.count() == counter.scores.scores == held.count()
+    assert counter.scores.confirmed > held.count() / 2 and 0 < counter.scores.overridden < held.count() / 10
+    # Annual grading under way in the demo commune and about a quarter of the others.
+    assert 8 <= counter.ratings.communes <= 10 and counter.ratings.decided > 0
+    assert AnnualRating.objects.filter(is_collective=False).count() > 500
     roles = set(RoleGrant.objects.values_list("role", flat=True))
     assert roles == {"admin", "committee_staff", "cell_secretary", "member", "supervisor", "inspection"}

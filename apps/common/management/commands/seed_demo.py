@@ -29,6 +29,7 @@ class Command(BaseCommand):
             counter = demo.build(
                 profile=profile, seed=seed, as_of=as_of or timezone.localdate(), with_accounts=not no_accounts
             )
+        scores, ratings = counter.scores, counter.ratings
         self.stdout.write(
             f"Demo '{profile}' (seed {seed}): {counter.orgs} organisations, {counter.members} members, "
             f"{counter.memberships} membership periods, {counter.exemptions} exemptions, "
@@ -36,7 +37,10 @@ class Command(BaseCommand):
             f"{counter.history.meetings} meetings, {counter.history.attendances} attendance marks, "
             f"{counter.history.speeches} speeches, {counter.history.minutes} adopted minutes; "
             f"{counter.followup.get('resolutions', 0)} resolutions, {counter.followup.get('tasks', 0)} tasks, "
-            f"{counter.followup.get('targets', 0)} targets, {counter.followup.get('inspections', 0)} inspections "
+            f"{counter.followup.get('targets', 0)} targets, {counter.followup.get('inspections', 0)} inspections; "
+            f"{scores.scores} meeting scores ({scores.adopted} adopted, {scores.confirmed} confirmed, "
+            f"{scores.overridden} overridden); {ratings.members} member and {ratings.collective} cell ratings "
+            f"({ratings.decided} decided) in {ratings.communes} communes, {ratings.disciplines} disciplinary records "
             f"in {time.monotonic() - started:.1f}s."
         )
         if counter.logins:
