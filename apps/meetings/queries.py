@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Q, QuerySet
 
 from apps.common.scoping import VIEW
-from apps.members.models import Member
-from apps.members.queries import exempt_on, suspended_on
+from apps.members.models import Exemption, Member, Suspension
 
 from . import rules
 from .models import Attendance, Meeting, Vote
@@ -45,20 +47,66 @@ class RollCallRow:
 
 
 def roll_call(meeting: Meeting) -> list[RollCallRow]:
-    """Every member summoned to the meeting with their attendance: 2 queries whatever the cell's size.
+    """Every member summoned to the meeting with their attendance: 4 queries whatever the cell's size
+    (``roll_calls`` for one meeting)."""
+    return roll_calls([meeting])[meeting.pk]
 
-    Members of the cell now, plus anyone already marked at this meeting (a member transferred out since keeps their
-    line in the record)."""
-    day = meeting.scheduled_at.date()
-    marks = {a.member_id: a for a in Attendance.objects.filter(meeting=meeting)}
-    members = (
-        Member.objects.filter(Q(cell_id=meeting.cell_id, active=True) | Q(pk__in=list(marks)))
-        .annotate(is_exempt=exempt_on(day), is_suspended=suspended_on(day))
-        .order_by("full_name_search", "pk")
+
+def _periods(model, member_ids) -> dict[int, list[tuple[date, date | None]]]:
+    periods: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
+    for member_id, starts_on, ends_on in model.objects.filter(member_id__in=member_ids).values_list(
+        "member_id", "starts_on", "ends_on"
+    ):
+        periods[member_id].append((starts_on, ends_on))
+    return periods
+
+
+def _in_force(periods: list[tuple[date, date | None]], day: date) -> bool:
+    return any(start <= day and (end is None or end >= day) for start, end in periods)
+
+
+def roll_calls(meetings: Sequence[Meeting]) -> dict[int, list[RollCallRow]]:
+    """The roll call of many meetings at once, in 4 queries (marks, members, exemptions, suspensions).
+
+    For each meeting: the members of its cell now, plus anyone already marked at it (a member transferred out since
+    keeps their line in the record), ordered by name; exempted and suspended as on the meeting's day."""
+    if not meetings:
+        return {}
+    marks: dict[int, dict[int, Attendance]] = defaultdict(dict)
+    for attendance in Attendance.objects.filter(meeting_id__in=[m.pk for m in meetings]):
+        marks[attendance.meeting_id][attendance.member_id] = attendance
+    marked = {member_id for by_member in marks.values() for member_id in by_member}
+    members = list(
+        Member.objects.filter(Q(cell_id__in={m.cell_id for m in meetings}, active=True) | Q(pk__in=marked)).order_by(
+            "full_name_search", "pk"
+        )
     )
-    return [
-        RollCallRow(member=m, attendance=marks.get(m.pk), exempt=m.is_exempt, suspended=m.is_suspended) for m in members
-    ]
+    member_ids = [m.pk for m in members]
+    exemptions, suspensions = _periods(Exemption, member_ids), _periods(Suspension, member_ids)
+    position = {m.pk: i for i, m in enumerate(members)}
+    by_pk = {m.pk: m for m in members}
+    by_cell: dict[int, list[Member]] = defaultdict(list)
+    for m in members:
+        if m.active:
+            by_cell[m.cell_id].append(m)
+    out: dict[int, list[RollCallRow]] = {}
+    for meeting in meetings:
+        day = meeting.scheduled_at.date()
+        here = marks.get(meeting.pk, {})
+        rows = by_cell.get(meeting.cell_id, [])
+        extra = [by_pk[pk] for pk in here if not (by_pk[pk].cell_id == meeting.cell_id and by_pk[pk].active)]
+        if extra:
+            rows = sorted(rows + extra, key=lambda m: position[m.pk])
+        out[meeting.pk] = [
+            RollCallRow(
+                member=m,
+                attendance=here.get(m.pk),
+                exempt=_in_force(exemptions.get(m.pk, []), day),
+                suspended=_in_force(suspensions.get(m.pk, []), day),
+            )
+            for m in rows
+        ]
+    return out
 
 
 def summary(rows: list[RollCallRow]) -> rules.AttendanceSummary:

@@ -1,8 +1,8 @@
 """Computed metrics of meetings, gathered from the record (DOMAIN.md §5–§7). Each name is documented in
 docs/scoring.md §Metrics; rubric items refer to them by name.
 
-``gather(meetings)`` reads the record of any number of meetings in a fixed number of queries (13: roll call 3 —
-marks, members, exemptions —, speakers, documents, board meetings, minutes, resolutions, tasks, the cells'
+``gather(meetings)`` reads the record of any number of meetings in a fixed number of queries (14: roll call 4 —
+marks, members, exemptions, suspensions —, speakers, documents, board meetings, minutes, resolutions, tasks, the cells'
 meetings, targets of the previous meetings, their actuals, excused absences of the year), whatever the number of
 meetings, cells or members; ``metrics_from(meeting, records)`` then computes each metric of one meeting from those
 rows — the one implementation of every metric. ``metrics_for_meetings(meetings)`` does both;
@@ -15,15 +15,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from apps.meetings import queries as meeting_queries
 from apps.meetings import rules as meeting_rules
 from apps.meetings.models import Attendance, Meeting, MeetingDocument, Minutes, Speech
-from apps.members.models import Exemption, Member
 from apps.resolutions import rules as resolution_rules
 from apps.resolutions.models import Resolution, Target, TargetActual, Task, TaskProgress
 
@@ -71,62 +70,6 @@ def _local_day(moment) -> date:
 
 
 # ---------------------------------------------------------------------------------------------- gathering
-
-
-class Mark(NamedTuple):
-    """An attendance mark as the roll call needs it (a light stand-in for the Attendance row)."""
-
-    member_id: int
-    status: str
-
-
-def roll_calls(meetings: Sequence[Meeting]) -> dict[int, list[meeting_queries.RollCallRow]]:
-    """``meetings.queries.roll_call`` for many meetings at once, in 3 queries (marks, members, exemptions): for each
-    meeting, the members of its cell now plus anyone marked at it, exempted on the meeting's day, ordered by name.
-    A row's ``attendance`` is a ``Mark`` (member and status), not the Attendance row."""
-    if not meetings:
-        return {}
-    marks: dict[int, dict[int, Mark]] = defaultdict(dict)
-    for meeting_id, member_id, status in Attendance.objects.filter(meeting_id__in=[m.pk for m in meetings]).values_list(
-        "meeting_id", "member_id", "status"
-    ):
-        marks[meeting_id][member_id] = Mark(member_id, status)
-    marked = {member_id for by_member in marks.values() for member_id in by_member}
-    members = list(
-        Member.objects.filter(Q(cell_id__in={m.cell_id for m in meetings}, active=True) | Q(pk__in=marked)).order_by(
-            "full_name_search", "pk"
-        )
-    )
-    exemptions: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
-    for member_id, starts_on, ends_on in Exemption.objects.filter(member_id__in=[m.pk for m in members]).values_list(
-        "member_id", "starts_on", "ends_on"
-    ):
-        exemptions[member_id].append((starts_on, ends_on))
-
-    def exempt(member_id: int, day: date) -> bool:  # members.queries.exempt_on
-        return member_id in exemptions and any(
-            start <= day and (end is None or end >= day) for start, end in exemptions[member_id]
-        )
-
-    # The members of each cell now, in the query's order; members marked elsewhere join in that order too.
-    position = {m.pk: i for i, m in enumerate(members)}
-    by_pk = {m.pk: m for m in members}
-    by_cell: dict[int, list[Member]] = defaultdict(list)
-    for m in members:
-        if m.active:
-            by_cell[m.cell_id].append(m)
-    out = {}
-    for meeting in meetings:
-        day = meeting.scheduled_at.date()
-        here = marks.get(meeting.pk, {})
-        rows = by_cell.get(meeting.cell_id, [])
-        extra = [by_pk[pk] for pk in here if not (by_pk[pk].cell_id == meeting.cell_id and by_pk[pk].active)]
-        if extra:
-            rows = sorted(rows + extra, key=lambda m: position[m.pk])
-        out[meeting.pk] = [
-            meeting_queries.RollCallRow(member=m, attendance=here.get(m.pk), exempt=exempt(m.pk, day)) for m in rows
-        ]
-    return out
 
 
 @dataclass(frozen=True)
@@ -179,7 +122,7 @@ def _year_meetings(meeting: Meeting, day: date, cell_meetings: list[_CellMeeting
 
 
 def gather(meetings: Sequence[Meeting]) -> MeetingRecords:
-    """The record of the meetings (13 queries whatever their number; at least one meeting)."""
+    """The record of the meetings (14 queries whatever their number; at least one meeting)."""
     ids = [m.pk for m in meetings]
     cell_ids = {m.cell_id for m in meetings}
 
@@ -249,7 +192,7 @@ def gather(meetings: Sequence[Meeting]) -> MeetingRecords:
         excused[meeting_id].append(member_id)
 
     return MeetingRecords(
-        roll_calls=roll_calls(meetings),
+        roll_calls=meeting_queries.roll_calls(meetings),
         spoke=spoke,
         published=published,
         board=board,

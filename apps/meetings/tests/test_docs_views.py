@@ -215,10 +215,10 @@ def test_printed_pages_take_the_same_queries_whatever_the_cell_size(world, clien
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url(name, meeting.pk)).status_code == 200
     # session, user, grants, meeting with cell and officers, the cell's ancestors (letterhead), then:
-    # attendance sheet: marks, members with exemption (roll call), the access-log insert;
+    # attendance sheet: roll call (marks, members, exemptions, suspensions), the access-log insert;
     # agenda: the agenda items;
-    # paper entry: marks, members (roll call), adopted-minutes check.
-    expected = {"print_attendance": 8, "print_agenda": 6, "paper_attendance": 7}[name]
+    # paper entry: roll call (4), adopted-minutes check.
+    expected = {"print_attendance": 10, "print_agenda": 6, "paper_attendance": 9}[name]
     assert len(queries) == expected, [q["sql"] for q in queries.captured_queries]
 
 
