@@ -22,14 +22,6 @@ def exempt_on(day: date):
     )
 
 
-def suspended_on(day: date):
-    return Exists(
-        Suspension.objects.filter(member=OuterRef("pk"), starts_on__lte=day).filter(
-            Q(ends_on__isnull=True) | Q(ends_on__gte=day)
-        )
-    )
-
-
 def members_for(
     user,
     *,
