@@ -475,12 +475,21 @@ def _build(*, profile: str, seed: int, as_of: date, with_accounts: bool) -> Coun
 
     secretaries = {r.cell_id: r.member for r in cell_roles if r.office == "secretary" and r.ends_on is None}
     exempt_ids = {e.member_id for e in exemptions if e.ends_on is None}
+    from apps.quality.demo import diligence_of
+
+    diligence = {c.pk: diligence_of(rng) for c in cells}  # one character per cell for meetings, tasks and scores
     counter.history = build_history(
-        rng=rng, cells=cells, by_cell=by_cell, exempt_ids=exempt_ids, secretaries=secretaries, as_of=as_of
+        rng=rng,
+        cells=cells,
+        by_cell=by_cell,
+        exempt_ids=exempt_ids,
+        secretaries=secretaries,
+        as_of=as_of,
+        diligence=diligence,
     )
     from apps.resolutions.demo import build_followup
 
-    counter.followup = build_followup(rng=rng, as_of=as_of)
+    counter.followup = build_followup(rng=rng, as_of=as_of, diligence=diligence)
     district, commune, home_cell = _demo_place(root, cells, by_cell)
     users = _accounts(counter, root, district, commune, home_cell, cells, by_cell, cell_roles) if with_accounts else {}
     from apps.quality.demo import attach_agency_sheet, build_scores
@@ -493,6 +502,7 @@ def _build(*, profile: str, seed: int, as_of: date, with_accounts: bool) -> Coun
         cells=cells,
         supervisors={c.pk: users["giamsat"] for c in supervised} if users else {},
         secretaries={home_cell.pk: users["bithu"]} if users else {},
+        diligence=diligence,
     )
     from apps.grading.demo import build_ratings
 

@@ -66,6 +66,7 @@ class HistoryCounts:
     attendances: int = 0
     speeches: int = 0
     minutes: int = 0
+    board_meetings: int = 0
 
 
 def _at(day: date, clock: time) -> datetime:
@@ -108,8 +109,12 @@ def build_history(
     exempt_ids: set[int],
     secretaries: dict[int, Member],
     as_of: date,
+    diligence: dict[int, float] | None = None,
 ) -> HistoryCounts:
+    """``diligence``: how well each cell keeps its meetings (0–1, by cell id; apps/common/demo.py) — documents out
+    in time, board pre-meetings, full length, members who speak, few absences."""
     counts = HistoryCounts()
+    diligence = diligence or {}
     year = as_of.year
     vn = holidays.country_holidays("VN", years=[year, year + 1])
     is_holiday = vn.__contains__
@@ -172,9 +177,12 @@ def build_history(
     attendance, speeches, documents, votes, minutes, guests = [], [], [], [], [], []
     absence_habit = {m.pk: rng.random() for ms in by_cell.values() for m in ms}
     pending_minutes: list[tuple[Meeting, str]] = []
+    board_before: list[tuple[Meeting, int]] = []
     for m, cell in plan:
         members = by_cell.get(cell.pk, [])
         secretary = secretaries.get(cell.pk)
+        q = diligence.get(cell.pk, 0.85)
+        lead_days = rng.choice([1, 2, 2, 3] if rng.random() < q else [0, 0, 1])
         documents.append(
             MeetingDocument(
                 meeting=m,
@@ -183,7 +191,7 @@ def build_history(
                 text="1. Lãnh đạo đảng viên thực hiện tốt nhiệm vụ chính trị tháng tới.\n"
                 "2. Vận động nhân dân giữ gìn vệ sinh môi trường, an ninh trật tự.\n"
                 "3. Thu nộp đảng phí đầy đủ, đúng hạn.",
-                published_at=m.scheduled_at - timedelta(days=rng.choice([0, 1, 2, 2, 3]))
+                published_at=m.scheduled_at - timedelta(days=lead_days)
                 if m.status == "closed" or m.scheduled_at - now < timedelta(days=5)
                 else None,
             )
@@ -191,7 +199,10 @@ def build_history(
         if m.status != Meeting.Status.CLOSED:
             continue
         m.started_at = m.scheduled_at + timedelta(minutes=rng.randint(-5, 12))
-        minutes_long = rng.choice([75, 90, 95, 100, 105, 120]) + (30 if m.kind == "thematic" else 0)
+        norm = rules.duration_norm_minutes(members=len(members))
+        minutes_long = norm + rng.randint(0, 25) if rng.random() < q else norm - rng.choice([10, 20, 35, 50])
+        if m.kind == "regular" and rng.random() < q:  # the board (or secretary and deputy) met to prepare it
+            board_before.append((m, rng.randint(2, 6)))
         m.ended_at = m.started_at + timedelta(minutes=minutes_long)
         m.presiding = secretary
         officials = [x for x in members if x.status == "official" and x.pk not in exempt_ids]
@@ -208,9 +219,9 @@ def build_history(
             roll = rng.random()
             if exempt:
                 status = "present" if roll < 0.15 else "exempt"
-            elif roll < 0.04 + habit * 0.08:
+            elif roll < (0.02 + habit * 0.06) * (1.6 - q):
                 status = "excused"
-            elif roll < 0.05 + habit * 0.1 and habit > 0.85:
+            elif roll < 0.1 * (1 - q) + habit * 0.05 and habit > 0.85:
                 status = "unexcused"
             elif roll > 0.96:
                 status = "late"
@@ -230,7 +241,9 @@ def build_history(
             if status != "exempt":
                 expected += 1
         attendees = [x for x, s in statuses if s in ("present", "late")]
-        spoken = rng.sample(attendees, k=min(len(attendees), rng.randint(2, 7)))
+        # Most meetings of a diligent cell: more than half the attendees speak; otherwise a quarter to a half.
+        share = rng.uniform(0.52, 0.8) if rng.random() < q else rng.uniform(0.25, 0.5)
+        spoken = rng.sample(attendees, k=min(len(attendees), max(2, round(len(attendees) * share))))
         said = []
         for position, speaker in enumerate(spoken, start=1):
             remark = rng.choice(REMARKS)
@@ -279,6 +292,25 @@ def build_history(
         )
         pending_minutes.append((m, _minutes_text(m, cell, present, expected, absentees, said, vote_line)))
     Meeting.objects.bulk_create(meetings, batch_size=2000)
+    boards = []
+    for m, days in board_before:
+        start = m.scheduled_at - timedelta(days=days)
+        boards.append(
+            Meeting(
+                cell_id=m.cell_id,
+                calendar_id=m.calendar_id,
+                kind=Meeting.Kind.BOARD,
+                prepares=m,
+                scheduled_at=start,
+                place=m.place,
+                status=Meeting.Status.CLOSED,
+                started_at=start,
+                ended_at=start + timedelta(minutes=rng.choice([45, 60, 60, 75])),
+                presiding=m.presiding,
+            )
+        )
+    Meeting.objects.bulk_create(boards, batch_size=2000)
+    counts.board_meetings = len(boards)
     AgendaItem.objects.bulk_create(items, batch_size=5000)
     Attendance.objects.bulk_create(attendance, batch_size=5000)
     Speech.objects.bulk_create(speeches, batch_size=5000)

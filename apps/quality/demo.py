@@ -100,6 +100,11 @@ class _RubricLookup:
         return self.cache[key]
 
 
+def diligence_of(rng: random.Random) -> float:
+    """How well a demo cell works (0–1): most cells well, about one in seven consistently weaker."""
+    return rng.uniform(0.45, 0.68) if rng.random() < 0.15 else rng.uniform(0.8, 0.98)
+
+
 def _judged(spec: RubricSpec, rng: random.Random, quality: float) -> dict[str, Any]:
     """Judged items for a meeting of a cell of the given quality (0–1): points rounded to halves, checklist lines
     ticked with that probability (a little more often)."""
@@ -152,6 +157,7 @@ def build_scores(
     cells: Sequence[Organization],
     supervisors: dict[int, Any] | None = None,
     secretaries: dict[int, Any] | None = None,
+    diligence: dict[int, float] | None = None,
 ) -> ScoreCounts:
     """Score every closed regular and thematic meeting of the cells that has a rubric in force.
 
@@ -160,8 +166,8 @@ def build_scores(
     supervisors, secretaries = supervisors or {}, secretaries or {}
     counts = ScoreCounts()
     levels: Counter[str] = Counter()
-    # Cell quality: most cells good, some consistently weaker.
-    quality = {c.pk: rng.uniform(0.45, 0.68) if rng.random() < 0.15 else rng.uniform(0.8, 0.98) for c in cells}
+    # Cell quality: most cells good, some consistently weaker (the same per cell as its meetings and tasks).
+    quality = diligence or {c.pk: diligence_of(rng) for c in cells}
     cell_by_id = {c.pk: c for c in cells}
     rubric_for = _RubricLookup()
     specs: dict[int, RubricSpec] = {}

@@ -56,8 +56,10 @@ FEEDBACK = [
 ]
 
 
-def build_followup(*, rng: random.Random, as_of: date) -> dict[str, int]:
+def build_followup(*, rng: random.Random, as_of: date, diligence: dict[int, float] | None = None) -> dict[str, int]:
+    """``diligence`` (0–1 by cell id, apps/common/demo.py): a diligent cell does nearly all its tasks on time."""
     today = as_of
+    diligence = diligence or {}
     meetings = list(
         Meeting.objects.filter(kind__in=["regular", "thematic"], scheduled_at__year=as_of.year)
         .order_by("cell_id", "scheduled_at", "kind")
@@ -106,13 +108,14 @@ def build_followup(*, rng: random.Random, as_of: date) -> dict[str, int]:
                 else day + timedelta(days=28)
             )
             roll = rng.random()
+            trouble = max(0.0, 0.93 - diligence.get(cell_id, 0.85)) * 0.6  # share of tasks late, dropped or overdue
             completed = dropped = None
             if deadline < today:
-                if roll < 0.78:
+                if roll >= trouble:
                     completed = deadline - timedelta(days=rng.randint(0, 12))
-                elif roll < 0.88:
+                elif roll < trouble * 0.5:
                     completed = deadline + timedelta(days=rng.randint(1, 10))
-                elif roll < 0.92:
+                elif roll < trouble * 0.65:
                     dropped = "Điều kiện thời tiết không cho phép, chuyển sang kế hoạch quý sau"
             t = Task(
                 resolution=r,
@@ -152,7 +155,9 @@ def build_followup(*, rng: random.Random, as_of: date) -> dict[str, int]:
                     on = day + timedelta(days=30 * month)
                     if on > today:
                         break
-                    factor = Decimal(str(round(rng.uniform(0.7, 1.25), 2)))
+                    q = diligence.get(cell_id, 0.85)
+                    low = 0.97 if rng.random() < q else 0.7  # diligent cells mostly meet or beat their targets
+                    factor = Decimal(str(round(rng.uniform(low, 1.22), 2)))
                     reached = (value * factor * month / 3).quantize(Decimal("0.1"))
                     if direction == "at_most":
                         reached = Decimal(rng.randint(0, 4))
@@ -201,13 +206,18 @@ def build_followup(*, rng: random.Random, as_of: date) -> dict[str, int]:
         )
         directives.append((d, committee))
     Resolution.objects.bulk_create([d for d, _ in directives], batch_size=2000)
+    done_on: dict[int, date | None] = {}
     for d, committee in directives:
         for cell in cells_of[committee.path]:
+            # The cell reports the assigned task done when its own follow-up is done.
+            finished = rng.random() < 0.5 + 0.5 * diligence.get(cell.pk, 0.85)
+            done_on[cell.pk] = date(as_of.year, 6, rng.randint(1, 28)) if finished else None
             parent = Task(
                 resolution=d,
                 organization=cell,
                 title="Làm đường bê tông ngõ xóm theo Chỉ thị",
                 deadline=date(as_of.year, 6, 30),
+                completed_on=done_on[cell.pk] if done_on[cell.pk] and done_on[cell.pk] <= today else None,
             )
             assigned.append((parent, cell))
         if rng.random() < 0.5:
@@ -238,7 +248,6 @@ def build_followup(*, rng: random.Random, as_of: date) -> dict[str, int]:
             )
     Resolution.objects.bulk_create(list(containers.values()), batch_size=2000)
     for parent, cell in assigned:
-        roll = rng.random()
         follow_ups.append(
             Task(
                 resolution=containers[cell.pk],
@@ -246,7 +255,7 @@ def build_followup(*, rng: random.Random, as_of: date) -> dict[str, int]:
                 parent=parent,
                 title="Vận động nhân dân góp công, góp đất làm đường",
                 deadline=parent.deadline,
-                completed_on=date(as_of.year, 6, rng.randint(1, 28)) if roll < 0.8 else None,
+                completed_on=parent.completed_on,
             )
         )
     Task.objects.bulk_create(follow_ups, batch_size=5000)

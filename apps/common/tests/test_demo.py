@@ -101,8 +101,10 @@ def test_district_shape_is_realistic():
     # One login per role.
     # A year of meetings: every cell has its registered calendar, 12 regular and 4 thematic meetings; those held
     # have attendance for every member, adopted minutes and a closed resolution vote.
-    assert Meeting.objects.count() == 16 * cells.count()
-    held = Meeting.objects.filter(status="closed")
+    assert Meeting.objects.exclude(kind="board").count() == 16 * cells.count()
+    boards = Meeting.objects.filter(kind="board")
+    assert boards.count() > 5 * cells.count() and not boards.filter(prepares__isnull=True).exists()
+    held = Meeting.objects.filter(status="closed").exclude(kind="board")
     assert held.count() >= 10 * cells.count()
     assert Minutes.objects.filter(status="adopted").count() == held.count()
     assert not held.filter(attendances__isnull=True).exists()
