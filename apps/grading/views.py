@@ -79,6 +79,13 @@ def _evidence_rows(evidence: dict) -> list[tuple]:
     ]
 
 
+# A step's form is shown only while the step can be taken (the services refuse the others anyway).
+OPEN_AT = {
+    "self": (AnnualRating.Status.DRAFT, AnnualRating.Status.SELF_ASSESSED),
+    "appraise": (AnnualRating.Status.SELF_ASSESSED, AnnualRating.Status.APPRAISED),
+    "decide": (AnnualRating.Status.APPRAISED,),
+}
+
 STEPS = {
     "self": (PointsForm, permissions.can_self_assess, services.rating_self_assess),
     "appraise": (PointsForm, permissions.can_appraise, services.rating_appraise),
@@ -93,7 +100,10 @@ def rating(request, rating_id: int):
         AnnualRating.objects.visible_to(request.user, VIEW).select_related("member__user", "organization", "rule"),
         pk=rating_id,
     )
-    allowed = {step: check(request.user, rating) for step, (_form, check, _service) in STEPS.items()}
+    allowed = {
+        step: rating.status in OPEN_AT[step] and check(request.user, rating)
+        for step, (_form, check, _service) in STEPS.items()
+    }
     initial = {"disunity": rating.disunity}
     forms = {step: STEPS[step][0](prefix=step, initial=initial) for step, ok in allowed.items() if ok}
     step = request.POST.get("step") if request.method == "POST" else None

@@ -124,3 +124,17 @@ def test_member_evidence_carries_the_cells_meeting_quality(world, client_for):
     assert rating.evidence["cell_meeting_quality_year"]
     page = client_for(world.member_user).get(reverse("grading:rating", args=[rating.pk])).content.decode()
     assert "Chất lượng sinh hoạt của chi bộ trong năm" in page
+
+
+@pytest.mark.django_db
+def test_a_steps_form_shows_only_while_the_step_can_be_taken(world, client_for):
+    rating = services.rating_create_for_member(member=world.plain_member, year=YEAR)
+    url = reverse("grading:rating", args=[rating.pk])
+    client = client_for(world.staff)
+    assert set(client.get(url).context["forms"]) == set()  # the member assesses themself first
+    services.rating_self_assess(rating=rating, user=world.member_user, points=85)
+    assert set(client.get(url).context["forms"]) == {"appraise"}
+    response = client.post(url, {"step": "decide", "decide-level": "httnv", "decide-note": ""})
+    assert response.status_code == 403
+    services.rating_appraise(rating=rating, user=world.staff, points=85)
+    assert set(client.get(url).context["forms"]) == {"appraise", "decide"}
