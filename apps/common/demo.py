@@ -182,6 +182,7 @@ class Counter:
     followup: dict = field(default_factory=dict)
     scores: object = None  # apps.quality.demo.ScoreCounts
     ratings: object = None  # apps.grading.demo.RatingCounts
+    dues: object = None  # apps.members.demo.DuesCounts
 
 
 class _Tree:
@@ -490,6 +491,17 @@ def _build(*, profile: str, seed: int, as_of: date, with_accounts: bool) -> Coun
     from apps.resolutions.demo import build_followup
 
     counter.followup = build_followup(rng=rng, as_of=as_of, diligence=diligence)
+    from apps.members.demo import build_dues
+
+    counter.dues = build_dues(
+        rng=rng,
+        as_of=as_of,
+        root=root,
+        cells=cells,
+        by_cell=by_cell,
+        exempt_ids=exempt_ids,
+        diligence=diligence,
+    )
     district, commune, home_cell = _demo_place(root, cells, by_cell)
     users = _accounts(counter, root, district, commune, home_cell, cells, by_cell, cell_roles) if with_accounts else {}
     from apps.quality.demo import attach_agency_sheet, build_scores

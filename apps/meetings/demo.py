@@ -176,6 +176,8 @@ def build_history(
 
     attendance, speeches, documents, votes, minutes, guests = [], [], [], [], [], []
     absence_habit = {m.pk: rng.random() for ms in by_cell.values() for m in ms}
+    excused_p: dict[int, float] = {}  # per member and meeting: absent with a reason, absent without one
+    unexcused_p: dict[int, float] = {}
     pending_minutes: list[tuple[Meeting, str]] = []
     board_before: list[tuple[Meeting, int]] = []
     for m, cell in plan:
@@ -214,14 +216,18 @@ def build_history(
         present = expected = 0
         absentees, statuses = [], []
         for member in members:
+            if member.pk not in excused_p:
+                habit = absence_habit[member.pk]
+                excused_p[member.pk] = (0.02 + habit * 0.06) * (1.6 - q)
+                unexcused_p[member.pk] = 0.06 * (1 - q) + 0.03 if habit > 0.85 else 0.0
+        for member in members:
             exempt = member.pk in exempt_ids
-            habit = absence_habit[member.pk]
             roll = rng.random()
             if exempt:
                 status = "present" if roll < 0.15 else "exempt"
-            elif roll < (0.02 + habit * 0.06) * (1.6 - q):
+            elif roll < excused_p[member.pk]:
                 status = "excused"
-            elif roll < 0.1 * (1 - q) + habit * 0.05 and habit > 0.85:
+            elif roll < excused_p[member.pk] + unexcused_p[member.pk]:  # a few habitual absentees, more in weak cells
                 status = "unexcused"
             elif roll > 0.96:
                 status = "late"

@@ -124,6 +124,13 @@ def test_district_shape_is_realistic():
     # Scores: every held meeting scored; most adopted and confirmed, a few overridden, the last month proposed.
     assert MeetingScore.objects.count() == counter.scores.scores == held.count()
     assert counter.scores.confirmed > held.count() / 2 and 0 < counter.scores.overridden < held.count() / 10
+    # Dues: every member has a basis and the ended months recorded; a few members are behind (the watch shows them).
+    from apps.members.models import Dues, MemberDuesBasis
+
+    assert MemberDuesBasis.objects.count() == counter.members
+    assert Dues.objects.filter(status="paid").count() > 0.9 * Dues.objects.count()
+    assert 0 < Dues.objects.filter(status="unpaid").values("member").distinct().count() < counter.members / 20
+    assert Dues.objects.filter(status="exempt").exists()
     # Annual grading under way in the demo commune and about a quarter of the others.
     assert 8 <= counter.ratings.communes <= 10 and counter.ratings.decided > 0
     assert AnnualRating.objects.filter(is_collective=False).count() > 500
