@@ -1,12 +1,31 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
+from apps.common.forms import apply_errors
 from apps.common.scoping import Role, grants_for, today
 from apps.orgs.models import Organization
+
+
+def verb_page(request, form, action, *, done: str, then, template: str, context: dict | None = None):
+    """The page of a verb (add, edit, transfer…): on a valid POST, ``action(form.cleaned_data)`` calls the service
+    (atomic), then a success message and a redirect to ``then`` (a URL, or a function of the service's result
+    giving one); a ValidationError from the service goes onto the form and nothing is saved. Otherwise (GET, or
+    errors) the form page ``template`` with ``form`` and ``context``."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = action(form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect(then(result) if callable(then) else then)
+    return render(request, template, {"form": form, **(context or {})})
 
 
 def paginate(request, queryset, per_page: int | None = None):

@@ -114,10 +114,10 @@ class CellMembership(models.Model):
         return f"{self.member} @ {self.cell}"
 
 
-class Exemption(models.Model):
-    """Exemption from party work and meetings (miễn công tác và sinh hoạt đảng) for a period."""
+class MemberPeriod(models.Model):
+    """A period of a member's party life with its reason (open-ended when ``ends_on`` is empty). Subclasses give
+    the ``member`` foreign key (with their own related name)."""
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="exemptions")
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=300)
@@ -127,10 +127,11 @@ class Exemption(models.Model):
     member_scope = "member__user"
 
     class Meta:
+        abstract = True
         ordering = ["member", "starts_on"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")), name="exemption_period_valid"
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")), name="%(class)s_period_valid"
             ),
         ]
 
@@ -138,31 +139,25 @@ class Exemption(models.Model):
         return f"{self.member}: {self.starts_on}–{self.ends_on or ''}"
 
 
-class Suspension(models.Model):
+class Exemption(MemberPeriod):
+    """Exemption from party work and meetings (miễn công tác và sinh hoạt đảng) for a period."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="exemptions")
+
+    class Meta(MemberPeriod.Meta):
+        pass
+
+
+class Suspension(MemberPeriod):
     """Suspension from party activity (đình chỉ sinh hoạt đảng) for a period, decided by a competent committee
     (usually pending a discipline case). A suspended member keeps their line in the cell but has no vote
     (DOMAIN.md §5: not counted among the eligible members) and is not graded for the year (§8)."""
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="suspensions")
-    starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("until"), null=True, blank=True)
-    reason = models.CharField(_("reason"), max_length=300)
     decision_ref = models.CharField(_("decision"), max_length=120, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
-    scope_path = "member__cell__path"
-    member_scope = "member__user"
-
-    class Meta:
-        ordering = ["member", "starts_on"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")), name="suspension_period_valid"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.member}: {self.starts_on}–{self.ends_on or ''}"
+    class Meta(MemberPeriod.Meta):
+        pass
 
 
 class CellRole(models.Model):

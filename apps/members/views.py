@@ -1,17 +1,15 @@
 import mimetypes
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from apps.common.audit import record_access
-from apps.common.forms import apply_errors
 from apps.common.scoping import MANAGE, RESTRUCTURE, allows, today
-from apps.common.views import paginate
+from apps.common.views import paginate, verb_page
 from apps.orgs import queries as org_queries
 from apps.orgs.models import Organization
 
@@ -22,6 +20,19 @@ from .models import Member
 
 def _member(request, member_id: int, action: str = "view") -> Member:
     return get_object_or_404(queries.member_detail(request.user, member_id, action=action))
+
+
+def _member_action(request, member: Member, form, action, *, done: str, title: str):
+    """A verb on one member (members/action.html); back to the member's page when it is done."""
+    return verb_page(
+        request,
+        form,
+        action,
+        done=done,
+        then=reverse("members:detail", args=[member.pk]),
+        template="members/action.html",
+        context={"member": member, "title": title},
+    )
 
 
 def _in_force(periods) -> bool:
@@ -63,18 +74,17 @@ def member_create(request, cell_id: int):
         org_queries.organizations_for(request.user, MANAGE).filter(kind=Organization.Kind.CELL), pk=cell_id
     )
     form = MemberCreateForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            member = services.member_create(
-                cell=cell, member=form.instance, joined_on=data["joined_on"], joined_from=data["joined_from"]
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Member added."))
-            return redirect("members:detail", member.pk)
-    return render(request, "members/form.html", {"form": form, "cell": cell})
+    return verb_page(
+        request,
+        form,
+        lambda data: services.member_create(
+            cell=cell, member=form.instance, joined_on=data["joined_on"], joined_from=data["joined_from"]
+        ),
+        done=_("Member added."),
+        then=lambda member: reverse("members:detail", args=[member.pk]),
+        template="members/form.html",
+        context={"cell": cell},
+    )
 
 
 @login_required
@@ -82,15 +92,15 @@ def member_create(request, cell_id: int):
 def member_edit(request, member_id: int):
     member = _member(request, member_id, MANAGE)
     form = MemberForm(request.POST or None, request.FILES or None, instance=member)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_update(member=form.instance)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("members:detail", member.pk)
-    return render(request, "members/form.html", {"form": form, "member": member, "cell": member.cell})
+    return verb_page(
+        request,
+        form,
+        lambda _data: services.member_update(member=form.instance),
+        done=_("Changes saved."),
+        then=reverse("members:detail", args=[member.pk]),
+        template="members/form.html",
+        context={"member": member, "cell": member.cell},
+    )
 
 
 @login_required
@@ -103,21 +113,15 @@ def member_transfer(request, member_id: int):
         .exclude(pk=member.cell_id)
     )
     form = TransferForm(request.POST or None, cells=cells)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if data["to_cell"]:
-                services.member_transfer(member=member, to_cell=data["to_cell"], on=data["on"], note=data["note"])
-            else:
-                services.member_transfer_out(
-                    member=member, on=data["on"], to_organization=data["to_organization"], note=data["note"]
-                )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Member transferred."))
-            return redirect("members:detail", member.pk)
-    return render(request, "members/action.html", {"form": form, "member": member, "title": _("Transfer")})
+
+    def transfer(data):
+        if data["to_cell"]:
+            return services.member_transfer(member=member, to_cell=data["to_cell"], on=data["on"], note=data["note"])
+        return services.member_transfer_out(
+            member=member, on=data["on"], to_organization=data["to_organization"], note=data["note"]
+        )
+
+    return _member_action(request, member, form, transfer, done=_("Member transferred."), title=_("Transfer"))
 
 
 @login_required
@@ -125,15 +129,14 @@ def member_transfer(request, member_id: int):
 def exemption_add(request, member_id: int):
     member = _member(request, member_id, MANAGE)
     form = ExemptionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.exemption_add(member=member, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Exemption recorded."))
-            return redirect("members:detail", member.pk)
-    return render(request, "members/action.html", {"form": form, "member": member, "title": _("Exemption")})
+    return _member_action(
+        request,
+        member,
+        form,
+        lambda data: services.exemption_add(member=member, **data),
+        done=_("Exemption recorded."),
+        title=_("Exemption"),
+    )
 
 
 @login_required
@@ -142,15 +145,14 @@ def suspension_add(request, member_id: int):
     """Record a suspension of party activity: decided by a committee, so committee staff (restructure rights)."""
     member = _member(request, member_id, RESTRUCTURE)
     form = SuspensionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.suspension_add(member=member, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Suspension recorded."))
-            return redirect("members:detail", member.pk)
-    return render(request, "members/action.html", {"form": form, "member": member, "title": _("Suspension")})
+    return _member_action(
+        request,
+        member,
+        form,
+        lambda data: services.suspension_add(member=member, **data),
+        done=_("Suspension recorded."),
+        title=_("Suspension"),
+    )
 
 
 @login_required
@@ -158,15 +160,14 @@ def suspension_add(request, member_id: int):
 def cell_role_assign(request, member_id: int):
     member = _member(request, member_id, MANAGE)
     form = CellRoleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cell_role_assign(member=member, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Office assigned."))
-            return redirect("members:detail", member.pk)
-    return render(request, "members/action.html", {"form": form, "member": member, "title": _("Cell office")})
+    return _member_action(
+        request,
+        member,
+        form,
+        lambda data: services.cell_role_assign(member=member, **data),
+        done=_("Office assigned."),
+        title=_("Cell office"),
+    )
 
 
 @login_required
