@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.common.forms import apply_errors
 from apps.common.scoping import MANAGE, today
-from apps.common.views import paginate
+from apps.common.views import paginate, verb_page
 
 from . import queries_calendar as queries
 from . import services_calendar as services
@@ -172,15 +172,15 @@ def calendars(request):
 def meeting_new(request, cell_id: int):
     cell = _cell(request, cell_id, MANAGE)
     form = MeetingNewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.calendar_meeting_add(cell=cell, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Meeting added."))
-            return redirect(_calendar_url(cell.pk, timezone.localtime(meeting.scheduled_at).year))
-    return render(request, "meetings/calendar/meeting_form.html", {"form": form, "cell": cell, "meeting": None})
+    return verb_page(
+        request,
+        form,
+        lambda data: services.calendar_meeting_add(cell=cell, by=request.user, **data),
+        done=_("Meeting added."),
+        then=lambda meeting: _calendar_url(cell.pk, timezone.localtime(meeting.scheduled_at).year),
+        template="meetings/calendar/meeting_form.html",
+        context={"cell": cell, "meeting": None},
+    )
 
 
 @login_required

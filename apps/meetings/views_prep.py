@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.common.forms import apply_errors
 from apps.common.scoping import MANAGE, VIEW, allows
+from apps.common.views import verb_page
 
 from . import queries_prep, services_prep
 from .forms_prep import (
@@ -63,8 +64,12 @@ def _error(request, exc: ValidationError) -> None:
         messages.error(request, message)
 
 
+def _prepare_url(meeting_id: int, anchor: str = "") -> str:
+    return reverse("meetings:prepare", args=[meeting_id]) + (f"#{anchor}" if anchor else "")
+
+
 def _to_prepare(meeting_id: int, anchor: str = ""):
-    return redirect(reverse("meetings:prepare", args=[meeting_id]) + (f"#{anchor}" if anchor else ""))
+    return redirect(_prepare_url(meeting_id, anchor))
 
 
 # ---------------------------------------------------------------------------------------------- preparation
@@ -113,15 +118,15 @@ def prepare_preparer(request, meeting_id: int):
 def document_add(request, meeting_id: int):
     meeting = _prep_meeting(request, meeting_id, MANAGE)
     form = DocumentForm(request.POST or None, request.FILES or None, meeting=meeting)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services_prep.document_add(meeting=meeting, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Document added. Publish it when members may read it."))
-            return _to_prepare(meeting.pk, "documents")
-    return render(request, "meetings/prep/document_form.html", {"form": form, "meeting": meeting})
+    return verb_page(
+        request,
+        form,
+        lambda data: services_prep.document_add(meeting=meeting, by=request.user, **data),
+        done=_("Document added. Publish it when members may read it."),
+        then=_prepare_url(meeting.pk, "documents"),
+        template="meetings/prep/document_form.html",
+        context={"meeting": meeting},
+    )
 
 
 def _manageable_document(request, document_id: int) -> MeetingDocument:

@@ -2,17 +2,15 @@
 
 from datetime import date
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from apps.common.forms import apply_errors
 from apps.common.scoping import MANAGE, VIEW, today
+from apps.common.views import verb_page
 from apps.orgs import queries as org_queries
 from apps.orgs.models import Organization
 
@@ -72,18 +70,17 @@ def dues_month(request, cell_id: int):
     month = _month(request)
     lines = queries_watch.dues_sheet(request.user, cell=cell, month=month, action=MANAGE)
     form = DuesMonthForm(request.POST or None, lines=lines)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services_dues.dues_record_month(cell=cell, month=month, entries=form.entries(), by=request.user)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Dues saved."))
-            return redirect(f"{reverse('members:dues', args=[cell.pk])}?month={month:%Y-%m}")
     previous = date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)
     following = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-    context = {"cell": cell, "month": month, "form": form, "previous": previous, "following": following}
-    return render(request, "members/watch/dues_month.html", context)
+    return verb_page(
+        request,
+        form,
+        lambda _data: services_dues.dues_record_month(cell=cell, month=month, entries=form.entries(), by=request.user),
+        done=_("Dues saved."),
+        then=f"{reverse('members:dues', args=[cell.pk])}?month={month:%Y-%m}",
+        template="members/watch/dues_month.html",
+        context={"cell": cell, "month": month, "previous": previous, "following": following},
+    )
 
 
 @login_required

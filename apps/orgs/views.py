@@ -1,14 +1,13 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from apps.common.forms import apply_errors
 from apps.common.scoping import RESTRUCTURE, today
-from apps.common.views import paginate
+from apps.common.views import paginate, verb_page
 from apps.meetings import queries as meeting_queries
 from apps.members import queries as member_queries
 
@@ -68,15 +67,15 @@ def detail(request, org_id: int):
 def create_child(request, org_id: int):
     parent = _visible(request, org_id, RESTRUCTURE)
     form = OrganizationForm(request.POST or None, initial={"kind": "cell"})
-    if request.method == "POST" and form.is_valid():
-        try:
-            node = services.organization_create(parent=parent, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Organisation created."))
-            return redirect("orgs:detail", node.pk)
-    return render(request, "orgs/form.html", {"form": form, "parent": parent})
+    return verb_page(
+        request,
+        form,
+        lambda data: services.organization_create(parent=parent, **data),
+        done=_("Organisation created."),
+        then=lambda node: reverse("orgs:detail", args=[node.pk]),
+        template="orgs/form.html",
+        context={"parent": parent},
+    )
 
 
 @login_required
@@ -88,12 +87,12 @@ def move(request, org_id: int):
     parent_kinds = [k for k in rules.ALLOWED_PARENT_KINDS[node.kind] if k]
     targets = queries.organizations_for(request.user, RESTRUCTURE).filter(kind__in=parent_kinds)
     form = MoveForm(request.POST or None, targets=targets)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organization_move(node=node, new_parent=form.cleaned_data["new_parent"])
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Organisation moved with its whole subtree."))
-            return redirect("orgs:detail", node.pk)
-    return render(request, "orgs/move.html", {"form": form, "org": node})
+    return verb_page(
+        request,
+        form,
+        lambda data: services.organization_move(node=node, new_parent=data["new_parent"]),
+        done=_("Organisation moved with its whole subtree."),
+        then=reverse("orgs:detail", args=[node.pk]),
+        template="orgs/move.html",
+        context={"org": node},
+    )

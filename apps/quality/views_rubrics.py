@@ -10,12 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from apps.common.forms import apply_errors
 from apps.common.scoping import RESTRUCTURE, ROLE_ACTIONS, VIEW, allows, grants_for
+from apps.common.views import verb_page
 from apps.orgs.models import Organization
 
 from . import services
@@ -133,24 +135,28 @@ def rubric_import(request, org_id: int):
     if not allows(request.user, RESTRUCTURE, org.path):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+
+    def import_file(cleaned):
+        upload = cleaned["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise ValidationError(_("The file is too large for a rubric."))
         try:
-            if upload.size > MAX_IMPORT_BYTES:
-                raise ValidationError(_("The file is too large for a rubric."))
-            try:
-                data = json.loads(upload.read().decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise ValidationError(_("The file is not valid JSON (UTF-8).")) from exc
-            if not isinstance(data, dict):
-                raise ValidationError(_("The file must hold one rubric."))
-            rubric = services.rubric_import(data=data, issuer=org, applies_to=org)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Rubric imported."))
-            return redirect("quality:rubric", rubric.pk)
-    return render(request, "quality/rubrics/import.html", {"form": form, "org": org})
+            data = json.loads(upload.read().decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ValidationError(_("The file is not valid JSON (UTF-8).")) from exc
+        if not isinstance(data, dict):
+            raise ValidationError(_("The file must hold one rubric."))
+        return services.rubric_import(data=data, issuer=org, applies_to=org)
+
+    return verb_page(
+        request,
+        form,
+        import_file,
+        done=_("Rubric imported."),
+        then=lambda rubric: reverse("quality:rubric", args=[rubric.pk]),
+        template="quality/rubrics/import.html",
+        context={"org": org},
+    )
 
 
 @login_required

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.common.forms import apply_errors
 from apps.common.scoping import MANAGE, RESTRUCTURE, VIEW, allows
+from apps.common.views import verb_page
 from apps.orgs.models import Organization
 
 from . import queries_follow, services_follow
@@ -34,10 +35,20 @@ from .forms_follow import (
 )
 from .models import Inspection, Resolution
 
+FORM_PAGE = "resolutions/follow/form.html"
 
-def _form_page(request, form, *, title: str, back_url: str, back_label: str, intro: str = ""):
-    context = {"form": form, "title": title, "back_url": back_url, "back_label": back_label, "intro": intro}
-    return render(request, "resolutions/follow/form.html", context)
+
+def _form_context(*, title: str, back_url: str, back_label: str, intro: str = "") -> dict:
+    return {"title": title, "back_url": back_url, "back_label": back_label, "intro": intro}
+
+
+def _form_page(request, form, **page):
+    return render(request, FORM_PAGE, {"form": form, **_form_context(**page)})
+
+
+def _form_verb(request, form, action, *, done: str, then, **page):
+    """A verb on the shared form page (its title, way back and intro in ``page``): ``verb_page``."""
+    return verb_page(request, form, action, done=done, then=then, template=FORM_PAGE, context=_form_context(**page))
 
 
 def _committee(request, org_id: int, action: str = VIEW) -> Organization:
@@ -68,19 +79,12 @@ def committee_resolutions(request, org_id: int):
 def committee_new(request, org_id: int):
     committee = _committee(request, org_id, RESTRUCTURE)
     form = CommitteeResolutionForm(request.POST or None, initial={"adopted_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            resolution = services_follow.committee_resolution_create(
-                committee=committee, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Resolution issued. Now assign its tasks to cells."))
-            return redirect("resolutions:committee_resolution", resolution.pk)
-    return _form_page(
+    return _form_verb(
         request,
         form,
+        lambda data: services_follow.committee_resolution_create(committee=committee, by=request.user, **data),
+        done=_("Resolution issued. Now assign its tasks to cells."),
+        then=lambda resolution: reverse("resolutions:committee_resolution", args=[resolution.pk]),
         title=_("New committee resolution or directive"),
         back_url=reverse("resolutions:committee_resolutions", args=[committee.pk]),
         back_label=committee.name,
@@ -151,19 +155,15 @@ def follow_up_create(request, task_id: int):
         members=queries_follow.lead_choices(cell),
         initial={"title": task.title, "deadline": task.deadline},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services_follow.follow_up_create(parent=task, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Follow-up task created; the committee sees its progress."))
-            return redirect("resolutions:cell_directives", cell.pk)
-    return _form_page(
+    back = reverse("resolutions:cell_directives", args=[cell.pk])
+    return _form_verb(
         request,
         form,
+        lambda data: services_follow.follow_up_create(parent=task, by=request.user, **data),
+        done=_("Follow-up task created; the committee sees its progress."),
+        then=back,
         title=_("Follow up: %(task)s") % {"task": task.title},
-        back_url=reverse("resolutions:cell_directives", args=[cell.pk]),
+        back_url=back,
         back_label=cell.name,
         intro=_("From %(committee)s, due %(deadline)s.")
         % {"committee": task.resolution.organization.name, "deadline": task.deadline.strftime("%d/%m/%Y")},
@@ -216,19 +216,15 @@ def feedback_respond(request, feedback_id: int):
     form = FeedbackResponseForm(
         request.POST or None, initial={"response": item.response, "status": item.Status.ANSWERED}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services_follow.feedback_respond(feedback=item, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Response saved."))
-            return redirect("resolutions:feedback", item.resolution_id)
-    return _form_page(
+    back = reverse("resolutions:feedback", args=[item.resolution_id])
+    return _form_verb(
         request,
         form,
+        lambda data: services_follow.feedback_respond(feedback=item, **data),
+        done=_("Response saved."),
+        then=back,
         title=_("Respond to the feedback"),
-        back_url=reverse("resolutions:feedback", args=[item.resolution_id]),
+        back_url=back,
         back_label=item.resolution.title,
         intro=item.content,
     )
@@ -242,27 +238,29 @@ def resolution_amend(request, resolution_id: int):
         request.POST or None,
         initial={"title": resolution.title, "summary": resolution.summary, "adopted_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            new = services_follow.resolution_amend(
-                resolution=resolution,
-                reason=data["amendment_reason"],
-                adopted_on=data["adopted_on"],
-                title=data["title"],
-                summary=data["summary"],
-                by=request.user,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Amendment recorded; the previous version is kept."))
-            if new.kind in services_follow.COMMITTEE_KINDS:
-                return redirect("resolutions:committee_resolution", new.pk)
-            return redirect("resolutions:feedback", new.pk)
-    return _form_page(
+
+    def amend(data):
+        return services_follow.resolution_amend(
+            resolution=resolution,
+            reason=data["amendment_reason"],
+            adopted_on=data["adopted_on"],
+            title=data["title"],
+            summary=data["summary"],
+            by=request.user,
+        )
+
+    def new_version_url(new: Resolution) -> str:
+        """A committee's resolution goes back to its tasks; a cell's to its feedback page."""
+        if new.kind in services_follow.COMMITTEE_KINDS:
+            return reverse("resolutions:committee_resolution", args=[new.pk])
+        return reverse("resolutions:feedback", args=[new.pk])
+
+    return _form_verb(
         request,
         form,
+        amend,
+        done=_("Amendment recorded; the previous version is kept."),
+        then=new_version_url,
         title=_("Amend the resolution"),
         back_url=reverse("resolutions:feedback", args=[resolution.pk]),
         back_label=resolution.title,
@@ -303,17 +301,12 @@ def inspection_new(request, org_id: int):
         resolutions=queries_follow.resolutions_of(request.user, cell),
         initial={"started_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            inspection = services_follow.inspection_create(organization=cell, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Inspection recorded."))
-            return redirect("resolutions:inspection", inspection.pk)
-    return _form_page(
+    return _form_verb(
         request,
         form,
+        lambda data: services_follow.inspection_create(organization=cell, by=request.user, **data),
+        done=_("Inspection recorded."),
+        then=lambda inspection: reverse("resolutions:inspection", args=[inspection.pk]),
         title=_("New inspection or supervision"),
         back_url=reverse("resolutions:inspections", args=[cell.pk]),
         back_label=cell.name,

@@ -4,21 +4,22 @@
 Who: those who manage the resolution's organisation change targets and record actuals; everyone who sees the
 resolution reads (a plain member: their own cell's). Another cell's resolution is not found (404)."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from apps.common.forms import apply_errors
 from apps.common.scoping import MANAGE, VIEW
+from apps.common.views import verb_page
 from apps.orgs.models import Organization
 
 from . import queries_follow, queries_targets, services_targets
 from .forms_targets import ActualForm, TargetForm
 from .models import Resolution, Target
+
+FORM_PAGE = "resolutions/targets/form.html"
 
 
 def _resolution(request, resolution_id: int, action: str = VIEW) -> Resolution:
@@ -33,6 +34,19 @@ def _target(request, target_id: int, action: str = VIEW) -> Target:
 
 def _editable(resolution: Resolution) -> bool:
     return resolution.status in services_targets.EDITABLE
+
+
+def _target_action(request, target: Target, form, action, *, done: str, title: str):
+    """A verb on one target (targets/form.html); back to the target's page when it is done."""
+    return verb_page(
+        request,
+        form,
+        action,
+        done=done,
+        then=reverse("resolutions:target", args=[target.pk]),
+        template=FORM_PAGE,
+        context={"resolution": target.resolution, "target": target, "title": title},
+    )
 
 
 @login_required
@@ -64,16 +78,14 @@ def _initial_period(resolution: Resolution) -> dict:
 def target_add(request, resolution_id: int):
     resolution = _resolution(request, resolution_id, MANAGE)
     form = TargetForm(request.POST or None, initial=_initial_period(resolution))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services_targets.target_create(resolution=resolution, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Target added."))
-            return redirect("resolutions:targets", resolution.pk)
-    return render(
-        request, "resolutions/targets/form.html", {"form": form, "resolution": resolution, "title": _("Add a target")}
+    return verb_page(
+        request,
+        form,
+        lambda data: services_targets.target_create(resolution=resolution, **data),
+        done=_("Target added."),
+        then=reverse("resolutions:targets", args=[resolution.pk]),
+        template=FORM_PAGE,
+        context={"resolution": resolution, "title": _("Add a target")},
     )
 
 
@@ -83,16 +95,14 @@ def target_edit(request, target_id: int):
     target = _target(request, target_id, MANAGE)
     initial = {f: getattr(target, f) for f in ("title", "unit", "value", "direction", "period_start", "period_end")}
     form = TargetForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services_targets.target_update(target=target, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("resolutions:target", target.pk)
-    context = {"form": form, "resolution": target.resolution, "target": target, "title": _("Edit the target")}
-    return render(request, "resolutions/targets/form.html", context)
+    return _target_action(
+        request,
+        target,
+        form,
+        lambda data: services_targets.target_update(target=target, **data),
+        done=_("Changes saved."),
+        title=_("Edit the target"),
+    )
 
 
 @login_required
@@ -116,16 +126,14 @@ def target(request, target_id: int):
 def target_actual_add(request, target_id: int):
     target = _target(request, target_id, MANAGE)
     form = ActualForm(request.POST or None, initial={"on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services_targets.target_actual_record(target=target, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Value recorded."))
-            return redirect("resolutions:target", target.pk)
-    context = {"form": form, "resolution": target.resolution, "target": target, "title": _("Record a value")}
-    return render(request, "resolutions/targets/form.html", context)
+    return _target_action(
+        request,
+        target,
+        form,
+        lambda data: services_targets.target_actual_record(target=target, by=request.user, **data),
+        done=_("Value recorded."),
+        title=_("Record a value"),
+    )
 
 
 def _year(request) -> int:
