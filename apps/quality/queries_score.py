@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils import timezone
@@ -57,6 +57,15 @@ class ScorePage:
     spec: RubricSpec | None
     result: dict | None  # the proposed result, or a preview of it before anything is proposed
     categories: list[CategoryRow]
+    metrics: dict = field(default_factory=dict)  # the record's metrics (the proposal's, or live before it)
+
+    @property
+    def unmeasured(self) -> set[str]:
+        """Computed items whose metric the record cannot give (e.g. no earlier resolution in the system for
+        "results vs last month"): the board may judge them by hand instead."""
+        if self.spec is None:
+            return set()
+        return {i.code for i in self.spec.items() if i.kind == COMPUTED and self.metrics.get(i.metric) is None}
 
     @property
     def preview(self) -> bool:
@@ -87,10 +96,12 @@ def score_page(meeting: Meeting) -> ScorePage:
     if rubric is None:
         return ScorePage(score, None, None, None, [])
     spec = services.rubric_spec(rubric)
+    metrics: dict = {}
     if score is not None:
-        result = score.result
+        result, metrics = score.result, score.metrics
     elif meeting.status in HELD:
-        result = result_dict(score_meeting(spec, meeting_metrics(meeting), {}))
+        metrics = meeting_metrics(meeting)
+        result = result_dict(score_meeting(spec, metrics, {}))
     else:
         result = None
     override = score.override_result if score is not None else None
@@ -117,7 +128,7 @@ def score_page(meeting: Meeting) -> ScorePage:
                 items=items,
             )
         )
-    return ScorePage(score, rubric, spec, result, categories)
+    return ScorePage(score, rubric, spec, result, categories, metrics)
 
 
 __all__ = ["COMPUTED", "JUDGED_CHECKLIST", "LEVEL_LABELS", "ScorePage", "level_label", "score_page", "shown_total"]

@@ -18,7 +18,7 @@ from apps.meetings.models import Meeting
 
 from . import services
 from .engine import RubricSpec, ScoreResult, score_meeting
-from .engine.spec import JUDGED_CHECKLIST, JUDGED_NUMBER, dec
+from .engine.spec import COMPUTED, JUDGED_CHECKLIST, JUDGED_NUMBER, dec
 from .metrics import HELD, meeting_metrics
 from .models import MeetingScore, Rubric
 
@@ -53,10 +53,12 @@ def _score(spec: RubricSpec, metrics: dict, judged: dict) -> ScoreResult:
     errors = {}
     clean: dict[str, Any] = {}
     for item in spec.items():
-        if item.kind not in (JUDGED_NUMBER, JUDGED_CHECKLIST) or item.code not in judged:
+        # A computed item the record cannot measure may be judged by hand, like a judged number.
+        by_hand = item.kind == COMPUTED and metrics.get(item.metric) is None
+        if (item.kind not in (JUDGED_NUMBER, JUDGED_CHECKLIST) and not by_hand) or item.code not in judged:
             continue
         value = judged[item.code]
-        if item.kind == JUDGED_NUMBER:
+        if item.kind == JUDGED_NUMBER or by_hand:
             try:
                 points = dec(value)
             except ArithmeticError:

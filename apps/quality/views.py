@@ -30,10 +30,13 @@ def _render(request, meeting: Meeting, page=None, *, propose_form=None, adopt_fo
     if page.spec is not None:
         judged = score.judged if score else {}
         if propose_form is None and can_propose and not final:
-            propose_form = JudgedForm(spec=page.spec, initial_judged=judged)
+            propose_form = JudgedForm(spec=page.spec, initial_judged=judged, unmeasured=page.unmeasured)
         if override_form is None and can_supervise and score is not None:
             override_form = OverrideForm(
-                spec=page.spec, initial_judged=score.override_judged or judged, prefix="override"
+                spec=page.spec,
+                initial_judged=score.override_judged or judged,
+                unmeasured=page.unmeasured,
+                prefix="override",
             )
     if adopt_form is None and can_propose and score is not None and not final:
         adopt_form = AdoptForm()
@@ -72,7 +75,7 @@ def score_propose(request, meeting_id: int):
     page = queries_score.score_page(meeting)
     if page.spec is None:
         raise Http404
-    form = JudgedForm(request.POST, spec=page.spec)
+    form = JudgedForm(request.POST, spec=page.spec, unmeasured=page.unmeasured)
     if form.is_valid():
         try:
             services_score.score_propose(meeting=meeting, judged=form.judged(), by=request.user)
@@ -125,7 +128,7 @@ def score_confirm(request, meeting_id: int):
 def score_override(request, meeting_id: int):
     score = _score(request, meeting_id, "quality.supervise_score")
     page = queries_score.score_page(score.meeting)
-    form = OverrideForm(request.POST, spec=page.spec, prefix="override")
+    form = OverrideForm(request.POST, spec=page.spec, unmeasured=page.unmeasured, prefix="override")
     if form.is_valid():
         try:
             services_score.score_override(
