@@ -26,7 +26,7 @@ from apps.orgs.models import Organization
 
 from . import rubrics_data, services
 from .engine import RubricSpec
-from .engine.spec import JUDGED_CHECKLIST, JUDGED_NUMBER
+from .engine.spec import COMPUTED, JUDGED_CHECKLIST, JUDGED_NUMBER
 from .metrics import gather, metrics_from
 from .models import MeetingScore, Rubric
 from .services_score import _score, result_dict
@@ -125,7 +125,9 @@ def _moved(spec: RubricSpec, metrics: dict, judged: dict, level: str, lower: boo
         for item in spec.items():
             if item.code not in judged:
                 continue
-            if item.kind == JUDGED_NUMBER:
+            if item.kind == COMPUTED:  # judged by hand for want of data: the supervisor leaves it
+                moved[item.code] = judged[item.code]
+            elif item.kind == JUDGED_NUMBER:
                 value = float(judged[item.code])
                 target = 0.0 if lower else float(item.max_points)
                 moved[item.code] = str(round((value + (target - value) * step / 5) * 2) / 2)
@@ -193,6 +195,9 @@ def build_scores(
                 specs[rubric.pk] = services.rubric_spec(rubric)
             spec = specs[rubric.pk]
             judged = _judged(spec, rng, quality[cell.pk])
+            for item in spec.items():  # what the record cannot measure (January: no last month), judged by hand
+                if item.kind == COMPUTED and metrics.get(item.metric) is None:
+                    judged[item.code] = str(round(float(item.max_points) * quality[cell.pk] * 2) / 2)
             result = _score(spec, metrics, judged)  # normalises ``judged`` as score_propose stores it
             ended = m.ended_at or m.scheduled_at
             score = MeetingScore(
