@@ -37,6 +37,8 @@ def home(request):
     from apps.members.models import Member
     from apps.members.queries import probation_due_members
 
+    from .todo import todo_for
+
     grants = grants_for(request.user)
     nodes = {o.pk: o for o in Organization.objects.filter(pk__in={g.organization_id for g in grants})}
     roles: dict[int, list[str]] = {}
@@ -48,6 +50,7 @@ def home(request):
         "roles": roles,
         "member": member,
         "probation_due_count": probation_due_members(request.user, on=today()).count(),  # a COUNT, not the rows
+        "todo": todo_for(request.user, today()),
     }
     return render(request, "common/home.html", context)
 
