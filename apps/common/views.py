@@ -12,6 +12,19 @@ from apps.common.scoping import Role, grants_for, today
 from apps.orgs.models import Organization
 
 
+def error_messages(request, exc: ValidationError) -> None:
+    """A service's refusal shown as messages, for a POST that goes back to another page."""
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def form_error_messages(request, form) -> None:
+    """A form's errors shown as messages, for the same kind of POST."""
+    for errors in form.errors.values():
+        for message in errors:
+            messages.error(request, message)
+
+
 def verb_page(request, form, action, *, done: str, then, template: str, context: dict | None = None):
     """The page of a verb (add, edit, transfer…): on a valid POST, ``action(form.cleaned_data)`` calls the service
     (atomic), then a success message and a redirect to ``then`` (a URL, or a function of the service's result

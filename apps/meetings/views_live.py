@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.common.scoping import MANAGE, VIEW
+from apps.common.views import error_messages
 from apps.members.models import Member
 
 from . import queries, rules, services_live
@@ -112,8 +113,7 @@ def _back(request, meeting: Meeting, anchor: str = ""):
 
 
 def _fail(request, meeting: Meeting, exc: ValidationError, anchor: str = ""):
-    for message in exc.messages:
-        messages.error(request, message)
+    error_messages(request, exc)
     if request.htmx:
         response = HttpResponse(status=204)
         response["HX-Redirect"] = reverse("meetings:detail", args=[meeting.pk]) + (f"#{anchor}" if anchor else "")
@@ -365,8 +365,7 @@ def checkin(request, token: str):
             try:
                 services_live.checkin_qr(meeting=meeting, token=token, member=me)
             except ValidationError as exc:
-                for message in exc.messages:
-                    messages.error(request, message)
+                error_messages(request, exc)
             else:
                 messages.success(request, _("You are checked in. Welcome to the meeting."))
                 return _back(request, meeting)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.common.forms import apply_errors
 from apps.common.scoping import MANAGE, VIEW, allows
-from apps.common.views import verb_page
+from apps.common.views import error_messages, verb_page
 
 from . import queries_prep, services_prep
 from .forms_prep import (
@@ -57,11 +57,6 @@ def _writes_minutes(user, meeting: Meeting) -> bool:
         and user.has_perm("meetings.attend", meeting)
         and user.member.pk == meeting.minute_taker_id
     )
-
-
-def _error(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 def _prepare_url(meeting_id: int, anchor: str = "") -> str:
@@ -105,7 +100,7 @@ def prepare_preparer(request, meeting_id: int):
         try:
             services_prep.meeting_set_preparer(meeting=meeting, preparer=form.cleaned_data["preparer"])
         except ValidationError as exc:
-            _error(request, exc)
+            error_messages(request, exc)
         else:
             messages.success(request, _("Preparer saved."))
     else:
@@ -142,7 +137,7 @@ def document_publish(request, document_id: int):
     try:
         services_prep.document_publish(document=document)
     except ValidationError as exc:
-        _error(request, exc)
+        error_messages(request, exc)
     else:
         messages.success(request, _("The document is now available to members."))
     return _to_prepare(document.meeting_id, "documents")
@@ -155,7 +150,7 @@ def document_approve(request, document_id: int):
     try:
         services_prep.document_approve(document=document)
     except ValidationError as exc:
-        _error(request, exc)
+        error_messages(request, exc)
     else:
         messages.success(request, _("Lead paper approved by the board."))
     return _to_prepare(document.meeting_id, "documents")
@@ -217,7 +212,7 @@ def notify(request, meeting_id: int):
     try:
         result = services_prep.meeting_notify(meeting=meeting)
     except ValidationError as exc:
-        _error(request, exc)
+        error_messages(request, exc)
     else:
         messages.success(
             request,
@@ -244,7 +239,7 @@ def _agenda_response(request, meeting: Meeting, error: ValidationError | None = 
         }
         return render(request, "meetings/prep/prepare.html#agenda", context)
     if error:
-        _error(request, error)
+        error_messages(request, error)
     return _to_prepare(meeting.pk, "agenda")
 
 
@@ -370,7 +365,7 @@ def minutes_generate(request, meeting_id: int):
     try:
         services_prep.minutes_generate(meeting=meeting, revision=revision)
     except ValidationError as exc:
-        _error(request, exc)
+        error_messages(request, exc)
     else:
         messages.success(request, _("Minutes generated from the record. Check and complete them."))
     return redirect("meetings:minutes", meeting.pk)
@@ -413,7 +408,7 @@ def minutes_adopt(request, meeting_id: int):
     except services_prep.StaleMinutes:
         messages.error(request, _("The minutes changed since you read them: read them again before adopting."))
     except ValidationError as exc:
-        _error(request, exc)
+        error_messages(request, exc)
     else:
         messages.success(request, _("The minutes are read back and adopted. They can no longer change silently."))
     return redirect("meetings:minutes", meeting.pk)

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.common.forms import apply_errors
 from apps.common.scoping import MANAGE, VIEW, today
-from apps.common.views import paginate
+from apps.common.views import error_messages, form_error_messages, paginate
 from apps.meetings import queries as meeting_queries
 from apps.meetings import services_docs
 from apps.meetings.models import Meeting
@@ -47,11 +47,6 @@ def _task(request, task_id: int, action: str = VIEW) -> Task:
         ),
         pk=task_id,
     )
-
-
-def _error(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 def _to_resolution(resolution_id: int, anchor: str = ""):
@@ -90,7 +85,7 @@ def meeting_resolution(request, meeting_id: int):
         try:
             resolution = services_tasks.resolution_for_meeting(meeting=meeting, by=request.user)
         except ValidationError as exc:
-            _error(request, exc)
+            error_messages(request, exc)
     if resolution is None:
         return render(request, "resolutions/tasks/no_resolution.html", {"meeting": meeting})
     return redirect("resolutions:resolution", resolution.pk)
@@ -139,11 +134,11 @@ def resolution_edit(request, resolution_id: int):
         try:
             services_tasks.resolution_update(resolution=resolution, **form.cleaned_data)
         except ValidationError as exc:
-            _error(request, exc)
+            error_messages(request, exc)
         else:
             messages.success(request, _("Changes saved."))
     else:
-        _error(request, ValidationError([e for errors in form.errors.values() for e in errors]))
+        form_error_messages(request, form)
     return _to_resolution(resolution.pk)
 
 
@@ -154,7 +149,7 @@ def resolution_adopt(request, resolution_id: int):
     try:
         services_tasks.resolution_adopt(resolution=resolution, by=request.user)
     except ValidationError as exc:
-        _error(request, exc)
+        error_messages(request, exc)
     else:
         messages.success(
             request, _("Resolution adopted. The next meeting's agenda and draft resolution now review its tasks.")
@@ -171,7 +166,7 @@ def resolution_refresh_loop(request, resolution_id: int):
     try:
         result = loop.loop_refresh(resolution.meeting, by=request.user)
     except ValidationError as exc:
-        _error(request, exc)
+        error_messages(request, exc)
     else:
         messages.success(
             request,
@@ -262,7 +257,7 @@ def task_delete(request, task_id: int):
     try:
         services_tasks.task_delete(task=task)
     except ValidationError as exc:
-        _error(request, exc)
+        error_messages(request, exc)
     else:
         messages.success(request, _("Task removed."))
     return _to_resolution(task.resolution_id, "tasks")
@@ -331,7 +326,7 @@ def task_done(request, task_id: int):
         try:
             services_tasks.task_mark_done(task=task, on=form.cleaned_data["on"])
         except ValidationError as exc:
-            _error(request, exc)
+            error_messages(request, exc)
         else:
             messages.success(request, _("Task marked done."))
     else:
@@ -348,7 +343,7 @@ def task_drop(request, task_id: int):
         try:
             services_tasks.task_drop(task=task, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _error(request, exc)
+            error_messages(request, exc)
         else:
             messages.success(request, _("Task dropped."))
     else:
@@ -369,11 +364,11 @@ def task_review(request, task_id: int):
                 task=task, outcome=data["outcome"], decision=data["decision"], reason=data["reason"], on=data["on"]
             )
         except ValidationError as exc:
-            _error(request, exc)
+            error_messages(request, exc)
         else:
             messages.success(request, _("Outcome recorded."))
     else:
-        _error(request, ValidationError([e for errors in form.errors.values() for e in errors]))
+        form_error_messages(request, form)
     return _back(request, reverse("resolutions:task", args=[task.pk]))
 
 
