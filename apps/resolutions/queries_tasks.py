@@ -125,7 +125,8 @@ def review_tasks(meeting: Meeting) -> QuerySet[Task]:
         resolution__meeting__isnull=True, resolution__adopted_on__lt=timezone.localdate(meeting.scheduled_at)
     )
     return (
-        Task.objects.filter(organization_id=meeting.cell_id, resolution__status=Resolution.Status.ADOPTED)
+        Task.objects.filter(organization_id=meeting.cell_id)
+        .exclude(resolution__status=Resolution.Status.DRAFT)  # adopted, or amended (its tasks stay on it)
         .exclude(resolution__meeting=meeting)
         .filter(Q(report_meeting=meeting) | (UNFINISHED & earlier))
         .order_by("deadline", "pk")
@@ -184,7 +185,8 @@ def overdue_for(user, *, today: date) -> QuerySet[Task]:
     """Late tasks (deadline passed, neither done nor dropped) of adopted resolutions, in the user's scope."""
     return (
         Task.objects.visible_to(user, VIEW)
-        .filter(UNFINISHED, deadline__lt=today, resolution__status=Resolution.Status.ADOPTED)
+        .filter(UNFINISHED, deadline__lt=today)
+        .exclude(resolution__status=Resolution.Status.DRAFT)
         .select_related("organization", "lead", "resolution")
         .order_by("deadline", "organization__path", "pk")
     )

@@ -407,9 +407,8 @@ def task_alerts_send(*, on: date) -> int:
     the day before and it is neither done nor dropped. Nothing is stored, so running it once a day sends each
     alert once; re-running for the same day sends again. Returns the number of messages queued."""
     tasks = list(
-        Task.objects.filter(
-            queries_tasks.UNFINISHED, deadline=on - timedelta(days=1), resolution__status=Resolution.Status.ADOPTED
-        )
+        Task.objects.filter(queries_tasks.UNFINISHED, deadline=on - timedelta(days=1))
+        .exclude(resolution__status=Resolution.Status.DRAFT)  # an amended resolution keeps its tasks
         .select_related("lead__user", "organization", "resolution")
         .order_by("organization_id", "pk")
     )

@@ -353,3 +353,28 @@ def test_inspections_are_listed_for_the_subtree(world):
     assert {r.inspection for r in queries_follow.inspections_for(world.inspector, world.commune_a)} == {a1, a2}
     assert [r.inspection for r in queries_follow.inspections_for(world.secretary, world.cell_a1)] == [a1]
     assert queries_follow.inspections_for(world.member_user, world.cell_a1) == []  # not for plain members
+
+
+@pytest.mark.django_db
+def test_an_amended_resolutions_tasks_are_still_followed(world):
+    """Tasks stay on the amended version: they are still late, still reviewed, still alerted."""
+    from apps.meetings.testing import make_meeting
+    from apps.resolutions import queries_tasks, services_tasks
+
+    late = today() - timedelta(days=3)
+    original = make_resolution(world.cell_a1, tasks=1, targets=0, lead=world.plain_member, deadline=late)
+    task = original.tasks.get()
+    following = make_meeting(world.cell_a1, when=timezone.now() + timedelta(days=5))
+    before = (
+        list(queries_tasks.overdue_for(world.secretary, today=today())),
+        list(queries_tasks.review_tasks(following)),
+    )
+    assert before == ([task], [task])
+    services_follow.resolution_amend(resolution=original, reason="Điều chỉnh", adopted_on=today(), by=world.secretary)
+    assert list(queries_tasks.overdue_for(world.secretary, today=today())) == [task]
+    assert list(queries_tasks.review_tasks(following)) == [task]
+    Task.objects.filter(pk=task.pk).update(deadline=today() - timedelta(days=1))
+    for user in (world.member_user, world.secretary):
+        user.email = f"{user.username}@example.org"
+        user.save()
+    assert services_tasks.task_alerts_send(on=today()) >= 1
