@@ -150,8 +150,6 @@ def score_confirm(*, score: MeetingScore, by=None) -> MeetingScore:
         raise ValidationError(_("The score was already overridden; override it again, with a reason, to change it."))
     score.confirmed_at = timezone.now()
     score.confirmed_by = by
-    score.override_judged = score.override_result = None
-    score.override_reason = ""
     score.save()
     return score
 

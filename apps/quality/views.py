@@ -10,10 +10,12 @@ from django.views.decorators.http import require_POST
 
 from apps.common.forms import apply_errors
 from apps.common.scoping import VIEW
+from apps.common.views import error_messages
 from apps.meetings.models import Meeting
 
 from . import queries_score, services_score
 from .forms import AdoptForm, JudgedForm, OverrideForm
+from .metrics import HELD
 from .models import MeetingScore
 
 
@@ -51,7 +53,7 @@ def _render(request, meeting: Meeting, page=None, *, propose_form=None, adopt_fo
         else "",
         "override_total": queries_score.shown_total(score.override_result) if score and score.overridden else "",
         "final_level": queries_score.level_label(score.final_level) if score else "",
-        "held": meeting.status in ("closed", "in_progress"),
+        "held": meeting.status in HELD,
         "can_propose": can_propose and not final,
         "can_supervise": can_supervise and score is not None,
         "propose_form": propose_form if can_propose and not final else None,
@@ -118,8 +120,12 @@ def score_adopt(request, meeting_id: int):
 @require_POST
 def score_confirm(request, meeting_id: int):
     score = _score(request, meeting_id, "quality.supervise_score")
-    services_score.score_confirm(score=score, by=request.user)
-    messages.success(request, _("The score has been confirmed."))
+    try:
+        services_score.score_confirm(score=score, by=request.user)
+    except ValidationError as exc:  # e.g. overridden meanwhile, from another tab or by another supervisor
+        error_messages(request, exc)
+    else:
+        messages.success(request, _("The score has been confirmed."))
     return redirect("quality:meeting_score", score.meeting.pk)
 
 

@@ -148,3 +148,12 @@ def test_query_count_does_not_grow_with_the_cell(world, client_for, scored_first
             assert client.get(url("meeting_score", meeting)).status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_confirming_an_overridden_score_says_why_instead_of_failing(world, scored, client_for):
+    grant(world.supervisor, world.cell_a1, Role.SUPERVISOR)
+    services_score.score_override(score=scored, judged={"discussion": "0"}, reason="Hình thức", by=world.staff)
+    before = snapshot()
+    response = client_for(world.supervisor).post(url("score_confirm", scored.meeting), follow=True)
+    assert response.status_code == 200 and snapshot() == before
+    assert any("Điểm đã được điều chỉnh" in str(m) for m in response.context["messages"])
