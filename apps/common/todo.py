@@ -38,6 +38,15 @@ def _under(scope_path: str, paths) -> Q | None:
     return reduce(or_, (subtree_filter(scope_path, p) for p in paths)) if paths else None
 
 
+def _strictly_under(paths) -> Q | None:
+    """Ratings of organisations strictly below one of ``paths`` (the level above decides, never a grant's own node:
+    grading.permissions._above)."""
+    from apps.grading.models import AnnualRating
+
+    parts = [subtree_filter(AnnualRating.scope_path, p) & ~Q(organization__path=p) for p in sorted(set(paths))]
+    return reduce(or_, parts) if parts else None
+
+
 def _restructure_paths(user) -> list[str]:
     return [g.path for g in grants_for(user) if RESTRUCTURE in ROLE_ACTIONS[g.role]]
 
@@ -127,12 +136,10 @@ def grading_steps(user) -> list[TodoList]:
                 _rating_url,
             )
         )
-    above = _restructure_paths(user)
-    strictly_below = Q(organization__path__in=above)  # the level above decides: never a grant's own node
-    appraise = own_org
-    if appraise is not None:
-        members = Q(is_collective=False) & appraise
-        collective = Q(is_collective=True) & (_under(AnnualRating.scope_path, above) or Q(pk__in=[])) & ~strictly_below
+    above = _strictly_under(_restructure_paths(user))
+    if own_org is not None:
+        members = Q(is_collective=False) & own_org
+        collective = Q(is_collective=True) & (above or Q(pk__in=[]))
         lists.append(
             _listed(
                 "appraise",
@@ -141,14 +148,11 @@ def grading_steps(user) -> list[TodoList]:
                 _rating_url,
             )
         )
-    decide = _under(AnnualRating.scope_path, above)
-    if decide is not None:
+    if above is not None:
         lists.append(
             _listed(
                 "decide",
-                visible.filter(decide, status=status.APPRAISED)
-                .exclude(strictly_below)
-                .order_by("organization__path", "pk"),
+                visible.filter(above, status=status.APPRAISED).order_by("organization__path", "pk"),
                 _rating_label,
                 _rating_url,
             )

@@ -79,3 +79,14 @@ def test_home_queries_do_not_grow_with_the_lists(world, client_for, meetings):
     assert response.status_code == 200 and response.content.decode().count("/quality/meetings/") == meetings
     # session, user, grants, role nodes, own member, probation count, then a count and the rows per list
     assert len(ctx.captured_queries) == 13, [q["sql"][:90] for q in ctx.captured_queries]
+
+
+def test_with_nested_grants_the_lower_node_is_decided_from_the_higher_one(world):
+    year = date.today().year
+    commune_rating = grading.rating_create_for_organization(organization=world.commune_a, year=year)
+    type(commune_rating).objects.filter(pk=commune_rating.pk).update(status="appraised", appraisal_level="httnv")
+    url = reverse("grading:rating", args=[commune_rating.pk])
+    assert url not in kinds(world.staff).get("decide", [])  # staff of the commune: not the level above
+    grant(world.staff, world.province, Role.COMMITTEE_STAFF)
+    staff = type(world.staff).objects.get(pk=world.staff.pk)  # fresh grants
+    assert url in kinds(staff)["decide"]
