@@ -119,8 +119,7 @@ def _within_quota(rating: AnnualRating, unit: list[AnnualRating], rule: dict) ->
     others = [r for r in unit if r is not rating]
     decided = [r.decision_level for r in others if r.status == AnnualRating.Status.DECIDED]
     expected = [r.appraisal_level for r in others if r.status == AnnualRating.Status.APPRAISED]
-    quota = rules.quota_check([*decided, *expected, rules.HTXSNV], rule)
-    return quota.limit is None or sum(1 for level in decided if level == rules.HTXSNV) + 1 <= quota.limit
+    return rules.htxsnv_quota(decided, expected, rule, adding=rules.HTXSNV).ok
 
 
 def build_ratings(

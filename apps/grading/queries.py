@@ -253,6 +253,8 @@ def year_overview(user, org, year: int) -> dict:
         "member_share": rules.share_at_least(member_levels, rules.HTTNV),
         "org_count": len(org_levels),
         "member_count": len(member_levels),
-        # The HTXSNV quota is checked per grassroots organisation: shown on a cell's page (rule of the year).
-        "quota": rules.quota_check(member_levels, rating_rule.levels) if org.is_cell and rating_rule else None,
+        # The HTXSNV quota, as the level above applies it (its grassroots organisation), on a cell's page.
+        "quota": rules.htxsnv_quota(*member_levels_in(grassroots_of(org), year), rating_rule.levels)
+        if org.is_cell and rating_rule
+        else None,
     }

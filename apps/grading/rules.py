@@ -92,6 +92,15 @@ def quota_check(levels: Iterable[str], rule: Mapping) -> Quota:
     return Quota(count, int(base * percent // 100))
 
 
+def htxsnv_quota(decided: Iterable[str], expected: Iterable[str], rule: Mapping, *, adding: str = "") -> Quota:
+    """The HTXSNV quota of a grassroots organisation as the level above applies it: the limit over the decided
+    levels and the appraised levels not decided yet (so that decisions may come in any order), the count over the
+    decided ones — plus ``adding``, the level about to be decided."""
+    decided = list(decided)
+    limit = quota_check([*decided, *expected, *([adding] if adding else [])], rule).limit
+    return Quota(sum(1 for level in [*decided, adding] if level == HTXSNV), limit)
+
+
 def share_at_least(levels: Iterable[str], level: str, rule: Mapping | None = None) -> Decimal | None:
     """Percent (one decimal) of the graded levels at ``level`` or better; None when nothing is graded."""
     levels = [value for value in levels if value]

@@ -128,16 +128,15 @@ def _check_quota(rating: AnnualRating, level: str) -> None:
     unit = queries.grassroots_of(rating.organization)
     Organization.objects.select_for_update().filter(pk=unit.pk).first()  # one decider at a time per unit
     decided, expected = queries.member_levels_in(unit, rating.year, exclude=rating.pk)
-    quota = rules.quota_check([*decided, *expected, level], rating.rule.levels)
-    decided_htxsnv = sum(1 for code in decided if code == rules.HTXSNV) + 1
-    if quota.limit is not None and decided_htxsnv > quota.limit:
+    quota = rules.htxsnv_quota(decided, expected, rating.rule.levels, adding=level)
+    if not quota.ok:
         raise ValidationError(
             {
                 "level": _(
                     "The HTXSNV quota of %(org)s is reached: at most %(limit)d members (%(percent)s%% of those "
                     "graded HTTNV or better), %(count)d already decided."
                 )
-                % {"org": unit.name, "limit": quota.limit, "percent": percent, "count": decided_htxsnv - 1}
+                % {"org": unit.name, "limit": quota.limit, "percent": percent, "count": quota.count - 1}
             }
         )
 

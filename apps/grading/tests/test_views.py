@@ -130,8 +130,9 @@ def test_year_page_query_count(world, client_for, rows):
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(_year_url(world.cell_a2)).status_code == 200
     # session, user, grants, organisation, can_start, members, exemptions, suspensions, ratings (with member,
-    # organisation, rule), the rule of the year, decided levels of the subtree
-    assert len(ctx.captured_queries) == 11, [q["sql"] for q in ctx.captured_queries]
+    # organisation, rule), the rule of the year, decided levels of the subtree, then the quota as enforced: the
+    # grassroots organisation (its ancestors) and the members' levels there
+    assert len(ctx.captured_queries) == 13, [q["sql"] for q in ctx.captured_queries]
 
 
 @pytest.mark.parametrize("extra", [0, 2])
@@ -154,3 +155,16 @@ def test_quota_shown_on_cell_page(world, client_for):
     response = client_for(world.secretary).get(_year_url(world.cell_a1))
     quota = response.context["quota"]
     assert (quota.count, quota.limit, quota.ok) == (2, 0, False)
+
+
+def test_the_quota_on_a_cells_page_is_the_one_the_level_above_enforces(world, client_for):
+    """Counted over the grassroots organisation (here the commune), not the cell alone."""
+    for i in range(9):
+        add_member(world.cell_a2, full_name=f"Đảng viên Thôn Đông {i}")
+    services.ratings_start(organization=world.cell_a2, year=YEAR)
+    for rating in AnnualRating.objects.filter(organization=world.cell_a2):
+        _decided(rating, "httnv", world)
+    services.ratings_start(organization=world.cell_a1, year=YEAR)
+    _decided(AnnualRating.objects.get(member=world.plain_member), "htxsnv", world)
+    quota = client_for(world.secretary).get(_year_url(world.cell_a1)).context["quota"]
+    assert (quota.count, quota.limit, quota.ok) == (1, 2, True)  # 20 % of the 11 decided HTTNV or better
