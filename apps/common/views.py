@@ -12,6 +12,15 @@ from apps.common.scoping import Role, grants_for, today
 from apps.orgs.models import Organization
 
 
+def year_param(request) -> int:
+    """The ``year`` of the query string (2000–2100), else this year."""
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return today().year
+    return year if 2000 <= year <= 2100 else today().year
+
+
 def error_messages(request, exc: ValidationError) -> None:
     """A service's refusal shown as messages, for a POST that goes back to another page."""
     for message in exc.messages:

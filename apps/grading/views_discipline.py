@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from apps.common.audit import record_access
 from apps.common.forms import apply_errors
 from apps.common.scoping import RESTRUCTURE, VIEW, allows, subtree_filter, today
+from apps.common.views import year_param
 from apps.members.models import Member
 from apps.orgs.models import Organization
 
@@ -37,19 +38,11 @@ def disciplines_for(user, org: Organization, *, year: int):
     )
 
 
-def _year(request) -> int:
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        return today().year
-    return year if 2000 <= year <= 2100 else today().year
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def discipline(request, org_id: int):
     org = get_object_or_404(Organization.objects.visible_to(request.user, VIEW), pk=org_id)
-    year = _year(request)
+    year = year_param(request)
     can_add = can_record_discipline(request.user, org)
     if request.method == "POST" and not can_add:
         raise PermissionDenied

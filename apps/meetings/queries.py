@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 
 from apps.common.scoping import VIEW
 from apps.members.models import Exemption, Member, Suspension
+from apps.members.rules import in_force_on
 
 from . import rules
 from .models import Attendance, Meeting, Vote
@@ -61,10 +62,6 @@ def _periods(model, member_ids) -> dict[int, list[tuple[date, date | None]]]:
     return periods
 
 
-def _in_force(periods: list[tuple[date, date | None]], day: date) -> bool:
-    return any(start <= day and (end is None or end >= day) for start, end in periods)
-
-
 def roll_calls(meetings: Sequence[Meeting]) -> dict[int, list[RollCallRow]]:
     """The roll call of many meetings at once, in 4 queries (marks, members, exemptions, suspensions).
 
@@ -101,8 +98,8 @@ def roll_calls(meetings: Sequence[Meeting]) -> dict[int, list[RollCallRow]]:
             RollCallRow(
                 member=m,
                 attendance=here.get(m.pk),
-                exempt=_in_force(exemptions.get(m.pk, []), day),
-                suspended=_in_force(suspensions.get(m.pk, []), day),
+                exempt=in_force_on(exemptions.get(m.pk, []), day),
+                suspended=in_force_on(suspensions.get(m.pk, []), day),
             )
             for m in rows
         ]

@@ -22,7 +22,8 @@ def confirmation_due_on(admitted_on: date) -> date:
     return add_months(admitted_on, PROBATION_MONTHS)
 
 
-def is_exempt_on(periods: list[tuple[date, date | None]], day: date) -> bool:
+def in_force_on(periods: list[tuple[date, date | None]], day: date) -> bool:
+    """Whether one of the periods (from, until or open-ended) covers the day: an exemption, a suspension."""
     return any(start <= day and (end is None or day <= end) for start, end in periods)
 
 

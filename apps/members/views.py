@@ -13,7 +13,7 @@ from apps.common.views import paginate, verb_page
 from apps.orgs import queries as org_queries
 from apps.orgs.models import Organization
 
-from . import queries, services
+from . import queries, rules, services
 from .forms import CellRoleForm, ExemptionForm, MemberCreateForm, MemberForm, SuspensionForm, TransferForm
 from .models import Member
 
@@ -36,8 +36,7 @@ def _member_action(request, member: Member, form, action, *, done: str, title: s
 
 
 def _in_force(periods) -> bool:
-    day = today()
-    return any(p.starts_on <= day and (p.ends_on is None or p.ends_on >= day) for p in periods)
+    return rules.in_force_on([(p.starts_on, p.ends_on) for p in periods], today())
 
 
 @login_required

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from apps.common.scoping import MANAGE, VIEW, today
-from apps.common.views import verb_page
+from apps.common.views import verb_page, year_param
 from apps.orgs import queries as org_queries
 from apps.orgs.models import Organization
 
@@ -19,14 +19,6 @@ from .forms_dues import DuesMonthForm
 from .models import Member
 
 LEVELS = ("alert", "warning", "streak")
-
-
-def _year(request) -> int:
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        return today().year
-    return year if 2000 <= year <= 2100 else today().year
 
 
 def _month(request) -> date:
@@ -41,7 +33,7 @@ def _month(request) -> date:
 def watch_list(request):
     if not queries_watch.can_watch(request.user):
         raise Http404
-    year = _year(request)
+    year = year_param(request)
     level = request.GET.get("level", "")
     rows = queries_watch.watch_list(request.user, year=year, today=today())
     if level in (watch.ALERT, watch.WARNING):
@@ -86,7 +78,7 @@ def dues_month(request, cell_id: int):
 @login_required
 def dues_member(request, member_id: int):
     member = get_object_or_404(Member.objects.visible_to(request.user, VIEW).select_related("cell"), pk=member_id)
-    year = _year(request)
+    year = year_param(request)
     months = queries_watch.dues_year(member, year=year)
     total = sum((row.amount for _m, row in months if row is not None), 0)
     context = {

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from apps.common.scoping import MANAGE, VIEW
-from apps.common.views import verb_page
+from apps.common.views import verb_page, year_param
 from apps.orgs.models import Organization
 
 from . import queries_follow, queries_targets, services_targets
@@ -136,18 +136,10 @@ def target_actual_add(request, target_id: int):
     )
 
 
-def _year(request) -> int:
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        return timezone.localdate().year
-    return year if 2000 <= year <= 2100 else timezone.localdate().year
-
-
 @login_required
 def org_targets(request, org_id: int):
     organization = get_object_or_404(Organization.objects.visible_to(request.user, VIEW), pk=org_id)
-    year = _year(request)
+    year = year_param(request)
     page = queries_targets.org_targets(request.user, organization, year=year)
     context = {"organization": organization, "page": page, "year": year, "years": (year - 1, year + 1)}
     return render(request, "resolutions/targets/org.html", context)

@@ -28,9 +28,9 @@ def test_add_months_lands_in_the_right_month(day, months):
 
 def test_exemption_periods():
     periods = [(date(2025, 1, 1), date(2025, 6, 30)), (date(2026, 1, 1), None)]
-    assert rules.is_exempt_on(periods, date(2025, 6, 30))
-    assert not rules.is_exempt_on(periods, date(2025, 7, 1))
-    assert rules.is_exempt_on(periods, date(2030, 1, 1))
+    assert rules.in_force_on(periods, date(2025, 6, 30))
+    assert not rules.in_force_on(periods, date(2025, 7, 1))
+    assert rules.in_force_on(periods, date(2030, 1, 1))
 
 
 def test_member_dates_that_cannot_be_true():
