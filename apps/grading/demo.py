@@ -21,15 +21,11 @@ from django.utils import timezone
 from apps.members.models import Member
 from apps.orgs.models import Organization
 
-from . import queries, rules
+from . import queries, rules, services_discipline
 from .models import AnnualRating, Discipline
 
 COMMUNE_CODE = re.compile(r"^PT\d\dX\d\d$")  # apps.common.demo._district: the district's commune committees
-DISCIPLINE = [
-    ("Khiển trách", "Vi phạm quy định về những điều đảng viên không được làm"),
-    ("Khiển trách", "Không thực hiện nhiệm vụ chi bộ phân công"),
-    ("Cảnh cáo", "Vi phạm trong quản lý đất đai ở khu dân cư"),
-]
+DISCIPLINE_FORMS = [services_discipline.REPRIMAND, services_discipline.REPRIMAND, services_discipline.WARNING]
 SELF_NOTES = [
     "Chấp hành tốt chủ trương, đường lối của Đảng; tham gia đầy đủ sinh hoạt chi bộ.",
     "Hoàn thành các nhiệm vụ được phân công; còn hạn chế trong việc tuyên truyền, vận động nhân dân.",
@@ -98,7 +94,7 @@ def _discipline(rng, cells: Sequence[Organization], home: Organization, as_of: d
         )
         if member is None:
             continue
-        form, _why = rng.choice(DISCIPLINE)
+        form = rng.choice(DISCIPLINE_FORMS)  # stored as the discipline page stores it
         on = date(as_of.year, rng.randint(3, max(3, as_of.month - 1)), rng.randint(1, 28))
         rows.append(
             Discipline(

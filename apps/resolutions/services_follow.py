@@ -41,10 +41,6 @@ FOLLOW_UP_TITLE = "Thực hiện chỉ đạo cấp trên năm {year}"
 REMEDIES_TITLE = "Kết luận kiểm tra: {subject}"
 
 
-def _clean(text: str) -> str:
-    return nfc(text or "").strip()
-
-
 def _inside(org: Organization, ancestor: Organization) -> bool:
     return org.pk != ancestor.pk and org.path.startswith(ancestor.path)
 
@@ -70,7 +66,7 @@ def committee_resolution_create(
         raise ValidationError(_("Only a party committee issues committee resolutions and directives."))
     if kind not in COMMITTEE_KINDS:
         errors["kind"] = _("Choose a resolution or a directive of the committee.")
-    title = _clean(title)
+    title = nfc(title)
     if not title:
         errors["title"] = _("Give the title.")
     if period_start and period_end and period_end < period_start:
@@ -81,7 +77,7 @@ def committee_resolution_create(
         organization=committee,
         kind=kind,
         title=title,
-        summary=_clean(summary),
+        summary=nfc(summary),
         status=Resolution.Status.ADOPTED,
         adopted_on=adopted_on,
         period_start=period_start,
@@ -109,7 +105,7 @@ def committee_task_assign(
         errors["cells"] = _("Choose at least one cell.")
     elif any(c.kind != Organization.Kind.CELL or not _inside(c, resolution.organization) for c in cells):
         errors["cells"] = _("Tasks go to cells under this committee.")
-    title = _clean(title)
+    title = nfc(title)
     if not title:
         errors["title"] = _("Describe the task.")
     if deadline is None:
@@ -122,7 +118,7 @@ def committee_task_assign(
             resolution=resolution,
             organization=cell,
             title=title,
-            description=_clean(description),
+            description=nfc(description),
             deadline=deadline,
         )
         task.full_clean()
@@ -187,8 +183,8 @@ def follow_up_create(
         resolution=container,
         organization=cell,
         parent=parent,
-        title=_clean(title) or parent.title,
-        description=_clean(description),
+        title=nfc(title) or parent.title,
+        description=nfc(description),
         lead=lead,
         lead_is_board=lead is None,
         deadline=deadline,
@@ -221,7 +217,7 @@ def feedback_add(
         errors["source"] = _("Choose where the feedback came from.")
     if received_on is None or received_on > today:
         errors["received_on"] = _("The date cannot be in the future.")
-    content = _clean(content)
+    content = nfc(content)
     if not content:
         errors["content"] = _("Write what the residents said.")
     if task is not None and task.resolution_id != resolution.pk:
@@ -233,7 +229,7 @@ def feedback_add(
         task=task,
         organization_id=resolution.organization_id,
         source=source,
-        source_detail=_clean(source_detail),
+        source_detail=nfc(source_detail),
         received_on=received_on,
         content=content,
         recorded_by=by,
@@ -250,7 +246,7 @@ def feedback_respond(*, feedback: Feedback, response: str, status: str) -> Feedb
     errors = {}
     if status not in (Feedback.Status.ANSWERED, Feedback.Status.CLOSED):
         errors["status"] = _("Choose answered or closed.")
-    response = _clean(response)
+    response = nfc(response)
     if not response:
         errors["response"] = _("Write the answer given to the residents.")
     if errors:
@@ -282,7 +278,7 @@ def resolution_amend(
     if old.status == Resolution.Status.AMENDED or Resolution.objects.filter(amends=old).exists():
         raise ValidationError(_("This resolution was already amended: amend its newest version."))
     errors = {}
-    reason = _clean(reason)
+    reason = nfc(reason)
     if not reason:
         errors["amendment_reason"] = _("Give the reason for the amendment.")
     if adopted_on is None:
@@ -295,8 +291,8 @@ def resolution_amend(
         organization_id=old.organization_id,
         meeting_id=old.meeting_id,
         kind=old.kind,
-        title=_clean(title) or old.title,
-        summary=old.summary if summary is None else _clean(summary),
+        title=nfc(title) or old.title,
+        summary=old.summary if summary is None else nfc(summary),
         status=Resolution.Status.ADOPTED,
         adopted_on=adopted_on,
         period_start=old.period_start,
@@ -336,7 +332,7 @@ def inspection_create(
         errors["kind"] = _("Choose regular, periodic or ad hoc.")
     if mode not in Inspection.Mode.values:
         errors["mode"] = _("Choose inspection or supervision.")
-    subject = _clean(subject)
+    subject = nfc(subject)
     if not subject:
         errors["subject"] = _("Give the subject.")
     if started_on and ended_on and ended_on < started_on:
@@ -353,7 +349,7 @@ def inspection_create(
         subject=subject,
         started_on=started_on,
         ended_on=ended_on,
-        inspectors=_clean(inspectors),
+        inspectors=nfc(inspectors),
         created_by=by,
     )
     inspection.full_clean(exclude=["created_by"])
@@ -369,7 +365,7 @@ def inspection_conclude(
     live = Inspection.objects.select_for_update().get(pk=inspection.pk)
     if ended_on is not None and ended_on < live.started_on:
         raise ValidationError({"ended_on": _("It ends before it starts.")})
-    live.findings, live.conclusion = _clean(findings), _clean(conclusion)
+    live.findings, live.conclusion = nfc(findings), nfc(conclusion)
     if ended_on is not None:
         live.ended_on = ended_on
     live.full_clean(exclude=["created_by"])
@@ -401,7 +397,7 @@ def inspection_remedy_add(*, inspection: Inspection, title: str, description: st
     """A required remedy: a task of the inspected cell, followed up like a directive."""
     inspection = Inspection.objects.select_for_update().select_related("organization").get(pk=inspection.pk)
     errors = {}
-    title = _clean(title)
+    title = nfc(title)
     if not title:
         errors["title"] = _("Describe the remedy required.")
     if deadline is None:
@@ -416,7 +412,7 @@ def inspection_remedy_add(*, inspection: Inspection, title: str, description: st
         organization=inspection.organization,
         inspection=inspection,
         title=title,
-        description=_clean(description),
+        description=nfc(description),
         deadline=deadline,
     )
     task.full_clean()

@@ -57,7 +57,7 @@ def target_create(
     """A target of the resolution, carried by the resolution's organisation."""
     resolution = Resolution.objects.select_for_update().get(pk=resolution.pk)
     _require_editable(resolution)
-    title, unit = nfc(title).strip(), nfc(unit).strip()
+    title, unit = nfc(title), nfc(unit)
     _validate(
         title=title, unit=unit, value=value, direction=direction, period_start=period_start, period_end=period_end
     )
@@ -89,7 +89,7 @@ def target_update(
 ) -> Target:
     live = Target.objects.select_for_update().select_related("resolution").get(pk=target.pk)
     _require_editable(live.resolution)
-    title, unit = nfc(title).strip(), nfc(unit).strip()
+    title, unit = nfc(title), nfc(unit)
     _validate(
         title=title, unit=unit, value=value, direction=direction, period_start=period_start, period_end=period_end
     )
@@ -117,7 +117,7 @@ def target_actual_record(
         errors["value"] = _("The value cannot be negative.")
     if errors:
         raise ValidationError(errors)
-    note = nfc(note).strip()
+    note = nfc(note)
     actual = TargetActual.objects.filter(target=live, on=on).first()
     if actual is None:
         actual = TargetActual(target=live, on=on)
