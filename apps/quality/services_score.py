@@ -88,7 +88,9 @@ def _rubric_for_meeting(meeting: Meeting) -> Rubric:
 
 
 @transaction.atomic
-def score_propose(*, meeting: Meeting, judged: dict[str, Any], by=None) -> MeetingScore:
+def score_propose(
+    *, meeting: Meeting, judged: dict[str, Any], by=None, metrics: dict[str, Any] | None = None
+) -> MeetingScore:
     """The board's proposal: computed items from the record as it is now, judged items as entered. The rubric in
     force is locked when a meeting is first scored; proposing again re-scores against the same version and clears
     an earlier adoption. A confirmed score is final."""
@@ -99,7 +101,7 @@ def score_propose(*, meeting: Meeting, judged: dict[str, Any], by=None) -> Meeti
         raise ValidationError(_("The supervisor has already confirmed this score."))
     rubric = score.rubric if score is not None else _rubric_for_meeting(meeting)
     services.rubric_lock(rubric=rubric)
-    metrics = meeting_metrics(meeting)
+    metrics = metrics if metrics is not None else meeting_metrics(meeting)  # the page may pass what it just read
     judged = dict(judged)
     result = _score(services.rubric_spec(rubric), metrics, judged)
     score = score or MeetingScore(meeting=meeting, rubric=rubric)

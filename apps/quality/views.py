@@ -78,9 +78,10 @@ def score_propose(request, meeting_id: int):
     if page.spec is None:
         raise Http404
     form = JudgedForm(request.POST, spec=page.spec, unmeasured=page.unmeasured)
+    live = page.metrics if page.score is None else None  # read just now for the preview; a stored score's are old
     if form.is_valid():
         try:
-            services_score.score_propose(meeting=meeting, judged=form.judged(), by=request.user)
+            services_score.score_propose(meeting=meeting, judged=form.judged(), by=request.user, metrics=live)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

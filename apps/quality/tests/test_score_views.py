@@ -157,3 +157,13 @@ def test_confirming_an_overridden_score_says_why_instead_of_failing(world, score
     response = client_for(world.supervisor).post(url("score_confirm", scored.meeting), follow=True)
     assert response.status_code == 200 and snapshot() == before
     assert any("Điểm đã được điều chỉnh" in str(m) for m in response.context["messages"])
+
+
+def test_proposing_reads_the_record_once(world, meeting, client_for):
+    from apps.meetings.models import Speech
+
+    client = client_for(world.secretary)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.post(url("score_propose", meeting), PROPOSE).status_code == 302
+    speech_reads = [q for q in ctx.captured_queries if Speech._meta.db_table in q["sql"] and "SELECT" in q["sql"]]
+    assert len(speech_reads) == 1, [q["sql"][:120] for q in speech_reads]
