@@ -198,14 +198,15 @@ def rubric_revise(
             setattr(current, field, value)
         current.full_clean()
         current.save()
-        for category in current.categories.all():
-            for field, value in categories.get(category.code, {}).items():
+        # Only the parts that change are written (two queries, not one per category).
+        for category in current.categories.filter(code__in=categories):
+            for field, value in categories[category.code].items():
                 setattr(category, field, value)
             category.save()
-            for item in category.items.all():
-                for field, value in items.get(item.code, {}).items():
-                    setattr(item, field, value)
-                item.save()
+        for item in RubricItem.objects.filter(category__rubric=current, code__in=items):
+            for field, value in items[item.code].items():
+                setattr(item, field, value)
+            item.save()
         return current
     data["version"] = current.version + 1
     new = rubrics_data.load_rubric(

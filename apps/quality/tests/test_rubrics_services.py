@@ -112,3 +112,17 @@ def test_who_sees_which_rubric(world):
     add_member(world.cell_a1, user=plain)
     grant(plain, world.cell_a1, "member")
     assert not Rubric.objects.visible_to(plain, "view").exists()
+
+
+@pytest.mark.django_db
+def test_revising_in_place_writes_only_what_changes(django_assert_max_num_queries):
+    data = {**rubrics_data.HD42_PHUONG_2025, "code": "HD42-IN-PLACE"}
+    rubric = services.rubric_import(data=data)
+    # lock, revisions check, the parts read, the rubric validated and saved (with its audit entry), then one
+    # category and one item written (each with the audit log's read and entry) — the same for any sheet size
+    with django_assert_max_num_queries(20):
+        services.rubric_revise(
+            rubric=rubric, categories={"duration": {"title": "Thời gian"}}, items={"speaking": {"title": "Phát biểu"}}
+        )
+    assert rubric.categories.get(code="duration").title == "Thời gian"
+    assert RubricItem.objects.get(category__rubric=rubric, code="speaking").title == "Phát biểu"
