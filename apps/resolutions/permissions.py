@@ -21,6 +21,12 @@ def works_on_task(user, task) -> bool:
 
 
 @rules.predicate
+def leads_task(user, task) -> bool:
+    """The task's lead (who may mark it done, beside the cell's managers)."""
+    return task is not None and task.lead_id is not None and task.lead.user_id == user.pk
+
+
+@rules.predicate
 def inspects(user, org) -> bool:
     """The committee above (staff, administrators) records inspections and supervision of an organisation."""
     return org is not None and allows(user, RESTRUCTURE, org.path)
@@ -28,4 +34,5 @@ def inspects(user, org) -> bool:
 
 rules.add_perm("resolutions.manage", manages_org_of)
 rules.add_perm("resolutions.post_progress", manages_org_of | works_on_task)
+rules.add_perm("resolutions.mark_done", manages_org_of | leads_task)
 rules.add_perm("resolutions.inspect", inspects)

@@ -60,10 +60,6 @@ def _back(request, fallback: str):
     return redirect(fallback)
 
 
-def _is_lead(user, task: Task) -> bool:
-    return task.lead_id is not None and task.lead.user_id == user.pk
-
-
 # ---------------------------------------------------------------------------------------------- resolution
 
 
@@ -281,7 +277,7 @@ def _task_page(request, task: Task, *, progress_form=None, status: int = 200):
         "log": log,
         "can_manage": can_manage,
         "can_post": can_post and adopted and not task.dropped_reason,
-        "can_done": (can_manage or _is_lead(request.user, task)) and adopted and open_,
+        "can_done": request.user.has_perm("resolutions.mark_done", task) and adopted and open_,
         "can_drop": can_manage and adopted and open_,
     }
     if context["can_post"]:
@@ -319,7 +315,7 @@ def task_progress(request, task_id: int):
 @require_POST
 def task_done(request, task_id: int):
     task = _task(request, task_id)
-    if not (request.user.has_perm("resolutions.manage", task) or _is_lead(request.user, task)):
+    if not request.user.has_perm("resolutions.mark_done", task):
         raise PermissionDenied
     form = DoneForm(request.POST)
     if form.is_valid():
