@@ -127,8 +127,11 @@ def committee_task_assign(
     return tasks
 
 
+@transaction.atomic
 def follow_up_container(*, cell: Organization, year: int, by=None) -> Resolution:
-    """The cell's standing resolution that holds its follow-ups of the year (created on first use)."""
+    """The cell's standing resolution that holds its follow-ups of the year (created on first use). The cell's row
+    is locked first, so two follow-ups made at once (of different directives) cannot both create one."""
+    Organization.objects.select_for_update().filter(pk=cell.pk).first()
     title = FOLLOW_UP_TITLE.format(year=year)
     container = (
         Resolution.objects.filter(organization=cell, kind=Resolution.Kind.CELL_MONTHLY, title=title, meeting=None)
