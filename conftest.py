@@ -17,3 +17,13 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def history_world(world):
+    """The persona world with a year of history in cell A1 (``world.history``): members who attended twelve
+    meetings, an exempted, a probationary and a transferred member. Meeting-day tests run on this, not a fresh cell."""
+    from apps.meetings.testing import add_history
+
+    world.history = add_history(world)
+    return world
