@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from apps.common.testing import PASSWORD
-from apps.meetings import services_live
+from apps.meetings import services_live, services_votes
 from apps.meetings.models import MeetingDocument
 from apps.meetings.testing import make_meeting
 from apps.resolutions.models import Resolution, Target, Task
@@ -31,9 +31,9 @@ def held_meeting_with_a_passed_vote(world):
     meeting = services_live.meeting_start(meeting=meeting, presiding=world.secretary_member)
     for member in (world.secretary_member, world.plain_member):
         services_live.attendance_mark(meeting=meeting, member=member, status="present")
-    vote = services_live.vote_open(meeting=meeting, question="Thông qua nghị quyết", method="open")
-    services_live.vote_record_counts(vote=vote, approving=2, against=0, abstain=0)
-    services_live.vote_close(vote=vote)
+    vote = services_votes.vote_open(meeting=meeting, question="Thông qua nghị quyết", method="open")
+    services_votes.vote_record_counts(vote=vote, approving=2, against=0, abstain=0)
+    services_votes.vote_close(vote=vote)
     return services_live.meeting_end(meeting=meeting)
 
 

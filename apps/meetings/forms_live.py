@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.common.forms import NFCFormMixin
 from apps.members.models import Member
 
-from .models import Attendance, Vote
+from .models import Attendance
 
 
 class StartForm(forms.Form):
@@ -35,21 +35,3 @@ class SpeechForm(NFCFormMixin, forms.Form):
 class SpeechRecordForm(NFCFormMixin, forms.Form):
     spoken = forms.BooleanField(required=False)
     note = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class VoteOpenForm(NFCFormMixin, forms.Form):
-    question = forms.CharField(label=_("question"), max_length=300)
-    method = forms.ChoiceField(label=_("method"), choices=Vote.Method.choices)
-    purpose = forms.ChoiceField(label=_("purpose"), choices=Vote.Purpose.choices)
-
-
-class VoteCountsForm(forms.Form):
-    approving = forms.IntegerField(label=_("for"), min_value=0)
-    against = forms.IntegerField(label=_("against"), min_value=0)
-    abstain = forms.IntegerField(label=_("abstain"), min_value=0)
-
-
-class BallotForm(forms.Form):
-    choice = forms.ChoiceField(
-        choices=[("for", _("For")), ("against", _("Against")), ("abstain", _("Abstain"))], widget=forms.RadioSelect
-    )

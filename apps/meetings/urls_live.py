@@ -13,10 +13,6 @@ urlpatterns = [
     path("speakers/<int:speech_id>/move/<str:direction>/", views.speech_move, name="speech_move"),
     path("speakers/<int:speech_id>/", views.speech_record, name="speech_record"),
     path("speakers/<int:speech_id>/remove/", views.speech_remove, name="speech_remove"),
-    path("<int:meeting_id>/votes/", views.vote_open, name="vote_open"),
-    path("votes/<int:vote_id>/counts/", views.vote_counts, name="vote_counts"),
-    path("votes/<int:vote_id>/close/", views.vote_close, name="vote_close"),
-    path("votes/<int:vote_id>/ballot/", views.ballot, name="ballot"),
     path("checkin/<str:token>/", views.checkin, name="checkin"),
     path("<int:meeting_id>/qr.svg", views.checkin_qr, name="checkin_qr"),
 ]

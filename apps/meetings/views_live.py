@@ -19,16 +19,7 @@ from apps.common.views import error_messages
 from apps.members.models import Member
 
 from . import queries, rules, services_live
-from .forms_live import (
-    BallotForm,
-    GuestForm,
-    MarkForm,
-    SpeechForm,
-    SpeechRecordForm,
-    StartForm,
-    VoteCountsForm,
-    VoteOpenForm,
-)
+from .forms_live import GuestForm, MarkForm, SpeechForm, SpeechRecordForm, StartForm
 from .models import AgendaItem, Attendance, BallotReceipt, Guest, Meeting, MeetingDocument, Minutes, Speech, Vote
 
 
@@ -281,76 +272,6 @@ def speech_remove(request, speech_id: int):
     except ValidationError as exc:
         return _fail(request, speech.meeting, exc)
     return _item_fragment(request, item)
-
-
-@login_required
-@require_POST
-def vote_open(request, meeting_id: int):
-    meeting = _meeting(request, meeting_id, MANAGE)
-    form = VoteOpenForm(request.POST)
-    if form.is_valid():
-        try:
-            services_live.vote_open(meeting=meeting, **form.cleaned_data)
-        except ValidationError as exc:
-            return _fail(request, meeting, exc, "votes")
-    else:
-        messages.error(request, _("Enter the question put to the vote."))
-    return _back(request, meeting, "votes")
-
-
-def _vote(request, vote_id: int, action: str) -> Vote:
-    return get_object_or_404(Vote.objects.visible_to(request.user, action).select_related("meeting__cell"), pk=vote_id)
-
-
-@login_required
-@require_POST
-def vote_counts(request, vote_id: int):
-    vote = _vote(request, vote_id, MANAGE)
-    form = VoteCountsForm(request.POST)
-    if form.is_valid():
-        try:
-            services_live.vote_record_counts(vote=vote, **form.cleaned_data)
-        except ValidationError as exc:
-            return _fail(request, vote.meeting, exc, "votes")
-    else:
-        messages.error(request, _("Enter whole numbers for the counts."))
-    return _back(request, vote.meeting, "votes")
-
-
-@login_required
-@require_POST
-def vote_close(request, vote_id: int):
-    vote = _vote(request, vote_id, MANAGE)
-    try:
-        services_live.vote_close(vote=vote)
-    except ValidationError as exc:
-        return _fail(request, vote.meeting, exc, "votes")
-    return _back(request, vote.meeting, "votes")
-
-
-@login_required
-def ballot(request, vote_id: int):
-    """A member's own secret ballot, from their own device."""
-    vote = _vote(request, vote_id, VIEW)
-    meeting = vote.meeting
-    me = _own_member(request)
-    if me is None or me.cell_id != meeting.cell_id:
-        return render(
-            request, "meetings/live/ballot.html", {"vote": vote, "meeting": meeting, "not_member": True}, status=403
-        )
-    already = BallotReceipt.objects.filter(vote=vote, member=me).exists()
-    form = BallotForm(request.POST or None)
-    if request.method == "POST" and not already and form.is_valid():
-        try:
-            services_live.ballot_cast(vote=vote, member=me, choice=form.cleaned_data["choice"])
-        except ValidationError as exc:
-            form.add_error(None, exc.messages)
-        else:
-            messages.success(request, _("Your ballot has been cast. Nobody can see what you chose."))
-            return _back(request, meeting, "votes")
-    return render(
-        request, "meetings/live/ballot.html", {"vote": vote, "meeting": meeting, "form": form, "already": already}
-    )
 
 
 @login_required

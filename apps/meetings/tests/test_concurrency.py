@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from apps.common.testing import add_member, build_world
-from apps.meetings import services_live
+from apps.meetings import services_live, services_votes
 from apps.meetings.models import Attendance, BallotReceipt, Speech, Vote
 from apps.meetings.testing import make_meeting
 
@@ -65,12 +65,12 @@ def test_parallel_secret_ballots_count_once(big_meeting):
     world, meeting, members = big_meeting
     for m in members:
         services_live.attendance_mark(meeting=meeting, member=m, status="present")
-    vote = services_live.vote_open(meeting=meeting, question="Tín nhiệm", method="secret")
+    vote = services_votes.vote_open(meeting=meeting, question="Tín nhiệm", method="secret")
     choices = ["for", "against", "abstain"]
 
     def cast(i):
         try:
-            services_live.ballot_cast(vote=vote, member=members[i % len(members)], choice=choices[i % 3])
+            services_votes.ballot_cast(vote=vote, member=members[i % len(members)], choice=choices[i % 3])
             return "ok"
         except ValidationError:
             return "refused"

@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from apps.common.testing import add_member
-from apps.meetings import services_docs, services_live
+from apps.meetings import services_docs, services_live, services_votes
 from apps.meetings.models import Attendance, DocumentNumber, MeetingDocument, Minutes
 from apps.meetings.services_docs import PaperMark
 from apps.meetings.testing import make_meeting
@@ -46,9 +46,9 @@ def hold_vote(world, meeting, *, approving: int, method="open"):
     )
     for member in Member.objects.filter(cell=meeting.cell, active=True):
         services_live.attendance_mark(meeting=meeting, member=member, status="present")
-    vote = services_live.vote_open(meeting=meeting, question="Thông qua nghị quyết", method=method)
-    services_live.vote_record_counts(vote=vote, approving=approving, against=0, abstain=0)
-    services_live.vote_close(vote=vote)
+    vote = services_votes.vote_open(meeting=meeting, question="Thông qua nghị quyết", method=method)
+    services_votes.vote_record_counts(vote=vote, approving=approving, against=0, abstain=0)
+    services_votes.vote_close(vote=vote)
     return meeting
 
 
@@ -173,11 +173,11 @@ def test_secret_ballot_result_makes_the_vote_line(world, cell):
     members = list(Member.objects.filter(cell=cell, active=True))
     for member in members:
         services_live.attendance_mark(meeting=meeting, member=member, status="present")
-    vote = services_live.vote_open(meeting=meeting, question="Thông qua nghị quyết", method="secret")
+    vote = services_votes.vote_open(meeting=meeting, question="Thông qua nghị quyết", method="secret")
     for member in members:
         if member.status == "official":
-            services_live.ballot_cast(vote=vote, member=member, choice="for")
-    services_live.vote_close(vote=vote)
+            services_votes.ballot_cast(vote=vote, member=member, choice="for")
+    services_votes.vote_close(vote=vote)
     assert "Nghị quyết được 3/3 đảng viên tán thành (100%)." in texts(resolution(meeting))
 
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from apps.common.testing import add_member
-from apps.meetings import queries, services_live
+from apps.meetings import queries, services_live, services_votes
 from apps.meetings.models import Attendance, BallotReceipt, Minutes, Vote
 from apps.meetings.testing import make_meeting
 from apps.members import services as member_services
@@ -117,16 +117,16 @@ def test_open_vote_is_judged_against_the_eligible_members(world):
     for m in members[:5]:
         services_live.attendance_mark(meeting=meeting, member=m, status="present")
     services_live.attendance_mark(meeting=meeting, member=members[5], status="excused", reason="Ốm")
-    vote = services_live.vote_open(meeting=meeting, question="Thông qua nghị quyết", method="open")
+    vote = services_votes.vote_open(meeting=meeting, question="Thông qua nghị quyết", method="open")
     with pytest.raises(ValidationError):  # 5 official members present
-        services_live.vote_record_counts(vote=vote, approving=6, against=0, abstain=0)
-    services_live.vote_record_counts(vote=vote, approving=4, against=1, abstain=0)
-    vote = services_live.vote_close(vote=vote)
+        services_votes.vote_record_counts(vote=vote, approving=6, against=0, abstain=0)
+    services_votes.vote_record_counts(vote=vote, approving=4, against=1, abstain=0)
+    vote = services_votes.vote_close(vote=vote)
     result = queries.vote_result(vote)
     # official 7 (6 + a2_member) − 1 excused = 6 eligible; 4/6 = 66.7 % → passes
     assert (result.approving, result.eligible, result.percent, result.passed) == (4, 6, 66.7, True)
     with pytest.raises(ValidationError):
-        services_live.vote_record_counts(vote=vote, approving=1, against=0, abstain=0)
+        services_votes.vote_record_counts(vote=vote, approving=1, against=0, abstain=0)
 
 
 @pytest.mark.django_db
@@ -135,21 +135,21 @@ def test_secret_ballot_once_per_member_by_present_officials_only(world):
     meeting = services_live.meeting_start(meeting=make_meeting(world.cell_a2))
     for m in members:
         services_live.attendance_mark(meeting=meeting, member=m, status="present")
-    vote = services_live.vote_open(meeting=meeting, question="Tín nhiệm bí thư", method="secret")
-    services_live.ballot_cast(vote=vote, member=members[0], choice="for")
-    services_live.ballot_cast(vote=vote, member=members[1], choice="against")
+    vote = services_votes.vote_open(meeting=meeting, question="Tín nhiệm bí thư", method="secret")
+    services_votes.ballot_cast(vote=vote, member=members[0], choice="for")
+    services_votes.ballot_cast(vote=vote, member=members[1], choice="against")
     with pytest.raises(ValidationError, match="đã bỏ phiếu|already"):
-        services_live.ballot_cast(vote=vote, member=members[0], choice="against")
+        services_votes.ballot_cast(vote=vote, member=members[0], choice="against")
     with pytest.raises(ValidationError):  # probationary
-        services_live.ballot_cast(vote=vote, member=members[3], choice="for")
+        services_votes.ballot_cast(vote=vote, member=members[3], choice="for")
     with pytest.raises(ValidationError):  # absent
-        services_live.ballot_cast(vote=vote, member=world.a2_member, choice="for")
+        services_votes.ballot_cast(vote=vote, member=world.a2_member, choice="for")
     vote.refresh_from_db()
     assert (vote.secret_for, vote.secret_against, vote.ballots_cast) == (1, 1, 2)
     assert BallotReceipt.objects.filter(vote=vote).count() == 2
-    services_live.vote_close(vote=vote)
+    services_votes.vote_close(vote=vote)
     with pytest.raises(ValidationError):
-        services_live.ballot_cast(vote=vote, member=members[2], choice="for")
+        services_votes.ballot_cast(vote=vote, member=members[2], choice="for")
 
 
 def test_a_ballot_cannot_be_linked_to_its_voter():
@@ -169,6 +169,6 @@ def test_adopted_minutes_freeze_the_record(world, started):
 
 @pytest.mark.django_db
 def test_meeting_cannot_end_with_an_open_vote(world, started):
-    services_live.vote_open(meeting=started, question="Q", method="open")
+    services_votes.vote_open(meeting=started, question="Q", method="open")
     with pytest.raises(ValidationError):
         services_live.meeting_end(meeting=started)

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.common.testing import add_member
-from apps.meetings import services_live
+from apps.meetings import services_live, services_votes
 from apps.meetings.models import Attendance, Guest, Meeting, Speech, Vote
 from apps.meetings.testing import make_meeting
 
@@ -102,7 +102,7 @@ def test_members_check_in_with_the_code_and_vote_secretly(world, client_for, mee
     member = client_for(world.member_user)
     assert member.post(url("checkin", started.checkin_token)).status_code == 302
     assert Attendance.objects.get(meeting=started, member=world.plain_member).via == "qr"
-    vote = services_live.vote_open(meeting=started, question="Tín nhiệm", method="secret")
+    vote = services_votes.vote_open(meeting=started, question="Tín nhiệm", method="secret")
     assert member.post(url("ballot", vote.pk), {"choice": "for"}).status_code == 302
     response = member.post(url("ballot", vote.pk), {"choice": "against"})
     assert "already" in response.content.decode() or "đã bỏ phiếu" in response.content.decode()
@@ -117,7 +117,7 @@ def test_members_check_in_with_the_code_and_vote_secretly(world, client_for, mee
 @pytest.mark.django_db
 def test_another_cells_member_cannot_check_in_or_vote(world, client_for, meeting):
     started = services_live.meeting_start(meeting=meeting)
-    vote = services_live.vote_open(meeting=started, question="Tín nhiệm", method="secret")
+    vote = services_votes.vote_open(meeting=started, question="Tín nhiệm", method="secret")
     outsider = client_for(world.outsider)
     assert outsider.post(url("checkin", started.checkin_token)).status_code == 404
     assert outsider.post(url("ballot", vote.pk), {"choice": "for"}).status_code == 404
@@ -148,7 +148,7 @@ def test_meeting_screen_queries_do_not_grow_with_the_cell(world, client_for, mee
         services_live.attendance_mark(meeting=started, member=m, status="present")
     item = started.agenda_items.get(position=8)
     services_live.speech_add(meeting=started, item=item, member=world.plain_member)
-    services_live.vote_open(meeting=started, question="Q", method="open")
+    services_votes.vote_open(meeting=started, question="Q", method="open")
     client = client_for(world.secretary)
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url("detail", started.pk))

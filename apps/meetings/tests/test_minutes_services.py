@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from apps.common.testing import add_member
-from apps.meetings import queries_prep, services_live, services_prep
+from apps.meetings import queries_prep, services_live, services_prep, services_votes
 from apps.meetings.models import Meeting, MeetingDocument, Minutes, MinutesVersion
 from apps.meetings.services_prep import StaleMinutes
 from apps.meetings.testing import make_meeting
@@ -44,9 +44,9 @@ def recorded_meeting(world) -> Meeting:
     services_live.speech_add(meeting=meeting, item=discussion, member=young)  # queued, never spoke
     discussion.conclusion = "Chi bộ nhất trí giao tổ 1 khảo sát."
     discussion.save()
-    vote = services_live.vote_open(meeting=meeting, question="Thông qua nghị quyết tháng", method="open")
-    services_live.vote_record_counts(vote=vote, approving=2, against=0, abstain=0)
-    services_live.vote_close(vote=vote)
+    vote = services_votes.vote_open(meeting=meeting, question="Thông qua nghị quyết tháng", method="open")
+    services_votes.vote_record_counts(vote=vote, approving=2, against=0, abstain=0)
+    services_votes.vote_close(vote=vote)
     services_live.meeting_end(meeting=meeting)
     meeting.refresh_from_db()
     return meeting

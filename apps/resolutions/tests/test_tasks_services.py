@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 
 from apps.common.scoping import Role
 from apps.common.testing import add_member, grant
-from apps.meetings import services_live
+from apps.meetings import services_live, services_votes
 from apps.meetings.models import Meeting
 from apps.meetings.testing import make_meeting
 from apps.members.models import Member
@@ -36,9 +36,9 @@ def held(meeting: Meeting, *, approving: int) -> Meeting:
     meeting = services_live.meeting_start(meeting=meeting)
     for member in Member.objects.filter(cell=meeting.cell, active=True):
         services_live.attendance_mark(meeting=meeting, member=member, status="present")
-    vote = services_live.vote_open(meeting=meeting, question="Thông qua nghị quyết", method="open")
-    services_live.vote_record_counts(vote=vote, approving=approving, against=0, abstain=0)
-    services_live.vote_close(vote=vote)
+    vote = services_votes.vote_open(meeting=meeting, question="Thông qua nghị quyết", method="open")
+    services_votes.vote_record_counts(vote=vote, approving=approving, against=0, abstain=0)
+    services_votes.vote_close(vote=vote)
     return meeting
 
 
@@ -125,7 +125,7 @@ def test_adoption_needs_more_than_half_of_the_eligible_members(world):
 def test_an_open_vote_is_not_enough(world):
     resolution, this, _following = drafted(world)
     this = services_live.meeting_start(meeting=this)
-    services_live.vote_open(meeting=this, question="Thông qua", method="open")
+    services_votes.vote_open(meeting=this, question="Thông qua", method="open")
     with pytest.raises(ValidationError):
         services_tasks.resolution_adopt(resolution=resolution, by=world.secretary)
 
