@@ -58,6 +58,8 @@ class MinutesData:
     official: int = 0
     probationary: int = 0
     exempt_names: tuple[str, ...] = ()
+    attached_names: tuple[tuple[str, str], ...] = ()  # (name, host cell): meeting with another cell for a while
+    visiting_names: tuple[tuple[str, str], ...] = ()  # (name, home cell): attached here, attending without a vote
     late_names: tuple[str, ...] = ()
     unmarked_names: tuple[str, ...] = ()
     absentees: tuple[Absentee, ...] = ()
@@ -126,6 +128,9 @@ def _attendance(data: MinutesData) -> list[str]:
             f"- Miễn công tác và sinh hoạt đảng, vắng mặt: {_count(len(data.exempt_names))}: "
             f"{_names(data.exempt_names)}."
         )
+    if data.attached_names:
+        listed = _names(f"{name} (tại {host})" for name, host in data.attached_names)
+        lines.append(f"- Sinh hoạt đảng tạm thời ở chi bộ khác: {_count(len(data.attached_names))}: {listed}.")
     present = f"- Có mặt {s.present}/{s.expected} đồng chí"
     if s.rate_percent is not None:
         present += f" ({percent(s.rate_percent)})"
@@ -141,6 +146,12 @@ def _attendance(data: MinutesData) -> list[str]:
             lines.append(f"- {label}: không.")
     if data.unmarked_names:
         lines.append(f"- Chưa điểm danh: {_count(len(data.unmarked_names))}: {_names(data.unmarked_names)}.")
+    if data.visiting_names:
+        listed = _names(f"{name} ({home})" for name, home in data.visiting_names)
+        lines.append(
+            f"- Đảng viên sinh hoạt tạm thời tại chi bộ (dự họp, không biểu quyết): "
+            f"{_count(len(data.visiting_names))}: {listed}."
+        )
     if data.guests:
         guests = _names(f"{comrade(name)} ({pos})" if pos else comrade(name) for name, pos in data.guests)
         lines.append(f"- Khách mời: {guests}.")

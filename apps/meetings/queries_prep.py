@@ -253,9 +253,10 @@ def _local(moment: datetime | None) -> datetime | None:
 
 
 def minutes_data(meeting: Meeting) -> minutes_text.MinutesData:
-    """The record of a meeting as the plain data the minutes are generated from (7 queries whatever its size)."""
+    """The record of a meeting as the plain data the minutes are generated from (8 queries whatever its size)."""
     meeting = Meeting.objects.select_related("cell", "presiding", "minute_taker").get(pk=meeting.pk)
     rows = queries.roll_call(meeting)
+    own = [r for r in rows if not r.visiting]  # members of other cells attached here are not the cell's
     items = AgendaItem.objects.filter(meeting=meeting).prefetch_related(
         Prefetch(
             "speeches",
@@ -276,14 +277,20 @@ def minutes_data(meeting: Meeting) -> minutes_text.MinutesData:
         presiding=meeting.presiding.full_name if meeting.presiding else "",
         minute_taker=meeting.minute_taker.full_name if meeting.minute_taker else "",
         attendance=queries.summary(rows),
-        official=sum(1 for r in rows if r.member.status == Member.Status.OFFICIAL),
-        probationary=sum(1 for r in rows if r.member.status == Member.Status.PROBATIONARY),
-        exempt_names=tuple(r.member.full_name for r in rows if r.status == rules.EXEMPT),
-        late_names=tuple(r.member.full_name for r in rows if r.status == rules.LATE),
-        unmarked_names=tuple(r.member.full_name for r in rows if r.status is None),
+        official=sum(1 for r in own if r.member.status == Member.Status.OFFICIAL),
+        probationary=sum(1 for r in own if r.member.status == Member.Status.PROBATIONARY),
+        exempt_names=tuple(r.member.full_name for r in own if r.status == rules.EXEMPT),
+        attached_names=tuple((r.member.full_name, r.attached_to) for r in own if r.status == rules.ATTACHED),
+        visiting_names=tuple(
+            (r.member.full_name, r.visiting_from)
+            for r in rows
+            if r.visiting and r.status in (rules.PRESENT, rules.LATE)
+        ),
+        late_names=tuple(r.member.full_name for r in own if r.status == rules.LATE),
+        unmarked_names=tuple(r.member.full_name for r in own if r.status is None),
         absentees=tuple(
             minutes_text.Absentee(name=r.member.full_name, status=r.status, reason=r.attendance.reason)
-            for r in rows
+            for r in own
             if r.status in (rules.EXCUSED, rules.UNEXCUSED)
         ),
         guests=tuple((g.name, g.position) for g in meeting.guests.order_by("pk")),

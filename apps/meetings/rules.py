@@ -45,6 +45,7 @@ LATE = "late"
 EXCUSED = "excused"
 UNEXCUSED = "unexcused"
 EXEMPT = "exempt"
+ATTACHED = "attached"  # not a mark: an unmarked member temporarily attached to another cell on the meeting's day
 
 
 @dataclass(frozen=True)
@@ -56,11 +57,12 @@ class AttendanceSummary:
     unexcused: int
     exempt_absent: int  # exempted members who did not come
     unmarked: int
+    attached_absent: int = 0  # members meeting with another cell for a while (sinh hoạt tạm thời) who did not come
 
     @property
     def expected(self) -> int:
-        """The base of the attendance rate: exempted members are excluded unless they came."""
-        return self.total - self.exempt_absent
+        """The base of the attendance rate: exempted and temporarily attached members are excluded unless they came."""
+        return self.total - self.exempt_absent - self.attached_absent
 
     @property
     def rate(self) -> Fraction | None:
@@ -78,8 +80,9 @@ class AttendanceSummary:
 def summarise_attendance(statuses: Iterable[str | None]) -> AttendanceSummary:
     """Counts from one status per member of the cell (None while not yet marked).
 
-    An exempted member who comes is marked present and then counts like everyone else (DOMAIN.md §9)."""
-    counts = {PRESENT: 0, LATE: 0, EXCUSED: 0, UNEXCUSED: 0, EXEMPT: 0, None: 0}
+    An exempted or temporarily attached member who comes is marked present and then counts like everyone else
+    (DOMAIN.md §5, §9). Members of other cells attending while attached here are not the cell's: leave them out."""
+    counts = {PRESENT: 0, LATE: 0, EXCUSED: 0, UNEXCUSED: 0, EXEMPT: 0, ATTACHED: 0, None: 0}
     total = 0
     for status in statuses:
         counts[status] += 1
@@ -92,6 +95,7 @@ def summarise_attendance(statuses: Iterable[str | None]) -> AttendanceSummary:
         unexcused=counts[UNEXCUSED],
         exempt_absent=counts[EXEMPT],
         unmarked=counts[None],
+        attached_absent=counts[ATTACHED],
     )
 
 
@@ -115,19 +119,21 @@ class Voter:
     excused_all_session: bool = False
     attached_elsewhere: bool = False
     suspended: bool = False
+    visiting: bool = False  # a member of another cell attending while temporarily attached here: no vote here
 
 
 def eligible_count(voters: Iterable[Voter]) -> int:
     """Members whose approval counts towards a resolution (DOMAIN.md §5, Charter art. 3).
 
     Official members summoned, minus those temporarily attached elsewhere, exempted members who did not come,
-    suspended or detained members, and those absent all session with an accepted reason. Probationary members
-    never vote. The base is *not* the members present."""
+    suspended or detained members, and those absent all session with an accepted reason; an exempted or attached
+    member who does come counts again. Probationary members never vote, nor do members of other cells attending while
+    attached here. The base is *not* the members present."""
     count = 0
     for v in voters:
-        if not v.official or v.attached_elsewhere or v.suspended:
+        if not v.official or v.suspended or v.visiting:
             continue
-        if v.exempt and not v.attended:
+        if (v.exempt or v.attached_elsewhere) and not v.attended:
             continue
         if v.excused_all_session and not v.attended:
             continue
@@ -136,20 +142,118 @@ def eligible_count(voters: Iterable[Voter]) -> int:
 
 
 def may_vote(voter: Voter) -> bool:
-    """Only official members who are at the meeting cast a ballot."""
-    return voter.official and voter.attended and not voter.suspended
+    """Only official members of the cell who are at the meeting cast a ballot."""
+    return voter.official and voter.attended and not voter.suspended and not voter.visiting
+
+
+@dataclass(frozen=True)
+class PaperBallots:
+    """The vote-counting board's figures for the paper ballots of a secret vote (biên bản kiểm phiếu).
+
+    A paper ballot has three boxes, "Tán thành", "Không tán thành" and "Không biểu quyết"; a valid ballot has exactly
+    one of them ticked, so an abstention is a ballot with "Không biểu quyết" ticked (valid, and not approving). A
+    blank ballot, one with more than one box ticked, or a spoiled one is invalid: it counts among the returned
+    ballots and, like every ballot that does not approve, against the majority of the eligible members."""
+
+    issued: int = 0
+    returned: int = 0
+    valid: int = 0
+    invalid: int = 0
+    approving: int = 0
+    against: int = 0
+    abstain: int = 0
+
+
+MIN_BALLOTS_SHOWN = 3  # fewer ballots than this and a result would tell how someone voted
+
+
+def secret_result_withheld(*, paper_returned: int, electronic: int) -> bool:
+    """No figure of a secret vote is shown while fewer than three ballots are in (paper returned + electronic), nor
+    when one or two electronic ballots are counted with paper ones: the board knows the paper figures, so the total
+    minus them would tell those one or two members' choices."""
+    if paper_returned + electronic < MIN_BALLOTS_SHOWN:
+        return True
+    return paper_returned > 0 and 0 < electronic < MIN_BALLOTS_SHOWN
+
+
+def secret_close_errors(*, paper_returned: int, electronic: int) -> list[str]:
+    """A secret vote closes only with a result that can be announced (or with no ballot at all, after confirming):
+    otherwise the remaining ballots are collected, or the vote is voided and held again."""
+    from django.utils.translation import gettext as _
+
+    total = paper_returned + electronic
+    if 0 < total < MIN_BALLOTS_SHOWN:
+        return [
+            _(
+                "Only %(n)s ballots are in: announcing the result would tell how they voted. Collect the other "
+                "ballots, or void this vote and hold it again."
+            )
+            % {"n": total}
+        ]
+    if paper_returned > 0 and 0 < electronic < MIN_BALLOTS_SHOWN:
+        return [
+            _(
+                "%(n)s ballots were cast on phones besides the paper ones: counted together, the board could work "
+                "out how they voted. At least three are needed, or void this vote and hold it on paper only."
+            )
+            % {"n": electronic}
+        ]
+    return []
+
+
+def paper_ballot_errors(*, paper: PaperBallots, electronic: int, voters_present: int) -> list[str]:
+    """The board's figures must add up, and no more ballots may be out than official members present who vote."""
+    from django.utils.translation import gettext as _
+
+    p = paper
+    if min(p.issued, p.returned, p.valid, p.invalid, p.approving, p.against, p.abstain) < 0:
+        return [_("Counts cannot be negative.")]
+    errors = []
+    if p.returned > p.issued:
+        errors.append(
+            _("%(returned)s ballots were returned but only %(issued)s were issued.")
+            % {"returned": p.returned, "issued": p.issued}
+        )
+    if p.valid + p.invalid != p.returned:
+        errors.append(
+            _("Valid (%(valid)s) and invalid (%(invalid)s) ballots must add up to the ballots returned (%(returned)s).")
+            % {"valid": p.valid, "invalid": p.invalid, "returned": p.returned}
+        )
+    if p.approving + p.against + p.abstain != p.valid:
+        errors.append(
+            _("For, against and abstaining (%(counted)s) must add up to the valid ballots (%(valid)s).")
+            % {"counted": p.approving + p.against + p.abstain, "valid": p.valid}
+        )
+    if p.issued + electronic > voters_present:
+        errors.append(
+            _(
+                "%(issued)s paper ballots issued and %(electronic)s cast on phones make more than the %(present)s "
+                "official members present who may vote."
+            )
+            % {"issued": p.issued, "electronic": electronic, "present": voters_present}
+        )
+    return errors
 
 
 @dataclass(frozen=True)
 class VoteResult:
+    """A vote's figures as they may be shown. A voided vote and a secret vote whose figures are withheld (see
+    ``secret_result_withheld``) never pass; a withheld one carries no count at all."""
+
     approving: int
     against: int
     abstain: int
     eligible: int
+    void: bool = False
+    withheld: bool = False
+    paper: PaperBallots | None = None  # a secret vote's paper ballots, when the board entered them
+    electronic: int = 0  # a secret vote's ballots cast on phones
 
     @property
     def passed(self) -> bool:
         """Valid only when more than half of the eligible members approve."""
+        if self.void or self.withheld:
+            return False
         return self.eligible > 0 and self.approving * 2 > self.eligible
 
     @property

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from apps.common.text import nfc
 from apps.members.models import Member
 
+from . import queries
 from .models import AgendaItem, Attendance, Guest, Meeting, Minutes, Speech, Vote
 
 LATE_AFTER = timedelta(minutes=15)
@@ -82,10 +83,7 @@ def attendance_mark(
         try:
             with transaction.atomic():
                 _require_open(meeting)
-                if (
-                    member.cell_id != meeting.cell_id
-                    and not Attendance.objects.filter(meeting=meeting, member=member).exists()
-                ):
+                if not queries.markable_members(meeting).filter(pk=member.pk).exists():
                     raise ValidationError(_("This person is not a member of the cell."))
                 row, _created = Attendance.objects.update_or_create(
                     meeting=meeting,

@@ -142,10 +142,7 @@ def end(request, meeting_id: int):
 @require_POST
 def mark(request, meeting_id: int, member_id: int):
     meeting = _meeting(request, meeting_id, MANAGE)
-    member = get_object_or_404(
-        Member.objects.filter(cell_id=meeting.cell_id) | Member.objects.filter(attendances__meeting=meeting),
-        pk=member_id,
-    )
+    member = get_object_or_404(queries.markable_members(meeting), pk=member_id)
     form = MarkForm(request.POST)
     error = None
     if form.is_valid():

@@ -160,6 +160,21 @@ class Suspension(MemberPeriod):
         pass
 
 
+class Attachment(MemberPeriod):
+    """Temporary attachment to another cell (sinh hoạt đảng tạm thời, DOMAIN.md §5): while working or studying away
+    for a while, the member meets with a host cell but stays a member of their home cell. During the period the home
+    cell's roll call shows them as attached (neither absent nor eligible unless they come); the host cell lists them
+    among those attending who do not vote there and does not count them among its members."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="attachments")
+    host = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="attached_members", verbose_name=_("host cell")
+    )
+
+    class Meta(MemberPeriod.Meta):
+        pass
+
+
 class CellRole(models.Model):
     """A member's office in the cell for a term: secretary, deputy secretary or board member."""
 

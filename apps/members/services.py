@@ -17,7 +17,7 @@ from apps.orgs.models import Organization
 from apps.orgs.services import OFFICE_ROLE, role_end, role_grant
 
 from . import rules
-from .models import CellMembership, CellRole, Exemption, Member, Suspension
+from .models import Attachment, CellMembership, CellRole, Exemption, Member, Suspension
 
 UNIQUE_MESSAGES = {
     "card_number": lambda: _("This party card number already belongs to another member."),
@@ -157,6 +157,28 @@ def suspension_add(
     suspension.full_clean()
     suspension.save()
     return suspension
+
+
+@transaction.atomic
+def attachment_add(
+    *, member: Member, host: Organization, starts_on: date, ends_on: date | None, reason: str
+) -> Attachment:
+    """Record that a member meets with another cell for a while (sinh hoạt tạm thời); they stay in their cell."""
+    if host.kind != Organization.Kind.CELL:
+        raise ValidationError({"host": _("Choose a party cell.")})
+    if host.pk == member.cell_id:
+        raise ValidationError({"host": _("The host cell must be another cell than the member's own.")})
+    _check_period(
+        Attachment,
+        member=member,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        overlap_message=_("This period overlaps an existing temporary attachment."),
+    )
+    attachment = Attachment(member=member, host=host, starts_on=starts_on, ends_on=ends_on, reason=nfc(reason))
+    attachment.full_clean()
+    attachment.save()
+    return attachment
 
 
 @transaction.atomic

@@ -1,11 +1,11 @@
 """Computed metrics of meetings, gathered from the record (DOMAIN.md §5–§7). Each name is documented in
 docs/scoring.md §Metrics; rubric items refer to them by name.
 
-``gather(meetings)`` reads the record of any number of meetings in a fixed number of queries (14: roll call 4 —
-marks, members, exemptions, suspensions —, speakers, documents, board meetings, minutes, resolutions, tasks, the cells'
-meetings, targets of the previous meetings, their actuals, excused absences of the year), whatever the number of
-meetings, cells or members; ``metrics_from(meeting, records)`` then computes each metric of one meeting from those
-rows — the one implementation of every metric. ``metrics_for_meetings(meetings)`` does both;
+``gather(meetings)`` reads the record of any number of meetings in a fixed number of queries (15: roll call 5 —
+marks, members, exemptions, suspensions, attachments —, speakers, documents, board meetings, minutes, resolutions,
+tasks, the cells' meetings, targets of the previous meetings, their actuals, excused absences of the year), whatever
+the number of meetings, cells or members; ``metrics_from(meeting, records)`` then computes each metric of one
+meeting from those rows — the one implementation of every metric. ``metrics_for_meetings(meetings)`` does both;
 ``meeting_metrics(meeting)`` is that call for one meeting."""
 
 from __future__ import annotations
@@ -122,7 +122,7 @@ def _year_meetings(meeting: Meeting, day: date, cell_meetings: list[_CellMeeting
 
 
 def gather(meetings: Sequence[Meeting]) -> MeetingRecords:
-    """The record of the meetings (14 queries whatever their number; at least one meeting)."""
+    """The record of the meetings (15 queries whatever their number; at least one meeting)."""
     ids = [m.pk for m in meetings]
     cell_ids = {m.cell_id for m in meetings}
 
@@ -216,8 +216,9 @@ def metrics_from(meeting: Meeting, record: MeetingRecords) -> dict[str, Any]:
     day = _local_day(meeting.scheduled_at)
     out: dict[str, Any] = {}
 
-    # Attendance: exempted members are excluded from the base unless they came (meetings.rules.AttendanceSummary).
-    rows = record.roll_calls[meeting.pk]
+    # Attendance: exempted and temporarily attached members are excluded from the base unless they came
+    # (meetings.rules.AttendanceSummary); members of other cells attending while attached here are not the cell's.
+    rows = [row for row in record.roll_calls[meeting.pk] if not row.visiting]
     statuses = [row.status for row in rows]
     summary = meeting_rules.summarise_attendance(statuses)  # meetings.queries.summary
     out.update(
@@ -240,8 +241,16 @@ def metrics_from(meeting: Meeting, record: MeetingRecords) -> dict[str, Any]:
     speakers = len(record.spoke.get(meeting.pk, set()) & attendee_ids)
     out.update(speakers=speakers, attendees=len(attendee_ids), speaking_share=percent(speakers, len(attendee_ids)))
 
-    # Duration against the norm for the cell's size and the kind of session.
-    norm = meeting_rules.duration_norm_minutes(members=summary.total)
+    # Duration against the norm for the cell's size and the kind of session: a regular and a thematic meeting held
+    # in one sitting (the calendar puts them at the same time) make a combined session.
+    combined = any(
+        c.pk != meeting.pk
+        and c.kind != meeting.kind
+        and c.scheduled_at == meeting.scheduled_at
+        and c.status != Meeting.Status.CANCELLED
+        for c in record.cell_meetings.get(meeting.cell_id, [])
+    )
+    norm = meeting_rules.duration_norm_minutes(members=summary.total, combined_session=combined)
     if meeting.started_at and meeting.ended_at:
         minutes = int((meeting.ended_at - meeting.started_at).total_seconds() // 60)
         out.update(
@@ -252,6 +261,7 @@ def metrics_from(meeting: Meeting, record: MeetingRecords) -> dict[str, Any]:
     else:
         out.update(duration_minutes=None, duration_short_minutes=None, duration_percent_of_norm=None)
     out["duration_norm_minutes"] = norm
+    out["combined_session"] = combined
 
     # Preparation.
     published = record.published.get(meeting.pk, [])

@@ -20,7 +20,7 @@ from apps.meetings.models import Attendance, DocumentNumber, Meeting, Minutes
 from apps.meetings.testing import make_meeting
 from apps.members.models import Member
 
-from .test_docs_services import at, passed_meeting, with_draft
+from .test_docs_services import adopt_minutes, at, hold_vote, passed_meeting, with_draft
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 VIEWS = ["docx_minutes", "docx_resolution", "print_attendance", "print_agenda", "paper_attendance"]
@@ -34,7 +34,7 @@ def url(name, *args):
 def meeting(world):
     """A held meeting of cell A1 on 05/03/2026 with its draft resolution passed 2/2 and adopted minutes."""
     meeting = passed_meeting(world, at(2026, 3, 5))
-    Minutes.objects.create(meeting=meeting, text="Biên bản họp.", status="adopted", adopted_at=timezone.now())
+    adopt_minutes(world, meeting, "Biên bản họp.")
     return meeting
 
 
@@ -122,9 +122,38 @@ def test_denied_paper_entry_changes_nothing(world, client_for, persona):
 
 @pytest.mark.django_db
 def test_outsider_download_issues_no_number(world, client_for):
-    meeting = passed_meeting(world, at(2026, 3, 5))
+    meeting = hold_vote(world, with_draft(make_meeting(world.cell_a1, when=at(2026, 3, 5))), approving=2)
     assert client_for(world.outsider).get(url("docx_resolution", meeting.pk)).status_code == 404
     assert not DocumentNumber.objects.exists()
+
+
+def writes_during(fn) -> list[str]:
+    """The SQL statements other than reads run by ``fn``, leaving out the access log's own entries."""
+    writes = []
+
+    def catch(execute, sql, params, many, context):
+        text = sql.lstrip().upper()
+        if not text.startswith(("SELECT", "SAVEPOINT", "RELEASE")) and "AUDITLOG_LOGENTRY" not in text:
+            writes.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(catch):
+        fn()
+    return writes
+
+
+@pytest.mark.parametrize("persona", ["member_user", "secretary"])
+@pytest.mark.parametrize("name", ["docx_minutes", "docx_resolution"])
+@pytest.mark.django_db
+def test_a_download_changes_nothing(world, client_for, persona, name):
+    """Before: a member's first download of a passed resolution or of adopted minutes issued its number."""
+    meeting = hold_vote(world, with_draft(make_meeting(world.cell_a1, when=at(2026, 3, 5))), approving=2)
+    Minutes.objects.create(meeting=meeting, text="Biên bản họp.", status="adopted", adopted_at=timezone.now())
+    client = client_for(getattr(world, persona))
+    before = (state(meeting), Minutes.objects.count())
+    responses = []
+    assert writes_during(lambda: responses.append(client.get(url(name, meeting.pk)))) == []
+    assert responses[0].status_code == 200 and (state(meeting), Minutes.objects.count()) == before
 
 
 # ---------------------------------------------------------------------------------------------- downloads
@@ -215,10 +244,10 @@ def test_printed_pages_take_the_same_queries_whatever_the_cell_size(world, clien
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url(name, meeting.pk)).status_code == 200
     # session, user, grants, meeting with cell and officers, the cell's ancestors (letterhead), then:
-    # attendance sheet: roll call (marks, members, exemptions, suspensions), the access-log insert;
+    # attendance sheet: roll call (marks, members, exemptions, suspensions, attachments), the access-log insert;
     # agenda: the agenda items;
-    # paper entry: roll call (4), adopted-minutes check.
-    expected = {"print_attendance": 10, "print_agenda": 6, "paper_attendance": 9}[name]
+    # paper entry: roll call (5), adopted-minutes check.
+    expected = {"print_attendance": 11, "print_agenda": 6, "paper_attendance": 10}[name]
     assert len(queries) == expected, [q["sql"] for q in queries.captured_queries]
 
 

@@ -153,6 +153,6 @@ def test_meeting_screen_queries_do_not_grow_with_the_cell(world, client_for, mee
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url("detail", started.pk))
     assert response.status_code == 200 and response.content.decode().count('class="roll-row') == size
-    # session, user, grants, meeting, roll call (marks, members, exemptions, suspensions), agenda items, speeches,
-    # votes, guests, own member, ballot receipts? (no: not a member), minutes status, draft resolution exists
-    assert len(ctx.captured_queries) == 16, [q["sql"][:80] for q in ctx.captured_queries]
+    # session, user, grants, meeting, roll call (marks, members, exemptions, suspensions, attachments), agenda items,
+    # speeches, votes, guests, own member, ballot receipts? (no: not a member), minutes status, draft resolution exists
+    assert len(ctx.captured_queries) == 17, [q["sql"][:80] for q in ctx.captured_queries]

@@ -78,8 +78,8 @@ def test_minutes_are_generated_from_the_record(world):
 @pytest.mark.django_db
 def test_the_minutes_data_query_is_bounded(world, django_assert_max_num_queries):
     meeting = recorded_meeting(world)
-    # meeting, roll call (4), guests, agenda items, speeches, votes, draft resolution
-    with django_assert_max_num_queries(10):
+    # meeting, roll call (5), guests, agenda items, speeches, votes, draft resolution
+    with django_assert_max_num_queries(11):
         queries_prep.minutes_data(meeting)
 
 

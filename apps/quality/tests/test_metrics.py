@@ -133,7 +133,7 @@ def test_the_query_count_does_not_grow_with_the_cell(world, extra):
     with CaptureQueriesContext(connection) as ctx:
         metrics = meeting_metrics(march)
     assert metrics["attendance_present"] == 3 + extra
-    # roll call 4 (marks, members, exemptions, suspensions), speakers, documents, board meeting, minutes,
+    # roll call 5 (marks, members, exemptions, suspensions, attachments), speakers, documents, board meeting, minutes,
     # resolution, tasks, previous meeting, targets with their latest actual, the year's meetings, excused absences
     # of the year, thematic this quarter
-    assert len(ctx.captured_queries) == 14
+    assert len(ctx.captured_queries) == 15

@@ -182,9 +182,9 @@ def test_bulk_query_count_does_not_grow_with_the_meetings(world):
         assert len(metrics) == len(meetings)
         counts.append(len(ctx.captured_queries))
     assert len(held) >= 20
-    # marks, members, exemptions, suspensions, speeches, documents, board meetings, minutes, resolutions, tasks,
-    # the cells' meetings, targets, their actuals, excused absences of the year
-    assert counts == [14, 14]
+    # marks, members, exemptions, suspensions, attachments, speeches, documents, board meetings, minutes,
+    # resolutions, tasks, the cells' meetings, targets, their actuals, excused absences of the year
+    assert counts == [15, 15]
 
 
 @pytest.mark.django_db

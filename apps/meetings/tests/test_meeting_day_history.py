@@ -1,0 +1,197 @@
+"""The meeting day on a cell with history (issue 10): every member has attended a year of meetings.
+
+Marking attendance, temporary attachment to another cell (sinh hoạt tạm thời) and the duration norm of a combined
+session, each checked where the fresh-world tests could not see the defect."""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.meetings import queries, rules, services_live
+from apps.meetings.models import Attendance, Meeting
+from apps.meetings.testing import make_meeting
+from apps.members import services as member_services
+from apps.members.models import Attachment
+from apps.quality.metrics import meeting_metrics
+
+
+@pytest.fixture
+def today_meeting(history_world):
+    meeting = make_meeting(history_world.cell_a1, when=timezone.now() + timedelta(hours=1))
+    return services_live.meeting_start(meeting=meeting)
+
+
+def url(name, *args):
+    return reverse(f"meetings:{name}", args=args)
+
+
+# ---------------------------------------------------------------------------------------------- defect 1
+
+
+@pytest.mark.django_db
+def test_every_member_with_past_meetings_can_be_marked_on_the_screen(history_world, client_for, today_meeting):
+    """Before: the lookup joined every attendance row of the member, and get() found twelve → 500."""
+    client = client_for(history_world.secretary)
+    members = history_world.history.members
+    assert all(
+        Attendance.objects.filter(member=m).count() >= 2 for m in members if m != history_world.history.transferred
+    )
+    for member in members:
+        response = client.post(url("mark", today_meeting.pk, member.pk), {"status": "present"}, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200, member
+    assert Attendance.objects.filter(meeting=today_meeting, status="present").count() == len(members)
+
+
+@pytest.mark.django_db
+def test_marking_a_member_of_another_cell_with_history_is_404(history_world, client_for, today_meeting):
+    client = client_for(history_world.secretary)
+    response = client.post(url("mark", today_meeting.pk, history_world.a2_member.pk), {"status": "present"})
+    assert response.status_code == 404
+    assert not Attendance.objects.filter(meeting=today_meeting).exists()
+
+
+@pytest.mark.django_db
+def test_markable_members_lists_each_member_once(history_world, today_meeting):
+    ids = list(queries.markable_members(today_meeting).values_list("pk", flat=True))
+    assert len(ids) == len(set(ids)) == len(history_world.history.members)
+
+
+# ---------------------------------------------------------------------------------------------- defect 4
+
+
+@pytest.fixture
+def attached(history_world):
+    """Vũ Thị Lan of A1 meets with A2 while she works there for three months."""
+    lan = next(m for m in history_world.history.members if m.full_name == "Vũ Thị Lan")
+    today = timezone.localdate()
+    member_services.attachment_add(
+        member=lan,
+        host=history_world.cell_a2,
+        starts_on=today - timedelta(days=30),
+        ends_on=today + timedelta(days=60),
+        reason="Làm việc tại xã Đông ba tháng",
+    )
+    return lan
+
+
+@pytest.mark.django_db
+def test_home_roll_call_shows_an_attached_member_as_attached_not_absent_nor_eligible(
+    history_world, today_meeting, attached
+):
+    rows = queries.roll_call(today_meeting)
+    row = next(r for r in rows if r.member.pk == attached.pk)
+    assert row.status == rules.ATTACHED and row.attached_to == history_world.cell_a2.name
+    summary = queries.summary(rows)
+    assert summary.attached_absent == 1 and summary.expected == summary.total - summary.exempt_absent - 1
+    others = [r for r in rows if r.member.pk != attached.pk]
+    assert queries.eligible(rows) == rules.eligible_count(r.voter for r in others)
+
+
+@pytest.mark.django_db
+def test_an_attached_member_who_comes_home_counts_again(history_world, today_meeting, attached):
+    services_live.attendance_mark(meeting=today_meeting, member=attached, status="present")
+    rows = queries.roll_call(today_meeting)
+    summary = queries.summary(rows)
+    assert summary.attached_absent == 0 and summary.present == 1
+    assert rules.may_vote(next(r for r in rows if r.member.pk == attached.pk).voter)
+
+
+@pytest.mark.django_db
+def test_host_roll_call_lists_the_attached_member_as_attending_without_a_vote(history_world, client_for, attached):
+    host_meeting = services_live.meeting_start(
+        meeting=make_meeting(history_world.cell_a2, when=timezone.now() + timedelta(hours=2))
+    )
+    rows = queries.roll_call(host_meeting)
+    row = next(r for r in rows if r.member.pk == attached.pk)
+    assert row.visiting and row.visiting_from == history_world.cell_a1.name
+    total_before = queries.summary(rows).total
+    # The host's secretary marks her present from the screen (her lookup is the host's markable members).
+    staff = client_for(history_world.staff)
+    response = staff.post(url("mark", host_meeting.pk, attached.pk), {"status": "present"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    rows = queries.roll_call(host_meeting)
+    row = next(r for r in rows if r.member.pk == attached.pk)
+    assert row.status == "present" and not rules.may_vote(row.voter)
+    summary = queries.summary(rows)
+    assert summary.total == total_before and summary.present == 0  # not one of the host's members
+    assert queries.eligible(rows) == rules.eligible_count(r.voter for r in rows if not r.visiting)
+
+
+@pytest.mark.django_db
+def test_attachment_rules(history_world, attached):
+    today = timezone.localdate()
+    with pytest.raises(ValidationError):  # overlapping period
+        member_services.attachment_add(
+            member=attached, host=history_world.cell_b1, starts_on=today, ends_on=None, reason="Khác"
+        )
+    with pytest.raises(ValidationError):  # own cell
+        member_services.attachment_add(
+            member=history_world.plain_member, host=history_world.cell_a1, starts_on=today, ends_on=None, reason="x"
+        )
+    with pytest.raises(ValidationError):  # not a cell
+        member_services.attachment_add(
+            member=history_world.plain_member, host=history_world.commune_b, starts_on=today, ends_on=None, reason="x"
+        )
+    assert Attachment.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_metrics_leave_attached_members_out_of_the_attendance_rate(history_world, attached):
+    meeting = history_world.history.meetings[-1]
+    before = meeting_metrics(meeting)
+    Attendance.objects.filter(meeting=meeting, member=attached).delete()  # she was away, nobody marked her
+    Attachment.objects.filter(member=attached).update(starts_on=meeting.scheduled_at.date() - timedelta(days=5))
+    after = meeting_metrics(meeting)
+    assert after["attendance_total"] == before["attendance_total"]
+    assert after["attendance_expected"] == before["attendance_expected"] - 1
+
+
+# ---------------------------------------------------------------------------------------------- defect 5
+
+
+@pytest.mark.django_db
+def test_a_combined_session_is_judged_against_120_minutes(history_world):
+    when = timezone.make_aware(datetime(2026, 11, 5, 19, 30))
+    regular = make_meeting(history_world.cell_a1, when=when)
+    thematic = make_meeting(history_world.cell_a1, kind="thematic", when=when)
+    alone = make_meeting(history_world.cell_a1, when=when + timedelta(days=1))
+    for meeting in (regular, thematic, alone):
+        Meeting.objects.filter(pk=meeting.pk).update(
+            status=Meeting.Status.CLOSED,
+            started_at=meeting.scheduled_at,
+            ended_at=meeting.scheduled_at + timedelta(minutes=100),
+        )
+        meeting.refresh_from_db()
+    assert meeting_metrics(regular)["duration_norm_minutes"] == 120
+    assert meeting_metrics(regular)["duration_short_minutes"] == 20
+    assert meeting_metrics(thematic)["duration_norm_minutes"] == 120
+    assert meeting_metrics(alone)["duration_norm_minutes"] == 90
+    assert meeting_metrics(alone)["duration_short_minutes"] == 0
+    Meeting.objects.filter(pk=thematic.pk).update(status=Meeting.Status.CANCELLED)
+    assert meeting_metrics(regular)["duration_norm_minutes"] == 90
+    assert date(2026, 11, 5) == timezone.localdate(regular.scheduled_at)
+
+
+# ---------------------------------------------------------------------------------------------- rules
+
+
+def test_attached_members_leave_the_base_unless_they_come():
+    s = rules.summarise_attendance(["present", "present", "attached", "exempt", "excused", None])
+    assert (s.total, s.present, s.attached_absent, s.exempt_absent, s.expected) == (6, 2, 1, 1, 4)
+
+
+@pytest.mark.parametrize(
+    ("voter", "counted", "votes"),
+    [
+        (rules.Voter(official=True, attached_elsewhere=True), False, False),
+        (rules.Voter(official=True, attached_elsewhere=True, attended=True), True, True),
+        (rules.Voter(official=True, visiting=True, attended=True), False, False),
+        (rules.Voter(official=True, attended=True), True, True),
+    ],
+)
+def test_eligible_and_may_vote_for_attached_and_visiting_members(voter, counted, votes):
+    assert rules.eligible_count([voter]) == int(counted)
+    assert rules.may_vote(voter) is votes
