@@ -6,7 +6,9 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
+from apps.common import idempotency
 from apps.common.forms import apply_errors
 from apps.common.scoping import Role, grants_for, today
 from apps.orgs.models import Organization
@@ -34,20 +36,50 @@ def form_error_messages(request, form) -> None:
             messages.error(request, message)
 
 
-def verb_page(request, form, action, *, done: str, then, template: str, context: dict | None = None):
+def verb_page(
+    request, form, action, *, done: str, then, template: str, context: dict | None = None, once: bool = False
+):
     """The page of a verb (add, edit, transfer…): on a valid POST, ``action(form.cleaned_data)`` calls the service
     (atomic), then a success message and a redirect to ``then`` (a URL, or a function of the service's result
     giving one); a ValidationError from the service goes onto the form and nothing is saved. Otherwise (GET, or
-    errors) the form page ``template`` with ``form`` and ``context``."""
+    errors) the form page ``template`` with ``form`` and ``context``.
+
+    ``once``: the verb creates a record, and a double submit must not create two (apps.common.idempotency): the
+    page gets a one-time ``submission_token`` to render as a hidden input; a second POST with it creates nothing and
+    is redirected to what the first created."""
+    token = idempotency.posted_token(request) if once and request.method == "POST" else ""
+    if token:
+        try:
+            earlier = idempotency.earlier_result(token=token, user=request.user)
+        except ValidationError as exc:  # sent before, and what it saved was removed since: a new token to resend
+            apply_errors(form, exc)
+            return _verb_form(request, template, form, context, token=idempotency.new_token())
+        if earlier is not None:
+            messages.info(request, _("This form had already been sent: it was saved once."))
+            return redirect(then(earlier) if callable(then) else then)
     if request.method == "POST" and form.is_valid():
         try:
-            result = action(form.cleaned_data)
+            if once:
+                result, _first = idempotency.submit_once(
+                    token=token, user=request.user, action=lambda: action(form.cleaned_data)
+                )
+            else:
+                result = action(form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, done)
             return redirect(then(result) if callable(then) else then)
-    return render(request, template, {"form": form, **(context or {})})
+    return _verb_form(request, template, form, context, token=(token or idempotency.new_token()) if once else "")
+
+
+def _verb_form(request, template: str, form, context: dict | None, *, token: str):
+    """The form page; a page whose verb creates once carries its one-time token (the same one after an error:
+    nothing was created with it)."""
+    page = {"form": form, **(context or {})}
+    if token:
+        page["submission_token"] = token
+    return render(request, template, page)
 
 
 def paginate(request, queryset, per_page: int | None = None):

@@ -180,6 +180,7 @@ def meeting_new(request, cell_id: int):
         then=lambda meeting: _calendar_url(cell.pk, timezone.localtime(meeting.scheduled_at).year),
         template="meetings/calendar/meeting_form.html",
         context={"cell": cell, "meeting": None},
+        once=True,  # a double submit adds the meeting once
     )
 
 

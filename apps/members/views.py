@@ -83,6 +83,7 @@ def member_create(request, cell_id: int):
         then=lambda member: reverse("members:detail", args=[member.pk]),
         template="members/form.html",
         context={"cell": cell},
+        once=True,  # two quick clicks on "Save" add the member once
     )
 
 
