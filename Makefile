@@ -20,6 +20,9 @@ run: $(STAMP)
 	$(PY) manage.py seed_demo --profile district --if-empty
 	@echo ""
 	@echo "chibo is running at http://$(HOST):$(PORT)/  (log in with a demo account above; password: chibo-demo-2026)"
+	@echo "The background worker (mail and other queued work) runs beside it and stops with it."
+	$(PY) manage.py db_worker --no-reload -v0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Browser tests drive Debian's Chromium; install it when missing and we may (root with apt).

@@ -1,16 +1,24 @@
-"""E-mail to people about meetings, through Django's mail framework (file backend by default, SMTP by settings).
+"""E-mail to people about meetings, through the outbox (apps.outbox): each message is recorded in the current
+transaction and delivered by the task queue's worker after it commits, through Django's mail framework (file
+backend by default, SMTP by settings). A mail server that is down never fails the action that sends: the
+message is retried, then shown as failed.
 
-Sent after the transaction commits; each user's NotificationPreference decides (no row = everything on).
-Messages carry no personal data beyond what the recipient may already see."""
+Each user's NotificationPreference decides (no row = everything on). Messages carry no personal data beyond what
+the recipient may already see."""
 
 from collections.abc import Iterable
 
-from django.core.mail import get_connection, send_mass_mail
-from django.db import transaction
+from apps.outbox import services as outbox
+from apps.outbox.models import OutboundMessage
 
 from .models import NotificationPreference
 
 KINDS = ("calendar", "reminders", "preparation")
+PURPOSES = {
+    "calendar": OutboundMessage.Purpose.CALENDAR,
+    "reminders": OutboundMessage.Purpose.REMINDER,
+    "preparation": OutboundMessage.Purpose.PREPARATION,
+}
 
 
 def recipients(users: Iterable, kind: str) -> list:
@@ -22,12 +30,21 @@ def recipients(users: Iterable, kind: str) -> list:
     return [u for u in users if u.pk not in off]
 
 
-def send(users: Iterable, kind: str, subject: str, body: str) -> int:
-    """Queue one message per recipient, sent when the current transaction commits. Returns the count queued."""
-    from django.conf import settings
+def send(
+    users: Iterable, kind: str, subject: str, body: str, *, meeting=None, organization=None, purpose: str = ""
+) -> int:
+    """Queue one message per recipient, delivered after the current transaction commits. Returns the count queued.
 
+    ``meeting`` or ``organization`` says whose messages these are (who may see their delivery); ``purpose``
+    overrides the one the kind implies (a meeting notice is a preparation message with its own purpose)."""
     targets = recipients(users, kind)
-    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [u.email]) for u in targets]
-    if messages:
-        transaction.on_commit(lambda: send_mass_mail(messages, connection=get_connection(), fail_silently=False))
-    return len(messages)
+    outbox.message_queue(
+        channel=OutboundMessage.Channel.EMAIL,
+        purpose=purpose or PURPOSES[kind],
+        recipients=[outbox.Recipient(address=u.email, user=u) for u in targets],
+        subject=subject,
+        body=body,
+        meeting=meeting,
+        organization=organization,
+    )
+    return len(targets)

@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "rules",
     "axes",
     "auditlog",
+    "django_tasks",
+    "django_tasks_db",
     "apps.common",
     "apps.orgs",
     "apps.members",
@@ -33,6 +35,7 @@ INSTALLED_APPS = [
     "apps.resolutions",
     "apps.grading",
     "apps.quality",
+    "apps.outbox",
 ]
 
 MIDDLEWARE = [
@@ -138,6 +141,18 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "chibo@localhost")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))  # seconds; a hung mail server must not hold the worker
+
+# Background work (mail, later exports and imports) runs on a task queue kept in the database, so SQLite and
+# PostgreSQL need no other service; `manage.py db_worker` runs it (`make run` starts one). See
+# docs/decisions/0005-task-queue.md.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A message that could not be delivered is tried again after these delays (seconds), then left failed and shown.
+CHIBO_OUTBOX_RETRY_DELAYS = (60, 600, 3600)
+# SMS: a dotted path to a backend chosen by the operator (e.g. "apps.outbox.sms.FileBackend", which writes each
+# SMS to CHIBO_SMS_FILE_PATH); empty: SMS is not configured and members without e-mail are told in person.
+CHIBO_SMS_BACKEND = os.environ.get("CHIBO_SMS_BACKEND", "")
+CHIBO_SMS_FILE_PATH = VAR_DIR / "sms"
 
 # Audit: model changes through django-auditlog; profile reads logged as "access" entries.
 AUDITLOG_INCLUDE_ALL_MODELS = False
