@@ -1,9 +1,10 @@
 """Documents of a meeting: numbers, the .docx minutes and resolution, the letterhead of printed pages, and the
 attendance entered from a paper sheet (DOMAIN.md §10, §11).
 
-Numbers are issued only for final documents (adopted minutes, a resolution passed by a closed vote), once per
-meeting and type, under a lock on the cell's row: two downloads at once never get the same number, and a meeting
-keeps the number it was first given."""
+Numbers are issued when a document is adopted (``services_prep.minutes_adopt``, ``resolutions.services_tasks.
+resolution_adopt``), in the adopting transaction, once per meeting and type, under a lock on the cell's row: two
+adoptions at once never get the same number, numbers follow the order of adoption, and a meeting keeps the number it
+was first given. A download only reads the number: no GET writes."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,10 +35,11 @@ def meeting_day(meeting: Meeting) -> date:
 
 @transaction.atomic
 def document_number_issue(*, meeting: Meeting, doc_type: str) -> DocumentNumber:
-    """The meeting's number for this type of document, issued on first use: the next from 01 in the cell's term.
+    """The meeting's number for this type of document, issued on adoption: the next from 01 in the cell's term.
 
-    The cell's row is locked first (SELECT … FOR UPDATE on PostgreSQL; SQLite takes the write lock when the
-    transaction begins), so concurrent issuers queue and each sees the numbers issued before it."""
+    Called by the services that adopt a document, inside their transaction. The cell's row is locked first
+    (SELECT … FOR UPDATE on PostgreSQL; SQLite takes the write lock when the transaction begins), so concurrent
+    adoptions queue and each sees the numbers issued before it."""
     if doc_type not in (documents.DOC_RESOLUTION, documents.DOC_MINUTES):
         raise ValidationError(_("Unknown document type."))
     Organization.objects.select_for_update().filter(pk=meeting.cell_id).values_list("pk", flat=True).first()
@@ -51,6 +53,58 @@ def document_number_issue(*, meeting: Meeting, doc_type: str) -> DocumentNumber:
     return DocumentNumber.objects.create(
         cell_id=meeting.cell_id, doc_type=doc_type, term_start_year=term, number=(last or 0) + 1, meeting=meeting
     )
+
+
+def document_number(*, meeting: Meeting, doc_type: str) -> int | None:
+    """The number issued to the meeting's document of this type, if it was adopted (a read: one query)."""
+    return DocumentNumber.objects.filter(meeting=meeting, doc_type=doc_type).values_list("number", flat=True).first()
+
+
+def document_numbers_backfill(*, DocumentNumber, Meeting, Minutes, Resolution) -> int:  # noqa: N803
+    """Number the adopted documents that have none, in the order of their adoption, per cell, type and term.
+
+    Documents adopted before numbers were issued on adoption (they were issued on the first download) and rows
+    written in bulk (the demo) get theirs here, so that a download never needs to write. Takes the model classes so
+    that the data migration (historical models) and the demo share it. Returns the number of numbers issued."""
+    # (doc_type, when adopted, meeting): minutes by their adoption time, resolutions by their adoption date.
+    adopted: list[tuple[str, object, int]] = [
+        (documents.DOC_MINUTES, adopted_at, meeting_id)
+        for meeting_id, adopted_at in Minutes.objects.filter(status="adopted").values_list("meeting_id", "adopted_at")
+    ]
+    adopted += [
+        (documents.DOC_RESOLUTION, adopted_on, meeting_id)
+        for meeting_id, adopted_on in Resolution.objects.filter(
+            meeting__isnull=False, status__in=("adopted", "amended"), organization_id=F("meeting__cell_id")
+        ).values_list("meeting_id", "adopted_on")
+    ]
+    numbered = set(DocumentNumber.objects.values_list("meeting_id", "doc_type"))
+    meetings = {m.pk: m for m in Meeting.objects.filter(pk__in={a[2] for a in adopted}).only("cell_id", "scheduled_at")}
+    todo = []
+    for doc_type, when, meeting_id in adopted:
+        if (meeting_id, doc_type) in numbered:
+            continue
+        numbered.add((meeting_id, doc_type))
+        meeting = meetings[meeting_id]
+        if when is None:  # adopted at the meeting
+            when = meeting.scheduled_at if doc_type == documents.DOC_MINUTES else meeting_day(meeting)
+        todo.append((doc_type, when, meeting.scheduled_at, meeting_id))
+    last: dict[tuple[int, str, int], int] = {}
+    for cell_id, doc_type, term, number in DocumentNumber.objects.values_list(
+        "cell_id", "doc_type", "term_start_year", "number"
+    ):
+        last[(cell_id, doc_type, term)] = max(number, last.get((cell_id, doc_type, term), 0))
+    rows = []
+    for doc_type, _when, _at, meeting_id in sorted(todo):
+        meeting = meetings[meeting_id]
+        key = (meeting.cell_id, doc_type, rules.term_start_year(meeting_day(meeting)))
+        last[key] = last.get(key, 0) + 1
+        rows.append(
+            DocumentNumber(
+                cell_id=key[0], doc_type=doc_type, term_start_year=key[2], number=last[key], meeting_id=meeting_id
+            )
+        )
+    DocumentNumber.objects.bulk_create(rows)
+    return len(rows)
 
 
 # ---------------------------------------------------------------------------------------------- letterhead
@@ -116,9 +170,10 @@ def _recipients(head: Letterhead) -> list[str]:
 
 
 def minutes_export(*, meeting: Meeting, minutes: Minutes) -> bytes:
-    """The minutes as .docx: final (numbered) once adopted, otherwise marked as a draft without a number."""
+    """The minutes as .docx: final once adopted, with the number issued then; otherwise marked as a draft without a
+    number. Reads only."""
     final = minutes.status == Minutes.Status.ADOPTED
-    number = document_number_issue(meeting=meeting, doc_type=documents.DOC_MINUTES).number if final else None
+    number = document_number(meeting=meeting, doc_type=documents.DOC_MINUTES) if final else None
     head = letterhead(meeting)
     officer = meeting.presiding.full_name if meeting.presiding_id else ""
     taker = meeting.minute_taker.full_name if meeting.minute_taker_id else ""
@@ -221,16 +276,17 @@ def resolution_tables(meeting: Meeting) -> list[documents.TableSpec]:
 
 def resolution_export(*, meeting: Meeting, draft: MeetingDocument) -> bytes:
     """The resolution as .docx: the draft's text, the tables of tasks and targets when the cell's resolution is
-    recorded (apps.resolutions), and the vote line once a closed vote passed it (then numbered); otherwise marked
-    as a draft without a number."""
-    vote = resolution_vote(meeting)
+    recorded (apps.resolutions), and, once adopted (numbered then), its number and the vote line of the closed vote
+    that passed it; otherwise marked as a draft without a number. Reads only."""
+    number = document_number(meeting=meeting, doc_type=documents.DOC_RESOLUTION)
+    vote = resolution_vote(meeting) if number is not None else None
     result = queries.vote_result(vote) if vote is not None else None
-    final = result is not None and result.passed
-    number = document_number_issue(meeting=meeting, doc_type=documents.DOC_RESOLUTION).number if final else None
+    final = number is not None
+    passed = result is not None and result.passed
     head = letterhead(meeting)
     closing = (
         [documents.vote_line(approving=result.approving, eligible=result.eligible, percent=result.percent)]
-        if final
+        if passed
         else []
     )
     spec = documents.DocumentSpec(

@@ -21,7 +21,7 @@ from apps.common.scoping import Role
 from apps.common.text import nfc
 from apps.members.models import Member
 
-from . import mail, queries_prep, services
+from . import documents, mail, queries_prep, services, services_docs
 from . import minutes as minutes_text
 from .models import AgendaItem, Meeting, MeetingDocument, Minutes, MinutesVersion
 
@@ -370,7 +370,8 @@ def minutes_save(*, meeting: Meeting, text: str, revision: int) -> Minutes:
 
 @transaction.atomic
 def minutes_adopt(*, meeting: Meeting, revision: int, by) -> Minutes:
-    """ "Read back and adopted": the text the meeting heard becomes version 1 and is locked."""
+    """ "Read back and adopted": the text the meeting heard becomes version 1 and is locked, and the minutes get
+    their official number (the next of the cell's term, in the order of adoption)."""
     minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
     if minutes is None:
         raise ValidationError(_("Generate the minutes first."))
@@ -388,6 +389,7 @@ def minutes_adopt(*, meeting: Meeting, revision: int, by) -> Minutes:
     minutes.adopted_by = by
     minutes.save(update_fields=["status", "adopted_at", "adopted_by"])
     MinutesVersion.objects.create(minutes=minutes, number=1, text=minutes.text, author=by, reason="")
+    services_docs.document_number_issue(meeting=meeting, doc_type=documents.DOC_MINUTES)
     return minutes
 
 

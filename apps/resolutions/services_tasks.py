@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from apps.common.scoping import Role
 from apps.common.text import nfc
-from apps.meetings import mail, queries, services_docs
+from apps.meetings import documents, mail, queries, services_docs
 from apps.meetings.models import Meeting
 from apps.members.models import Member
 from apps.orgs.models import RoleGrant
@@ -65,7 +65,8 @@ def _require_own(task: Task) -> None:
 
 @transaction.atomic
 def resolution_for_meeting(*, meeting: Meeting, by) -> Resolution:
-    """The cell's resolution of the meeting, drafted on first use (one per meeting: the meeting row is locked)."""
+    """The cell's resolution of the meeting, drafted when the cell's leaders start it (a POST: one per meeting, the
+    meeting row is locked); the one already drafted if there is one."""
     live = Meeting.objects.select_for_update().select_related("cell").get(pk=meeting.pk)
     if live.kind not in RESOLUTION_TITLES:
         raise ValidationError(_("A board pre-meeting has no resolution."))
@@ -102,7 +103,8 @@ def resolution_update(*, resolution: Resolution, title: str, summary: str) -> Re
 @transaction.atomic
 def resolution_adopt(*, resolution: Resolution, by) -> Resolution:
     """Adopted when the meeting's closed vote on the resolution passed (more than half of the eligible members
-    approve, DOMAIN.md §5); then the next meeting is prepared from it (the loop)."""
+    approve, DOMAIN.md §5): it gets its official number (the next of the cell's term, in the order of adoption),
+    then the next meeting is prepared from it (the loop)."""
     live = Resolution.objects.select_for_update(of=("self",)).select_related("meeting__cell").get(pk=resolution.pk)
     _require_draft(live)
     if live.meeting is None:
@@ -128,6 +130,7 @@ def resolution_adopt(*, resolution: Resolution, by) -> Resolution:
     live.adopted_on = meeting_day(live.meeting)
     live.period_start = live.period_start or live.adopted_on
     live.save(update_fields=["vote", "status", "adopted_on", "period_start"])
+    services_docs.document_number_issue(meeting=live.meeting, doc_type=documents.DOC_RESOLUTION)
     loop.loop_prepare_next(live, by=by)
     return live
 

@@ -64,8 +64,10 @@ def _back(request, fallback: str):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def meeting_resolution(request, meeting_id: int):
-    """The resolution of a meeting; the cell's leaders get its draft started on their first visit."""
+    """The resolution of a meeting. Until it is drafted, the cell's leaders see a button that drafts it (a POST:
+    opening the page changes nothing)."""
     meeting = get_object_or_404(
         Meeting.objects.visible_to(request.user, VIEW).exclude(kind=Meeting.Kind.BOARD).select_related("cell"),
         pk=meeting_id,
@@ -77,13 +79,18 @@ def meeting_resolution(request, meeting_id: int):
         .order_by("pk")
         .first()
     )
-    if resolution is None and request.user.has_perm("meetings.manage_meeting", meeting):
+    can_draft = request.user.has_perm("meetings.manage_meeting", meeting)
+    if resolution is None and request.method == "POST":
+        if not can_draft:
+            raise PermissionDenied
         try:
             resolution = services_tasks.resolution_for_meeting(meeting=meeting, by=request.user)
         except ValidationError as exc:
             error_messages(request, exc)
+        else:
+            messages.success(request, _("Draft resolution started."))
     if resolution is None:
-        return render(request, "resolutions/tasks/no_resolution.html", {"meeting": meeting})
+        return render(request, "resolutions/tasks/no_resolution.html", {"meeting": meeting, "can_draft": can_draft})
     return redirect("resolutions:resolution", resolution.pk)
 
 

@@ -1,4 +1,4 @@
-"""Two downloads at once never get the same document number (PostgreSQL: row lock on the cell)."""
+"""Two adoptions at once never get the same document number (PostgreSQL: row lock on the cell)."""
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -34,7 +34,7 @@ def in_threads(fn, items):
 def test_parallel_issues_get_distinct_numbers_and_a_meeting_keeps_one(transactional_db):
     world = build_world()
     meetings = [make_meeting(world.cell_a1) for _ in range(6)]
-    # Each meeting's resolution downloaded from two devices at the same moment.
+    # Each meeting's number asked for by two adopting transactions at the same moment.
     work = [m for m in meetings for _ in range(2)]
     issued = in_threads(lambda m: services_docs.document_number_issue(meeting=m, doc_type="NQ"), work)
     by_meeting = {}
@@ -43,3 +43,30 @@ def test_parallel_issues_get_distinct_numbers_and_a_meeting_keeps_one(transactio
     assert all(len(numbers) == 1 for numbers in by_meeting.values())
     assert sorted(n for numbers in by_meeting.values() for n in numbers) == list(range(1, 7))
     assert DocumentNumber.objects.count() == 6
+
+
+def test_parallel_adoptions_get_distinct_numbers_in_one_series(transactional_db):
+    """Numbers are issued when minutes are adopted: six meetings' minutes adopted at the same moment, each from two
+    devices, get six distinct numbers 01..06; each meeting's second adoption is refused and issues nothing."""
+    from django.core.exceptions import ValidationError
+
+    from apps.meetings import services_live, services_prep
+    from apps.meetings.models import Minutes
+
+    world = build_world()
+    meetings = [services_live.meeting_start(meeting=make_meeting(world.cell_a1)) for _ in range(6)]
+    for meeting in meetings:
+        Minutes.objects.create(meeting=meeting, text="Biên bản.")
+
+    def adopt(meeting):
+        try:
+            services_prep.minutes_adopt(meeting=meeting, revision=1, by=world.secretary)
+            return "adopted"
+        except ValidationError:
+            return "refused"
+
+    work = [m for m in meetings for _ in range(2)]
+    results = in_threads(adopt, work)
+    assert results.count("adopted") == 6 and results.count("refused") == 6
+    numbers = dict(DocumentNumber.objects.filter(doc_type="BB").values_list("meeting_id", "number"))
+    assert set(numbers) == {m.pk for m in meetings} and sorted(numbers.values()) == list(range(1, 7))

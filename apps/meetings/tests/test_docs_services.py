@@ -9,12 +9,13 @@ from zoneinfo import ZoneInfo
 import docx
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from apps.common.testing import add_member
-from apps.meetings import services_docs, services_live, services_votes
+from apps.meetings import services_docs, services_live, services_prep, services_votes
 from apps.meetings.models import Attendance, DocumentNumber, MeetingDocument, Minutes
 from apps.meetings.services_docs import PaperMark
 from apps.meetings.testing import make_meeting
@@ -52,8 +53,29 @@ def hold_vote(world, meeting, *, approving: int, method="open"):
     return meeting
 
 
+def adopt_resolution(world, meeting):
+    """The cell's resolution of the meeting drafted and adopted on its passing vote: numbered then."""
+    from apps.resolutions import services_tasks
+
+    draft = services_tasks.resolution_for_meeting(meeting=meeting, by=world.secretary)
+    services_tasks.resolution_adopt(resolution=draft, by=world.secretary)
+    return meeting
+
+
+def adopt_minutes(world, meeting, text="Biên bản."):
+    """Minutes written and adopted at the (started) meeting: numbered then."""
+    minutes = Minutes.objects.create(meeting=meeting, text=text)
+    services_prep.minutes_adopt(meeting=meeting, revision=minutes.revision, by=world.secretary)
+    return Minutes.objects.get(pk=minutes.pk)
+
+
+def minutes_of(meeting):
+    return read(services_docs.minutes_export(meeting=meeting, minutes=Minutes.objects.get(meeting=meeting)))
+
+
 def passed_meeting(world, when):
-    return hold_vote(world, with_draft(make_meeting(world.cell_a1, when=when)), approving=2)
+    """A meeting whose resolution passed its vote and was adopted."""
+    return adopt_resolution(world, hold_vote(world, with_draft(make_meeting(world.cell_a1, when=when)), approving=2))
 
 
 @pytest.fixture
@@ -146,12 +168,77 @@ def test_resolution_numbers_run_per_term(world, cell):
 def test_each_cell_and_each_type_has_its_own_series(world, cell):
     first = passed_meeting(world, at(2026, 3, 5))
     resolution(first)
-    Minutes.objects.create(meeting=first, text="Biên bản.", status=Minutes.Status.ADOPTED, adopted_at=timezone.now())
-    minutes = read(services_docs.minutes_export(meeting=first, minutes=first.minutes))
+    adopt_minutes(world, first)
+    minutes = minutes_of(first)
     assert cell_texts(minutes, 0, 0)[-1] == "Số 01-BB/CB"
     other = with_draft(make_meeting(world.cell_a2, when=at(2026, 3, 6)))
     services_docs.document_number_issue(meeting=other, doc_type="NQ")
     assert DocumentNumber.objects.get(meeting=other).number == 1
+
+
+@pytest.mark.django_db
+def test_numbers_follow_the_order_of_adoption_not_of_download(world, cell):
+    """Before: the number was issued on the first download, so the meeting downloaded first got 01."""
+    march = hold_vote(world, with_draft(make_meeting(world.cell_a1, when=at(2026, 3, 5))), approving=2)
+    april = hold_vote(world, with_draft(make_meeting(world.cell_a1, when=at(2026, 4, 6))), approving=2)
+    adopt_minutes(world, march)
+    adopt_resolution(world, march)
+    assert cell_texts(resolution(april), 0, 0)[-1].replace(" ", "") == "Số-NQ/CB"  # not adopted yet: no number
+    april_minutes = Minutes.objects.create(meeting=april, text="Biên bản tháng 4.")
+    draft = read(services_docs.minutes_export(meeting=april, minutes=april_minutes))
+    assert texts(draft)[0] == "DỰ THẢO" and cell_texts(draft, 0, 0)[-1].replace(" ", "") == "Số-BB/CB"
+    services_prep.minutes_adopt(meeting=april, revision=april_minutes.revision, by=world.secretary)
+    adopt_resolution(world, april)
+    # Downloaded the other way round: each keeps the number of its adoption.
+    assert cell_texts(minutes_of(april), 0, 0)[-1] == "Số 02-BB/CB"
+    assert cell_texts(resolution(april), 0, 0)[-1] == "Số 02-NQ/CB"
+    assert cell_texts(minutes_of(march), 0, 0)[-1] == "Số 01-BB/CB"
+    assert cell_texts(resolution(march), 0, 0)[-1] == "Số 01-NQ/CB"
+
+
+@pytest.mark.django_db
+def test_the_downloads_write_nothing(world, cell):
+    """Exporting (what a GET of a .docx does) only reads, whatever the state of the documents."""
+    meeting = passed_meeting(world, at(2026, 3, 5))
+    adopt_minutes(world, meeting)
+    unadopted = hold_vote(world, with_draft(make_meeting(world.cell_a1, when=at(2026, 4, 6))), approving=2)
+    Minutes.objects.create(meeting=unadopted, text="Nháp.")
+    writes = []
+
+    def catch(execute, sql, params, many, context):
+        if not sql.lstrip().upper().startswith("SELECT"):
+            writes.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(catch):
+        for m in (meeting, unadopted):
+            resolution(m)
+            services_docs.minutes_export(meeting=m, minutes=Minutes.objects.get(meeting=m))
+    assert writes == []
+
+
+@pytest.mark.django_db
+def test_legacy_adopted_documents_are_numbered_in_adoption_order(world, cell):
+    """Documents adopted before numbers came with adoption (and the demo's rows, written in bulk) are numbered
+    once, by the data migration's function, in the order they were adopted; numbers already issued stay."""
+    from apps.meetings.models import Meeting
+    from apps.resolutions.models import Resolution
+
+    march, april, may = (make_meeting(world.cell_a1, when=at(2026, m, 5)) for m in (3, 4, 5))
+    Minutes.objects.create(meeting=may, text="x", status="adopted", adopted_at=at(2026, 5, 5))
+    Minutes.objects.create(meeting=march, text="x", status="adopted", adopted_at=at(2026, 5, 6))  # adopted late
+    Minutes.objects.create(meeting=april, text="x")  # a draft: no number
+    services_docs.document_number_issue(meeting=april, doc_type="NQ")  # issued by a download in the old days
+    for m in (may, march):
+        Resolution.objects.create(
+            organization=world.cell_a1, meeting=m, title="NQ", status="adopted", adopted_on=m.scheduled_at.date()
+        )
+    models = {"DocumentNumber": DocumentNumber, "Meeting": Meeting, "Minutes": Minutes, "Resolution": Resolution}
+    assert services_docs.document_numbers_backfill(**models) == 4
+    numbers = set(DocumentNumber.objects.values_list("meeting_id", "doc_type", "number"))
+    assert numbers == {(may.pk, "BB", 1), (march.pk, "BB", 2), (april.pk, "NQ", 1), (march.pk, "NQ", 2),
+                       (may.pk, "NQ", 3)}  # fmt: skip
+    assert services_docs.document_numbers_backfill(**models) == 0  # once
 
 
 @pytest.mark.django_db
@@ -178,6 +265,7 @@ def test_secret_ballot_result_makes_the_vote_line(world, cell):
         if member.status == "official":
             services_votes.ballot_cast(vote=vote, member=member, choice="for")
     services_votes.vote_close(vote=vote)
+    adopt_resolution(world, meeting)
     assert "Nghị quyết được 3/3 đảng viên tán thành (100%)." in texts(resolution(meeting))
 
 
@@ -209,13 +297,8 @@ def test_text_is_written_in_nfc(world, cell):
 @pytest.mark.django_db
 def test_adopted_minutes(world, cell):
     meeting = passed_meeting(world, at(2026, 3, 5))
-    Minutes.objects.create(
-        meeting=meeting,
-        text="Thời gian: 19 giờ 30.\nĐịa điểm: Nhà văn hóa khu 1.",
-        status=Minutes.Status.ADOPTED,
-        adopted_at=timezone.now(),
-    )
-    document = read(services_docs.minutes_export(meeting=meeting, minutes=meeting.minutes))
+    adopt_minutes(world, meeting, "Thời gian: 19 giờ 30.\nĐịa điểm: Nhà văn hóa khu 1.")
+    document = minutes_of(meeting)
     lines = texts(document)
     assert "DỰ THẢO" not in lines and "BIÊN BẢN" in lines
     assert cell_texts(document, 0, 0)[-1] == "Số 01-BB/CB"

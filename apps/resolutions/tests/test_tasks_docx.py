@@ -63,6 +63,7 @@ def test_the_resolution_docx_has_the_tasks_and_targets_tables(world):
         meeting=this, kind="draft_resolution", title="Dự thảo", text="I. Kết quả\nTốt.\nII. Nhiệm vụ\nNhư bảng."
     )
     held(this, approving=2)
+    services_tasks.resolution_adopt(resolution=resolution, by=world.secretary)  # numbered, with its vote line
 
     document = export(this)
 

@@ -109,16 +109,32 @@ def test_the_meeting_link_leads_to_its_resolution(world, client_for, story, pers
 
 
 @pytest.mark.django_db
-def test_the_secretarys_first_visit_drafts_the_resolution_a_members_does_not(world, client_for):
+def test_opening_the_resolution_page_drafts_nothing_the_secretarys_button_does(world, client_for):
+    """Before: the secretary's first GET of the page created the draft (a GET that writes)."""
     meeting = make_meeting(world.cell_a1)
     before = state()
     page = client_for(world.member_user).get(url("meeting_resolution", meeting.pk))
     assert page.status_code == 200 and state() == before
-    response = client_for(world.secretary).get(url("meeting_resolution", meeting.pk))
+    assert gettext("Start the draft resolution") not in page.content.decode()
+    page = client_for(world.secretary).get(url("meeting_resolution", meeting.pk))
+    assert page.status_code == 200 and state() == before
+    assert gettext("Start the draft resolution") in page.content.decode()
+    response = client_for(world.secretary).post(url("meeting_resolution", meeting.pk))
     resolution = Resolution.objects.get()
     assert response["Location"] == url("resolution", resolution.pk) and resolution.meeting == meeting
+    again = client_for(world.secretary).post(url("meeting_resolution", meeting.pk))  # a second click: the same one
+    assert again["Location"] == url("resolution", resolution.pk) and Resolution.objects.count() == 1
     board = make_meeting(world.cell_a1, kind="board")
     assert client_for(world.secretary).get(url("meeting_resolution", board.pk)).status_code == 404
+
+
+@pytest.mark.parametrize(("persona", "expected"), [("member_user", 403), ("supervisor", 404), ("outsider", 404)])
+@pytest.mark.django_db
+def test_only_the_cells_leaders_start_the_draft(world, client_for, persona, expected):
+    meeting = make_meeting(world.cell_a1)
+    before = state()
+    assert client_for(getattr(world, persona)).post(url("meeting_resolution", meeting.pk)).status_code == expected
+    assert state() == before
 
 
 @pytest.mark.django_db
