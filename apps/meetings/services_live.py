@@ -47,13 +47,26 @@ def meeting_start(*, meeting: Meeting, presiding: Member | None = None, minute_t
     return meeting
 
 
+def unconfirmed_speeches(meeting: Meeting):
+    """Members and guests put on a speakers' list but not ticked as having spoken: asked about at the end."""
+    return (
+        Speech.objects.filter(meeting=meeting, spoken=False)
+        .select_related("member", "guest", "agenda_item")
+        .order_by("agenda_item__position", "position", "pk")
+    )
+
+
 @transaction.atomic
-def meeting_end(*, meeting: Meeting) -> Meeting:
+def meeting_end(*, meeting: Meeting, spoken: list[int] | None = None) -> Meeting:
+    """End the meeting. ``spoken`` settles the speakers still unticked: those listed did speak, the others stay on
+    the record as put down but not heard (the meeting screen always asks before ending, views_live.end)."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != Meeting.Status.IN_PROGRESS:
         raise ValidationError(_("Only a meeting in progress can be ended."))
     if meeting.votes.filter(status=Vote.Status.OPEN).exists():
         raise ValidationError(_("Close the open votes before ending the meeting."))
+    if spoken:
+        Speech.objects.filter(meeting=meeting, spoken=False, pk__in=spoken).update(spoken=True)
     meeting.status = Meeting.Status.CLOSED
     meeting.ended_at = timezone.now()
     meeting.save(update_fields=["status", "ended_at"])
@@ -97,6 +110,26 @@ def attendance_mark(
     raise AssertionError("unreachable")
 
 
+def attendance_mark_all_present(*, meeting: Meeting, by=None) -> int:
+    """"Everyone present": mark present every member of the cell not marked yet, then the secretary marks the
+    exceptions. Exempted members, members attached to another cell and members of other cells attached here are left
+    for a tap of their own. A mark made meanwhile on another device is kept. Returns the number marked."""
+    rows = queries.roll_call(meeting)
+    marked = 0
+    for row in rows:
+        if row.status is not None or row.visiting:
+            continue
+        with transaction.atomic():
+            _require_open(meeting)
+            _row, created = Attendance.objects.get_or_create(
+                meeting=meeting,
+                member=row.member,
+                defaults={"status": Attendance.Status.PRESENT, "via": Attendance.Via.SECRETARY, "marked_by": by},
+            )
+        marked += created
+    return marked
+
+
 def checkin_qr(*, meeting: Meeting, token: str, member: Member) -> Attendance:
     """Self check-in from the member's phone with the code on the secretary's screen: only for this meeting and
     only while it is in progress."""
@@ -132,7 +165,7 @@ def speech_add(
         raise ValidationError(_("The agenda item belongs to another meeting."))
     if (member is None) == (guest is None):
         raise ValidationError(_("Choose a member or a guest."))
-    if member is not None and member.cell_id != meeting.cell_id:
+    if member is not None and not queries.markable_members(meeting).filter(pk=member.pk).exists():
         raise ValidationError(_("This person is not a member of the cell."))
     # Lock the item so that two people adding speakers at once get distinct positions.
     AgendaItem.objects.select_for_update().filter(pk=item.pk).first()

@@ -8,6 +8,7 @@ urlpatterns = [
     path("<int:meeting_id>/start/", views.start, name="start"),
     path("<int:meeting_id>/end/", views.end, name="end"),
     path("<int:meeting_id>/attendance/<int:member_id>/", views.mark, name="mark"),
+    path("<int:meeting_id>/attendance/everyone-present/", views.mark_all_present, name="mark_all_present"),
     path("<int:meeting_id>/guests/", views.guest_add, name="guest_add"),
     path("agenda/<int:item_id>/speakers/", views.speech_add, name="speech_add"),
     path("speakers/<int:speech_id>/move/<str:direction>/", views.speech_move, name="speech_move"),

@@ -19,7 +19,7 @@ from apps.common.views import error_messages
 from apps.members.models import Member
 
 from . import queries, rules, services_live
-from .forms_live import GuestForm, MarkForm, SpeechForm, SpeechRecordForm, StartForm
+from .forms_live import EndForm, GuestForm, MarkForm, SpeechForm, SpeechRecordForm, StartForm
 from .models import AgendaItem, Attendance, BallotReceipt, Guest, Meeting, MeetingDocument, Minutes, Speech, Vote
 
 
@@ -52,6 +52,9 @@ def _context(request, meeting: Meeting) -> dict:
     )
     my_row = next((r for r in rows if me and r.member.pk == me.pk), None)
     can_manage = request.user.has_perm("meetings.manage_meeting", meeting)
+    minutes = Minutes.objects.filter(meeting=meeting).values_list("status", "adopted_at").first()
+    minutes_status, adopted_at = minutes or (None, None)
+    minutes_adopted = minutes_status == Minutes.Status.ADOPTED
     return {
         "meeting": meeting,
         "rows": rows,
@@ -65,10 +68,11 @@ def _context(request, meeting: Meeting) -> dict:
         "my_row": my_row,
         "voted": voted,
         "may_vote": bool(my_row and rules.may_vote(my_row.voter)),
-        "minutes_status": (
-            minutes_status := Minutes.objects.filter(meeting=meeting).values_list("status", flat=True).first()
-        ),
-        "minutes_adopted": minutes_status == Minutes.Status.ADOPTED,
+        "minutes_status": minutes_status,
+        "minutes_adopted": minutes_adopted,
+        "adopted_at": adopted_at,
+        # The record can still change: managers, until the minutes are adopted (then the screen is read-only).
+        "editable": can_manage and not minutes_adopted and meeting.status != Meeting.Status.CANCELLED,
         "has_resolution": MeetingDocument.objects.filter(
             meeting=meeting, kind=MeetingDocument.Kind.DRAFT_RESOLUTION
         ).exists(),
@@ -129,13 +133,33 @@ def start(request, meeting_id: int):
 @login_required
 @require_POST
 def end(request, meeting_id: int):
+    """End the meeting. Speakers put on a list but not ticked are asked about first (a page listing them, each
+    ticked "spoke" by default), so that nobody who spoke drops out of the minutes and the speaking rate."""
     meeting = _meeting(request, meeting_id, MANAGE)
+    pending = list(services_live.unconfirmed_speeches(meeting))
+    form = EndForm(request.POST, speeches=pending)
+    if pending and not (request.POST.get("confirm") and form.is_valid()):
+        return render(request, "meetings/live/end.html", {"meeting": meeting, "pending": pending, "form": form})
+    spoken = [int(pk) for pk in form.cleaned_data["spoken"]] if pending else None
     try:
-        services_live.meeting_end(meeting=meeting)
+        services_live.meeting_end(meeting=meeting, spoken=spoken)
     except ValidationError as exc:
         return _fail(request, meeting, exc)
     messages.success(request, _("The meeting has ended."))
     return _back(request, meeting)
+
+
+@login_required
+@require_POST
+def mark_all_present(request, meeting_id: int):
+    """ "Everyone present": one tap marks every member not marked yet; the exceptions are tapped after."""
+    meeting = _meeting(request, meeting_id, MANAGE)
+    try:
+        count = services_live.attendance_mark_all_present(meeting=meeting, by=request.user)
+    except ValidationError as exc:
+        return _fail(request, meeting, exc, "attendance")
+    messages.success(request, _("%(count)d members marked present. Now mark the exceptions.") % {"count": count})
+    return _back(request, meeting, "attendance")
 
 
 @login_required
@@ -169,6 +193,7 @@ def mark(request, meeting_id: int, member_id: int):
             "eligible": queries.eligible(rows),
             "statuses": Attendance.Status.choices,
             "can_manage": True,
+            "editable": True,
         },
     )
 
@@ -183,8 +208,10 @@ def guest_add(request, meeting_id: int):
             services_live.guest_add(meeting=meeting, **form.cleaned_data)
         except ValidationError as exc:
             return _fail(request, meeting, exc, "guests")
-    else:
-        messages.error(request, _("Enter the guest's name."))
+    else:  # what is wrong: no name, or a name or position too long
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
     return _back(request, meeting, "guests")
 
 
@@ -198,19 +225,20 @@ def speech_add(request, item_id: int):
     item = get_object_or_404(AgendaItem.objects.visible_to(request.user, MANAGE).select_related("meeting"), pk=item_id)
     meeting = item.meeting
     form = SpeechForm(request.POST)
-    if form.is_valid():
-        speaker = form.cleaned_data["speaker"]
-        member = guest = None
-        if speaker[:1] == "m" and speaker[1:].isdigit():
-            member = Member.objects.filter(cell_id=meeting.cell_id, pk=int(speaker[1:])).first()
-        elif speaker[:1] == "g" and speaker[1:].isdigit():
-            guest = Guest.objects.filter(meeting=meeting, pk=int(speaker[1:])).first()
-        try:
-            services_live.speech_add(
-                meeting=meeting, item=item, member=member, guest=guest, note=form.cleaned_data["note"]
-            )
-        except ValidationError as exc:
-            return _fail(request, meeting, exc, f"item{item.pk}")
+    if not form.is_valid():
+        return _fail(request, meeting, ValidationError(_("Choose a member or a guest.")), f"item{item.pk}")
+    kind, pk = form.cleaned_data["speaker"]
+    member = guest = None
+    if kind == "m":
+        member = queries.markable_members(meeting).filter(pk=pk).first()
+    else:
+        guest = Guest.objects.filter(meeting=meeting, pk=pk).first()
+    try:
+        services_live.speech_add(
+            meeting=meeting, item=item, member=member, guest=guest, note=form.cleaned_data["note"]
+        )
+    except ValidationError as exc:
+        return _fail(request, meeting, exc, f"item{item.pk}")
     return _item_fragment(request, item)
 
 
@@ -229,6 +257,7 @@ def _item_fragment(request, item: AgendaItem):
             "meeting": meeting,
             "item": item,
             "can_manage": True,
+            "editable": True,
             "guests": list(meeting.guests.all()),
             "present_members": [r.member for r in rows if r.status in ("present", "late")],
         },

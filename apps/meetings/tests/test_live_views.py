@@ -91,7 +91,9 @@ def test_secretary_runs_the_meeting(world, client_for, meeting):
     client.post(url("vote_close", vote.pk))
     html = client.get(url("detail", meeting.pk)).content.decode()
     assert "1/2" in html  # 1 approving of 2 eligible (the secretary is unmarked, not excused)
-    assert client.post(url("end", meeting.pk)).status_code == 302
+    assert client.post(url("end", meeting.pk)).status_code == 200  # first asks whether the listed speaker spoke
+    speech = Speech.objects.get(agenda_item=item)
+    assert client.post(url("end", meeting.pk), {"confirm": "1", "spoken": [speech.pk]}).status_code == 302
     meeting.refresh_from_db()
     assert meeting.status == "closed" and meeting.ended_at
 

@@ -195,3 +195,76 @@ def test_attached_members_leave_the_base_unless_they_come():
 def test_eligible_and_may_vote_for_attached_and_visiting_members(voter, counted, votes):
     assert rules.eligible_count([voter]) == int(counted)
     assert rules.may_vote(voter) is votes
+
+
+# ---------------------------------------------------------------------------------------------- the screen
+
+
+@pytest.mark.django_db
+def test_everyone_present_then_the_exceptions(history_world, client_for, today_meeting):
+    h = history_world.history
+    services_live.attendance_mark(meeting=today_meeting, member=h.members[0], status="excused", reason="Ốm")
+    client = client_for(history_world.secretary)
+    response = client.post(url("mark_all_present", today_meeting.pk))
+    assert response.status_code == 302
+    marks = dict(Attendance.objects.filter(meeting=today_meeting).values_list("member_id", "status"))
+    assert marks[h.members[0].pk] == "excused"  # a mark made before is kept
+    assert h.exempted.pk not in marks  # the exempted member is left for a tap of their own
+    assert sum(1 for s in marks.values() if s == "present") == len(h.members) - 2
+    assert client.post(url("mark_all_present", today_meeting.pk)).status_code == 302  # nothing left: no change
+    assert Attendance.objects.filter(meeting=today_meeting).count() == len(marks)
+
+
+@pytest.mark.django_db
+def test_everyone_present_is_for_managers_of_the_cell(history_world, client_for, today_meeting):
+    for persona, status in (("member_user", 404), ("inspector", 404), ("outsider", 404)):
+        assert client_for(getattr(history_world, persona)).post(
+            url("mark_all_present", today_meeting.pk)
+        ).status_code in (
+            status,
+            403,
+        )
+    assert not Attendance.objects.filter(meeting=today_meeting).exists()
+
+
+@pytest.mark.django_db
+def test_ending_asks_about_speakers_not_ticked(history_world, client_for, today_meeting):
+    h = history_world.history
+    for member in h.members[:3]:
+        services_live.attendance_mark(meeting=today_meeting, member=member, status="present")
+    item = today_meeting.agenda_items.order_by("position")[1]
+    first, second, third = (services_live.speech_add(meeting=today_meeting, item=item, member=m) for m in h.members[:3])
+    services_live.speech_record(speech=third, spoken=True, note="")
+    client = client_for(history_world.secretary)
+    response = client.post(url("end", today_meeting.pk))
+    assert response.status_code == 200 and 'name="confirm"' in response.content.decode()
+    assert h.members[0].full_name in response.content.decode()
+    today_meeting.refresh_from_db()
+    assert today_meeting.status == "in_progress"  # not ended until the secretary says who spoke
+    response = client.post(url("end", today_meeting.pk), {"confirm": "1", "spoken": [str(first.pk)]})
+    assert response.status_code == 302
+    today_meeting.refresh_from_db()
+    assert today_meeting.status == "closed"
+    first.refresh_from_db(), second.refresh_from_db()
+    assert first.spoken and not second.spoken
+    assert meeting_metrics(today_meeting)["speakers"] == 2
+
+
+@pytest.mark.django_db
+def test_a_speaker_value_that_is_not_a_number_is_a_message_not_a_500(history_world, client_for, today_meeting):
+    item = today_meeting.agenda_items.order_by("position")[1]
+    client = client_for(history_world.secretary)
+    for value in ("m²", "m" + "9" * 30, "x1", ""):
+        response = client.post(url("speech_add", item.pk), {"speaker": value})
+        assert response.status_code == 302, value
+    assert not today_meeting.speeches.exists()
+
+
+@pytest.mark.django_db
+def test_after_the_minutes_are_adopted_the_screen_is_read_only(history_world, client_for):
+    meeting = history_world.history.meetings[-1]
+    content = client_for(history_world.secretary).get(url("detail", meeting.pk)).content.decode()
+    assert "closed-record" in content
+    assert url("mark", meeting.pk, history_world.plain_member.pk) not in content
+    assert url("mark_all_present", meeting.pk) not in content
+    assert 'name="spoken"' not in content and url("guest_add", meeting.pk) not in content
