@@ -10,12 +10,23 @@ class MembersConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from . import permissions  # noqa: F401  (registers the rules predicates)
-        from .models import CellMembership, CellRole, Dues, DuesRate, Exemption, Member, MemberDuesBasis, Suspension
+        from .models import (
+            Attachment,
+            CellMembership,
+            CellRole,
+            Dues,
+            DuesRate,
+            Exemption,
+            Member,
+            MemberDuesBasis,
+            Suspension,
+        )
 
         auditlog.register(Member, exclude_fields=["full_name_search"])
         auditlog.register(CellMembership)
         auditlog.register(Exemption)
         auditlog.register(Suspension)
+        auditlog.register(Attachment)
         auditlog.register(CellRole)
         auditlog.register(Dues)
         auditlog.register(DuesRate)

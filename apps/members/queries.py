@@ -11,7 +11,7 @@ from apps.common.text import search_key
 from apps.orgs.models import Organization, RoleGrant
 
 from . import rules
-from .models import CellMembership, CellRole, Exemption, Member, Suspension
+from .models import Attachment, CellMembership, CellRole, Exemption, Member, Suspension
 
 
 def exempt_on(day: date):
@@ -54,6 +54,7 @@ def member_detail(user, pk: int, *, action: str = VIEW) -> QuerySet[Member]:
             Prefetch("memberships", queryset=CellMembership.objects.select_related("cell").order_by("-joined_on")),
             Prefetch("exemptions", queryset=Exemption.objects.order_by("-starts_on")),
             Prefetch("suspensions", queryset=Suspension.objects.order_by("-starts_on")),
+            Prefetch("attachments", queryset=Attachment.objects.select_related("host").order_by("-starts_on")),
             Prefetch("cell_roles", queryset=CellRole.objects.select_related("cell").order_by("-starts_on")),
         )
     )

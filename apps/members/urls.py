@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_dues_settings, views_watch
+from . import views, views_attachment, views_dues_settings, views_watch
 
 app_name = "members"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:member_id>/transfer/", views.member_transfer, name="transfer"),
     path("<int:member_id>/exemption/", views.exemption_add, name="exemption"),
     path("<int:member_id>/suspension/", views.suspension_add, name="suspension"),
+    path("<int:member_id>/attachment/", views_attachment.attachment_add, name="attachment"),
     path("<int:member_id>/office/", views.cell_role_assign, name="office"),
     path("<int:member_id>/photo/", views.member_photo, name="photo"),
     path("watch/", views_watch.watch_list, name="watch"),

@@ -206,8 +206,9 @@ def test_member_detail_query_count_is_constant(world, client_for, extra):
     ContentType.objects.get_for_model(Member)  # the access log's content type is cached per process
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url("members:detail", world.plain_member.pk)).status_code == 200
-    # session, user, grants, member (+cell, user), memberships, exemptions, suspensions, offices, access-log insert
-    assert len(ctx.captured_queries) == 9, [q["sql"] for q in ctx.captured_queries]
+    # session, user, grants, member (+cell, user), memberships, exemptions, suspensions, attachments (+host),
+    # offices, access-log insert
+    assert len(ctx.captured_queries) == 10, [q["sql"] for q in ctx.captured_queries]
 
 
 @pytest.mark.django_db
