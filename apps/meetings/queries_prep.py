@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.common.scoping import VIEW
 from apps.members.models import Member
+from apps.outbox.models import OutboundMessage
 
 from . import minutes as minutes_text
 from . import queries, rules
@@ -50,8 +51,11 @@ class PreparationFacts:
     board_at: datetime | None = None  # when the board pre-meeting took place (started, else scheduled)
     board_minutes_at: datetime | None = None  # when its short minutes were recorded
     board_ended: bool = False  # the board meeting was held and closed through the live record
+    # When the last member to notify received the notice; None while anyone has not (done means delivered).
     members_notified_at: datetime | None = None
     supervisor_notified_at: datetime | None = None
+    members_to_notify: int = 0
+    members_reached: int = 0
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,7 @@ class ChecklistItem:
     key: str
     done: bool
     at: datetime | None = None
+    progress: tuple[int, int] | None = None  # (reached, out of) for an item about people, e.g. notices
 
     @property
     def label(self) -> str:
@@ -128,8 +133,10 @@ def preparation_checklist(facts: PreparationFacts) -> list[ChecklistItem]:
         ),
         ChecklistItem(
             "members_notified",
-            _before(facts.members_notified_at, facts.scheduled_at),
+            _before(facts.members_notified_at, facts.scheduled_at)
+            and facts.members_reached >= facts.members_to_notify,
             facts.members_notified_at,
+            (facts.members_reached, facts.members_to_notify),
         ),
         ChecklistItem(
             "supervisor_notified",
@@ -144,6 +151,93 @@ def preparation_checklist(facts: PreparationFacts) -> list[ChecklistItem]:
             ChecklistItem("lead_paper", _before(approved, facts.scheduled_at), approved),
         ]
     return items
+
+
+# ---------------------------------------------------------------------------------------------- notices
+
+REACHED, PENDING, FAILED, UNREACHED = "reached", "pending", "failed", "unreached"
+
+
+@dataclass(frozen=True)
+class NoticeFact:
+    """One notice message to a member, as plain values."""
+
+    channel: str
+    status: str
+    sent_at: datetime | None = None
+    attempts: int = 0
+    last_error: str = ""
+
+
+@dataclass(frozen=True)
+class NoticeRow:
+    member: Member
+    state: str  # REACHED, PENDING (on its way), FAILED (every message failed) or UNREACHED (nothing sent)
+    channel: str = ""  # how the member was reached, or is being reached, or failed to be
+    at: datetime | None = None  # when the member was first reached
+    error: str = ""
+    attempts: int = 0
+
+    @property
+    def to_tell(self) -> bool:
+        """Left for the secretary: no message on its way and none delivered (told in person or on paper)."""
+        return self.state in (FAILED, UNREACHED)
+
+
+def notice_state(facts: list[NoticeFact]) -> tuple[str, NoticeFact | None]:
+    """A member's notice: reached when any message was delivered (the first delivery counts), on its way while
+    one is queued, failed when every message failed, unreached when none was sent."""
+    sent = sorted((f for f in facts if f.status == OutboundMessage.Status.SENT), key=lambda f: f.sent_at)
+    if sent:
+        return REACHED, sent[0]
+    queued = [f for f in facts if f.status == OutboundMessage.Status.QUEUED]
+    if queued:
+        return PENDING, queued[-1]
+    if facts:
+        return FAILED, facts[-1]
+    return UNREACHED, None
+
+
+def notice_rows(meeting: Meeting) -> list[NoticeRow]:
+    """Every active member of the cell (those to notify) with their notice's delivery (2 queries)."""
+    members = list(
+        Member.objects.filter(cell_id=meeting.cell_id, active=True)
+        .select_related("user")
+        .order_by("full_name_search", "pk")
+    )
+    facts: dict[int, list[NoticeFact]] = {}
+    for member_id, channel, status, sent_at, attempts, error in (
+        OutboundMessage.objects.filter(
+            meeting=meeting, purpose=OutboundMessage.Purpose.NOTICE, member_id__in=[m.pk for m in members]
+        )
+        .order_by("created_at", "pk")
+        .values_list("member_id", "channel", "status", "sent_at", "attempts", "last_error")
+    ):
+        facts.setdefault(member_id, []).append(NoticeFact(channel, status, sent_at, attempts, error))
+    rows = []
+    for member in members:
+        state, fact = notice_state(facts.get(member.pk, []))
+        rows.append(
+            NoticeRow(
+                member=member,
+                state=state,
+                channel=fact.channel if fact else "",
+                at=fact.sent_at if state == REACHED else None,
+                error=fact.last_error if state == FAILED else "",
+                attempts=fact.attempts if fact else 0,
+            )
+        )
+    return rows
+
+
+def _notice_facts(rows: list[NoticeRow]) -> dict:
+    reached = [r.at for r in rows if r.state == REACHED]
+    everyone = bool(rows) and len(reached) == len(rows)
+    return {
+        "members_notified_at": max(reached) if everyone else None,
+        "members_to_notify": len(rows),
+        "members_reached": len(reached),
+    }
 
 
 # ---------------------------------------------------------------------------------------------- preparation
@@ -184,6 +278,7 @@ def _facts(
     documents: list[MeetingDocument],
     board: Meeting | None,
     board_minutes: MeetingDocument | None,
+    notices: list[NoticeRow],
 ) -> PreparationFacts:
     return PreparationFacts(
         kind=meeting.kind,
@@ -198,15 +293,15 @@ def _facts(
         board_at=(board.started_at or board.scheduled_at) if board else None,
         board_minutes_at=board_minutes.uploaded_at if board_minutes else None,
         board_ended=bool(board and board.ended_at),
-        members_notified_at=meeting.members_notified_at,
         supervisor_notified_at=meeting.supervisor_notified_at,
+        **_notice_facts(notices),
     )
 
 
 def preparation_facts(meeting: Meeting) -> PreparationFacts:
-    """The facts of one meeting's preparation (3 queries, plus the preparer when not already loaded)."""
+    """The facts of one meeting's preparation (5 queries, plus the preparer when not already loaded)."""
     documents = list(MeetingDocument.objects.filter(meeting=meeting))
-    return _facts(meeting, documents, board_meeting_of(meeting), board_minutes_of(meeting))
+    return _facts(meeting, documents, board_meeting_of(meeting), board_minutes_of(meeting), notice_rows(meeting))
 
 
 @dataclass
@@ -217,6 +312,21 @@ class PreparePage:
     board: Meeting | None
     board_minutes: MeetingDocument | None
     checklist: list[ChecklistItem]
+    notices: list[NoticeRow]
+
+    @property
+    def notices_reached(self) -> int:
+        return sum(1 for r in self.notices if r.state == REACHED)
+
+    @property
+    def notices_open(self) -> int:
+        """Members not reached yet (the secretary may record them as told in person)."""
+        return len(self.notices) - self.notices_reached
+
+    @property
+    def notices_to_tell(self) -> int:
+        """Members with nothing on its way: for the printed notice list."""
+        return sum(1 for r in self.notices if r.to_tell)
 
 
 def agenda_of(meeting: Meeting) -> list[AgendaItem]:
@@ -224,20 +334,22 @@ def agenda_of(meeting: Meeting) -> list[AgendaItem]:
 
 
 def prepare_page(user, meeting: Meeting, *, drafts: bool) -> PreparePage:
-    """Everything the preparation page shows: 4 queries whatever the number of documents and agenda items.
+    """Everything the preparation page shows: 6 queries whatever the number of documents, agenda items and members.
 
     ``drafts``: the user may read documents not yet published to members (the cell's leaders and the
     committee's people); a plain member sees published documents only."""
     every = list(MeetingDocument.objects.visible_to(user, VIEW).filter(meeting=meeting).select_related("uploaded_by"))
     board = board_meeting_of(meeting)
     board_minutes = board_minutes_of(meeting)
+    notices = notice_rows(meeting)
     return PreparePage(
         meeting=meeting,
         documents=every if drafts else [d for d in every if d.published_at is not None],
         agenda=agenda_of(meeting),
         board=board,
         board_minutes=board_minutes,
-        checklist=preparation_checklist(_facts(meeting, every, board, board_minutes)),
+        checklist=preparation_checklist(_facts(meeting, every, board, board_minutes, notices)),
+        notices=notices,
     )
 
 

@@ -14,13 +14,14 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.common.forms import apply_errors
 from apps.common.scoping import MANAGE, VIEW, allows
-from apps.common.views import error_messages, verb_page
+from apps.common.views import error_messages, form_error_messages, verb_page
 
-from . import queries_prep, services_prep
+from . import documents, queries_prep, services_docs, services_prep
+from .forms_notices import NoticeToldForm
 from .forms_prep import (
     AgendaItemAddForm,
     AgendaItemEditForm,
@@ -216,12 +217,69 @@ def notify(request, meeting_id: int):
     else:
         messages.success(
             request,
-            _("Notice sent: %(mailed)s of %(members)s members by e-mail, %(supervisors)s supervisor(s).")
-            % {"mailed": result.members_mailed, "members": result.members, "supervisors": result.supervisors_mailed},
+            _(
+                "Notice queued for %(members)s members: %(mailed)s by e-mail, %(texted)s by SMS; "
+                "%(supervisors)s supervisor(s) by e-mail."
+            )
+            % {
+                "members": result.members,
+                "mailed": result.members_mailed,
+                "texted": result.members_texted,
+                "supervisors": result.supervisors_mailed,
+            },
         )
+        if result.members_to_tell:
+            messages.warning(
+                request,
+                _("%(count)s members have no e-mail or SMS: tell them in person from the printed notice list.")
+                % {"count": result.members_to_tell},
+            )
         if not result.supervisors:
             messages.warning(request, _("No supervising committee member is assigned to this cell."))
     return _to_prepare(meeting.pk, "notify")
+
+
+@login_required
+@require_POST
+def notices_told(request, meeting_id: int):
+    """The secretary records members told in person or who signed the printed notice list."""
+    meeting = _prep_meeting(request, meeting_id, MANAGE)
+    form = NoticeToldForm(request.POST, rows=queries_prep.notice_rows(meeting))
+    if not form.is_valid():
+        form_error_messages(request, form)
+        return _to_prepare(meeting.pk, "notify")
+    try:
+        count = services_prep.notice_mark_told(
+            meeting=meeting, member_ids=form.cleaned_data["members"], by=request.user
+        )
+    except ValidationError as exc:
+        error_messages(request, exc)
+    else:
+        messages.success(request, _("Recorded as told in person: %(count)s member(s).") % {"count": count})
+    return _to_prepare(meeting.pk, "notify")
+
+
+@login_required
+@require_GET
+def notices_print(request, meeting_id: int):
+    """The printable notice list: the meeting, its time, place and content, and the members still to tell (or
+    everyone, ``?all=1``) with a column to sign. For the cell's leaders and the committee's people."""
+    meeting = _prep_meeting(request, meeting_id)
+    if not _reads_drafts(request.user, meeting):
+        raise Http404
+    everyone = request.GET.get("all") == "1"
+    rows = queries_prep.notice_rows(meeting)
+    context = {
+        "meeting": meeting,
+        "head": services_docs.letterhead(meeting),
+        "subject": documents.subject_lines(
+            kind=meeting.kind, day=services_docs.meeting_day(meeting), topic=meeting.topic
+        ),
+        "agenda": queries_prep.agenda_of(meeting),
+        "rows": rows if everyone else [r for r in rows if r.to_tell],
+        "everyone": everyone,
+    }
+    return render(request, "meetings/docs/print_notices.html", context)
 
 
 # ---------------------------------------------------------------------------------------------- agenda (htmx)

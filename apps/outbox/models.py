@@ -44,7 +44,7 @@ class OutboundMessage(models.Model):
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     purpose = models.CharField(_("purpose"), max_length=12, choices=Purpose.choices)
     address = models.CharField(_("address"), max_length=254, blank=True)
-    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    subject = models.CharField(_("message subject"), max_length=300, blank=True)
     body = models.TextField(_("text"), blank=True)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)

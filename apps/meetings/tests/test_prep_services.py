@@ -180,7 +180,10 @@ def test_notify_mails_members_and_the_supervisor_respecting_their_preferences(
     first = (meeting.members_notified_at, meeting.supervisor_notified_at)
     assert None not in first
     items = checklist(meeting)
-    assert items["members_notified"].done and items["supervisor_notified"].done
+    # Two of the four members received it (one has no address, one switched preparation mail off): not done
+    # until they are told in person (test_notices_delivery.py).
+    assert not items["members_notified"].done and items["members_notified"].progress == (2, 4)
+    assert items["supervisor_notified"].done
 
     with django_capture_on_commit_callbacks(execute=True):
         services_prep.meeting_notify(meeting=meeting)  # a repeated notice keeps the first time

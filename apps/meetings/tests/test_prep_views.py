@@ -328,5 +328,5 @@ def test_prepare_page_queries_do_not_grow_with_documents_and_items(world, client
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url("prepare", meeting.pk)).status_code == 200
     # session, user, grants, meeting (+cell, preparer), documents (+uploader), board meeting, board minutes,
-    # agenda items, members for the preparer choice
-    assert len(ctx.captured_queries) == 9
+    # agenda items, members for the preparer choice, members to notify and their notices
+    assert len(ctx.captured_queries) == 11

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('channel', models.CharField(choices=[('email', 'E-mail'), ('sms', 'SMS'), ('in_person', 'In person or on the printed list')], max_length=10, verbose_name='channel')),
                 ('purpose', models.CharField(choices=[('notice', 'Meeting notice'), ('reminder', 'Reminder'), ('calendar', 'Meeting calendar'), ('preparation', 'Preparation')], max_length=12, verbose_name='purpose')),
                 ('address', models.CharField(blank=True, max_length=254, verbose_name='address')),
-                ('subject', models.CharField(blank=True, max_length=300, verbose_name='subject')),
+                ('subject', models.CharField(blank=True, max_length=300, verbose_name='message subject')),
                 ('body', models.TextField(blank=True, verbose_name='text')),
                 ('status', models.CharField(choices=[('queued', 'Waiting to be sent'), ('sent', 'Delivered'), ('failed', 'Failed')], default='queued', max_length=8, verbose_name='status')),
                 ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
