@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.common import idempotency
@@ -95,6 +96,7 @@ def home(request):
 
     grants = grants_for(request.user)
     nodes = {o.pk: o for o in Organization.objects.filter(pk__in={g.organization_id for g in grants})}
+    from apps.meetings import queries as meeting_queries
     roles: dict[int, list[str]] = {}
     for g in grants:  # one line per node, with every role held there
         roles.setdefault(g.organization_id, []).append(str(Role(g.role).label))
@@ -112,4 +114,6 @@ def home(request):
 def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
+        "next_meetings": (coming := meeting_queries.next_meetings(request.user, now=timezone.localtime())),
+        "meets_today": bool(coming) and timezone.localdate(coming[0].scheduled_at) == today(),
     return JsonResponse({"status": "ok"})

@@ -229,3 +229,28 @@ def recent_and_upcoming(user, cell, *, now, past: int = 3, future: int = 3) -> t
     held = list(base.filter(scheduled_at__lt=now).order_by("-scheduled_at")[:past])
     coming = list(base.filter(scheduled_at__gte=now).order_by("scheduled_at")[:future])
     return held, coming
+
+
+def next_meetings(user, *, now) -> list[Meeting]:
+    """The user's own cell's meeting going on now, or else its next one (both when a regular and a thematic meeting
+    share the session), for the home page's one-tap "open the meeting" (2 queries: the cell, the meetings)."""
+    cell_id = Member.objects.filter(user=user, active=True).values_list("cell_id", flat=True).first()
+    if cell_id is None:
+        return []
+    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    coming = list(
+        Meeting.objects.visible_to(user)
+        .filter(
+            cell_id=cell_id,
+            kind__in=(Meeting.Kind.REGULAR, Meeting.Kind.THEMATIC),
+            status__in=(Meeting.Status.IN_PROGRESS, Meeting.Status.PLANNED),
+        )
+        .filter(Q(status=Meeting.Status.IN_PROGRESS) | Q(scheduled_at__gte=day_start))
+        .select_related("cell")
+        .order_by("scheduled_at", "pk")[:4]
+    )
+    if not coming:
+        return []
+    running = [m for m in coming if m.status == Meeting.Status.IN_PROGRESS]
+    first = running[0] if running else coming[0]
+    return [m for m in coming if m.scheduled_at == first.scheduled_at]

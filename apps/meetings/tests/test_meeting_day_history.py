@@ -268,3 +268,30 @@ def test_after_the_minutes_are_adopted_the_screen_is_read_only(history_world, cl
     assert url("mark", meeting.pk, history_world.plain_member.pk) not in content
     assert url("mark_all_present", meeting.pk) not in content
     assert 'name="spoken"' not in content and url("guest_add", meeting.pk) not in content
+
+
+# ---------------------------------------------------------------------------------------------- the home page
+
+
+@pytest.mark.django_db
+def test_home_page_opens_the_cells_meeting_of_today_in_one_tap(history_world, client_for):
+    later_today = timezone.localtime().replace(hour=23, minute=0)
+    meeting = make_meeting(history_world.cell_a1, when=later_today)
+    make_meeting(history_world.cell_a1, when=later_today + timedelta(days=30))
+    for persona in ("secretary", "member_user"):
+        page = client_for(getattr(history_world, persona)).get(reverse("home")).content.decode()
+        assert 'id="next-meeting"' in page and url("detail", meeting.pk) in page, persona
+        assert "Chi bộ họp hôm nay" in page or "meets today" in page
+    assert 'id="next-meeting"' not in client_for(history_world.outsider).get(reverse("home")).content.decode()
+    services_live.meeting_start(meeting=meeting)
+    Meeting.objects.filter(pk=meeting.pk).update(scheduled_at=meeting.scheduled_at - timedelta(days=1))
+    page = client_for(history_world.secretary).get(reverse("home")).content.decode()
+    assert url("detail", meeting.pk) in page  # a meeting still in progress is the one to open
+
+
+@pytest.mark.django_db
+def test_home_page_shows_both_meetings_of_a_combined_session(history_world):
+    when = timezone.now() + timedelta(days=2)
+    regular = make_meeting(history_world.cell_a1, when=when)
+    thematic = make_meeting(history_world.cell_a1, kind="thematic", when=when)
+    assert queries.next_meetings(history_world.secretary, now=timezone.localtime()) == [regular, thematic]
