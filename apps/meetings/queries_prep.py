@@ -133,8 +133,7 @@ def preparation_checklist(facts: PreparationFacts) -> list[ChecklistItem]:
         ),
         ChecklistItem(
             "members_notified",
-            _before(facts.members_notified_at, facts.scheduled_at)
-            and facts.members_reached >= facts.members_to_notify,
+            _before(facts.members_notified_at, facts.scheduled_at) and facts.members_reached >= facts.members_to_notify,
             facts.members_notified_at,
             (facts.members_reached, facts.members_to_notify),
         ),
