@@ -128,8 +128,16 @@ def test_a_whole_meeting(live_world, page: Page, browser, live_server, artifacts
         secretary.check("input[name=choice][value=against]")
         secretary.click("form button[type=submit]")
         expect(secretary.locator(f"#vote{secret.pk} .vote-line")).to_have_count(0)  # hidden while open
+        # Two ballots would tell each voter the other's choice: the vote does not close on them; it is voided.
         submit(secretary, f"/votes/{secret.pk}/close/")
-        expect(secretary.locator(f"#vote{secret.pk} .vote-line")).to_contain_text("1/2")
+        expect(secretary.locator(f"#vote{secret.pk} .errors")).to_contain_text("Mới có 2 phiếu")
+        expect(secretary.locator(f"#vote{secret.pk} .vote-line")).to_have_count(0)
+        secretary.locator(f"#vote{secret.pk} details summary").click()
+        secretary.fill(f"#vote{secret.pk}_reason", "Chỉ có hai phiếu, không bảo đảm bí mật")
+        submit(secretary, f"/votes/{secret.pk}/void/")
+        expect(secretary.locator(f"#vote{secret.pk} del")).to_contain_text("Tín nhiệm đồng chí bí thư")
+        secret.refresh_from_db()
+        assert secret.status == "voided"
 
         secretary.set_viewport_size({"width": 390, "height": 844})
         secretary.reload()

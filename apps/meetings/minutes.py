@@ -170,12 +170,30 @@ def _items(data: MinutesData) -> list[str]:
     return lines or ["(Chưa có nội dung.)"]
 
 
+def _ballots(r: VoteResult) -> str:
+    """How a secret vote was held: the board's count of paper ballots, the ballots cast on phones."""
+    parts = []
+    if r.paper:
+        p = r.paper
+        parts.append(f"phiếu giấy: phát ra {p.issued}, thu về {p.returned}, hợp lệ {p.valid}, không hợp lệ {p.invalid}")
+    if r.electronic:
+        parts.append(f"{r.electronic} phiếu bỏ trên điện thoại")
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
 def vote_line(vote: VoteLine) -> str:
     r = vote.result
     method = "bỏ phiếu kín" if vote.secret else "biểu quyết giơ tay"
+    if vote.secret and r.withheld:
+        if not vote.closed:
+            return f"- {vote.question} ({method}): Đang biểu quyết."
+        return (
+            f"- {vote.question} ({method}){_ballots(r)}: không công bố kết quả vì chưa đủ ba phiếu. "
+            "Kết quả: không được thông qua."
+        )
     line = (
-        f"- {vote.question} ({method}): {r.approving}/{r.eligible} tán thành ({percent(r.percent)}), "
-        f"{r.against} không tán thành, {r.abstain} không biểu quyết."
+        f"- {vote.question} ({method}){_ballots(r) if vote.secret else ''}: {r.approving}/{r.eligible} tán thành "
+        f"({percent(r.percent)}), {r.against} không tán thành, {r.abstain} không biểu quyết."
     )
     if not vote.closed:
         return line + " Đang biểu quyết."
@@ -192,8 +210,9 @@ def render_minutes(data: MinutesData) -> str:
     lines += ["", "I. THÀNH PHẦN"] + _attendance(data)
     lines += ["", "II. NỘI DUNG"] + _items(data)
     sections = []
-    if data.votes:
-        sections.append(("KẾT QUẢ BIỂU QUYẾT", [vote_line(v) for v in data.votes]))
+    votes = [v for v in data.votes if not v.result.void]  # a vote voided as entered by mistake has no result
+    if votes:
+        sections.append(("KẾT QUẢ BIỂU QUYẾT", [vote_line(v) for v in votes]))
     if data.tasks_text:
         sections.append(("NHIỆM VỤ", data.tasks_text.splitlines()))
     for number, (title, body) in enumerate(sections, start=3):

@@ -1,4 +1,5 @@
-"""Verbs of the votes taken during a live meeting: open a vote, enter a show of hands, cast a secret ballot, close.
+"""Verbs of the votes taken during a live meeting: open a vote, enter a show of hands, enter the vote-counting board's
+figures for paper ballots, cast a secret ballot on a phone, close, and void a vote entered by mistake.
 
 Several people work on the same meeting at once: every verb changes one row (or increments counters with F()),
 in one transaction, so concurrent writers never overwrite each other's work."""
@@ -49,6 +50,60 @@ def vote_record_counts(*, vote: Vote, approving: int, against: int, abstain: int
     return vote
 
 
+PAPER_FIELDS = (
+    "paper_issued",
+    "paper_returned",
+    "paper_valid",
+    "paper_invalid",
+    "paper_for",
+    "paper_against",
+    "paper_abstain",
+)
+
+
+@transaction.atomic
+def vote_record_paper(
+    *,
+    vote: Vote,
+    issued: int,
+    returned: int,
+    valid: int,
+    invalid: int,
+    approving: int,
+    against: int,
+    abstain: int,
+) -> Vote:
+    """The vote-counting board's figures for the paper ballots of a secret vote, entered (or corrected) in one go while
+    the vote is open. They must add up, and the ballots issued plus those cast on phones cannot exceed the official
+    members present who may vote."""
+    vote = Vote.objects.select_for_update().select_related("meeting").get(pk=vote.pk)
+    _require_open(vote.meeting)
+    if vote.method != Vote.Method.SECRET:
+        raise ValidationError(_("Paper ballots are counted only in a secret ballot."))
+    if vote.status != Vote.Status.OPEN:
+        raise ValidationError(_("The vote is closed."))
+    paper = rules.PaperBallots(
+        issued=issued,
+        returned=returned,
+        valid=valid,
+        invalid=invalid,
+        approving=approving,
+        against=against,
+        abstain=abstain,
+    )
+    errors = rules.paper_ballot_errors(
+        paper=paper,
+        electronic=vote.ballots_cast,
+        voters_present=queries.voters_present(queries.roll_call(vote.meeting)),
+    )
+    if errors:
+        raise ValidationError(errors)
+    vote.paper_issued, vote.paper_returned, vote.paper_valid, vote.paper_invalid = issued, returned, valid, invalid
+    vote.paper_for, vote.paper_against, vote.paper_abstain = approving, against, abstain
+    vote.save(update_fields=list(PAPER_FIELDS))
+    return vote
+
+
 CHOICES = {"for": "secret_for", "against": "secret_against", "abstain": "secret_abstain"}
 
 
@@ -64,9 +119,15 @@ def ballot_cast(*, vote: Vote, member: Member, choice: str) -> None:
             raise ValidationError(_("This vote is not a secret ballot."))
         if live.status != Vote.Status.OPEN:
             raise ValidationError(_("The vote is closed."))
-        row = next((r for r in queries.roll_call(live.meeting) if r.member.pk == member.pk), None)
+        rows = queries.roll_call(live.meeting)
+        row = next((r for r in rows if r.member.pk == member.pk), None)
         if row is None or not rules.may_vote(row.voter):
             raise ValidationError(_("Only official members present at the meeting can vote."))
+        if live.paper_issued + live.ballots_cast + 1 > queries.voters_present(rows):
+            raise ValidationError(
+                _("Every official member present already has a ballot: %(paper)s on paper, %(phones)s on phones.")
+                % {"paper": live.paper_issued, "phones": live.ballots_cast}
+            )
         try:
             with transaction.atomic():
                 BallotReceipt.objects.create(vote=live, member=member)
@@ -77,14 +138,57 @@ def ballot_cast(*, vote: Vote, member: Member, choice: str) -> None:
         )
 
 
+def counted(vote: Vote) -> int:
+    """How many hands or ballots have been entered so far (paper returned and phone ballots of a secret vote)."""
+    if vote.method == Vote.Method.SECRET:
+        return vote.paper_returned + vote.ballots_cast
+    return vote.votes_for + vote.votes_against + vote.votes_abstain
+
+
 @transaction.atomic
-def vote_close(*, vote: Vote) -> Vote:
-    """Close the vote and freeze the eligible-members figure it is judged against."""
+def vote_close(*, vote: Vote, confirm: bool = False) -> Vote:
+    """Close the vote and freeze the eligible-members figure it is judged against. A vote with nothing entered
+    closes only when confirmed (code "confirm"); a secret vote does not close on a result that would tell how
+    someone voted (rules.secret_close_errors)."""
     vote = Vote.objects.select_for_update().select_related("meeting").get(pk=vote.pk)
     if vote.status != Vote.Status.OPEN:
         raise ValidationError(_("The vote is closed."))
+    if counted(vote) == 0 and not confirm:
+        raise ValidationError(
+            _("Nothing has been entered for this vote yet. Tick the confirmation to close it without a count."),
+            code="confirm",
+        )
+    if vote.method == Vote.Method.SECRET:
+        errors = rules.secret_close_errors(paper_returned=vote.paper_returned, electronic=vote.ballots_cast)
+        if errors:
+            raise ValidationError(errors)
     vote.eligible = queries.eligible(queries.roll_call(vote.meeting))
     vote.status = Vote.Status.CLOSED
     vote.closed_at = timezone.now()
     vote.save(update_fields=["eligible", "status", "closed_at"])
+    return vote
+
+
+@transaction.atomic
+def vote_void(*, vote: Vote, reason: str, by) -> Vote:
+    """Void a vote entered by mistake, open or closed: it stays in the record with who voided it, when and why, and
+    counts for nothing (no result in the minutes, no resolution adopted on it). Not once the minutes are adopted,
+    nor when a resolution was adopted on it."""
+    from apps.resolutions.models import Resolution
+
+    vote = Vote.objects.select_for_update().select_related("meeting").get(pk=vote.pk)
+    _require_open(vote.meeting)
+    if vote.status == Vote.Status.VOIDED:
+        raise ValidationError(_("The vote has already been voided."))
+    reason = nfc(reason)
+    if not reason:
+        raise ValidationError({"reason": _("Say why the vote is voided.")})
+    if Resolution.objects.filter(vote=vote).exclude(status=Resolution.Status.DRAFT).exists():
+        raise ValidationError(_("A resolution was adopted on this vote: it can no longer be voided."))
+    vote.status = Vote.Status.VOIDED
+    vote.voided_at = timezone.now()
+    vote.voided_by = by
+    vote.void_reason = reason
+    vote.full_clean()
+    vote.save(update_fields=["status", "voided_at", "voided_by", "void_reason"])
     return vote

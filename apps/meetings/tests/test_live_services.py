@@ -131,25 +131,26 @@ def test_open_vote_is_judged_against_the_eligible_members(world):
 
 @pytest.mark.django_db
 def test_secret_ballot_once_per_member_by_present_officials_only(world):
-    members = _cell_of(world, 3, 1)
+    members = _cell_of(world, 4, 1)
     meeting = services_live.meeting_start(meeting=make_meeting(world.cell_a2))
     for m in members:
         services_live.attendance_mark(meeting=meeting, member=m, status="present")
     vote = services_votes.vote_open(meeting=meeting, question="Tín nhiệm bí thư", method="secret")
     services_votes.ballot_cast(vote=vote, member=members[0], choice="for")
     services_votes.ballot_cast(vote=vote, member=members[1], choice="against")
+    services_votes.ballot_cast(vote=vote, member=members[2], choice="for")
     with pytest.raises(ValidationError, match="đã bỏ phiếu|already"):
         services_votes.ballot_cast(vote=vote, member=members[0], choice="against")
     with pytest.raises(ValidationError):  # probationary
-        services_votes.ballot_cast(vote=vote, member=members[3], choice="for")
+        services_votes.ballot_cast(vote=vote, member=members[4], choice="for")
     with pytest.raises(ValidationError):  # absent
         services_votes.ballot_cast(vote=vote, member=world.a2_member, choice="for")
     vote.refresh_from_db()
-    assert (vote.secret_for, vote.secret_against, vote.ballots_cast) == (1, 1, 2)
-    assert BallotReceipt.objects.filter(vote=vote).count() == 2
+    assert (vote.secret_for, vote.secret_against, vote.ballots_cast) == (2, 1, 3)
+    assert BallotReceipt.objects.filter(vote=vote).count() == 3
     services_votes.vote_close(vote=vote)
     with pytest.raises(ValidationError):
-        services_votes.ballot_cast(vote=vote, member=members[2], choice="for")
+        services_votes.ballot_cast(vote=vote, member=members[3], choice="for")
 
 
 def test_a_ballot_cannot_be_linked_to_its_voter():
