@@ -56,7 +56,8 @@ def detail(request, org_id: int):
     if org.is_cell:
         members = member_queries.members_for(request.user, within=org, on=on)
         context["page"] = paginate(request, members)
-        context["offices"] = list(member_queries.current_offices(org, on=on))
+        # With each holder's cell: the template shows a link to the holder's page only if it opens for the user.
+        context["offices"] = list(member_queries.current_offices(org, on=on).select_related("member__cell"))
         context["supervisors"] = list(member_queries.supervisors_of(org, on=on))
         context["held"], context["coming"] = meeting_queries.recent_and_upcoming(request.user, org, now=timezone.now())
     return render(request, "orgs/detail.html", context)

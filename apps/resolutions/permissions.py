@@ -2,7 +2,7 @@
 
 import rules
 
-from apps.common.scoping import MANAGE, RESTRUCTURE, allows
+from apps.common.scoping import MANAGE, RESTRUCTURE, VIEW, allows
 
 
 @rules.predicate
@@ -32,7 +32,14 @@ def inspects(user, org) -> bool:
     return org is not None and allows(user, RESTRUCTURE, org.path)
 
 
+@rules.predicate
+def reads_inspections(user, org) -> bool:
+    """Roles that read an organisation's records read its inspections; a plain member does not."""
+    return org is not None and allows(user, VIEW, org.path)
+
+
 rules.add_perm("resolutions.manage", manages_org_of)
 rules.add_perm("resolutions.post_progress", manages_org_of | works_on_task)
 rules.add_perm("resolutions.mark_done", manages_org_of | leads_task)
 rules.add_perm("resolutions.inspect", inspects)
+rules.add_perm("resolutions.view_inspections", reads_inspections)

@@ -274,7 +274,7 @@ def resolution_amend(request, resolution_id: int):
 @login_required
 def inspections(request, org_id: int):
     organization = get_object_or_404(Organization.objects.visible_to(request.user, VIEW), pk=org_id)
-    if not allows(request.user, VIEW, organization.path):  # plain members do not read inspections
+    if not request.user.has_perm("resolutions.view_inspections", organization):  # plain members do not
         raise Http404
     can_inspect = allows(request.user, RESTRUCTURE, organization.path)
     cells = []
