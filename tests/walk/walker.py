@@ -58,6 +58,7 @@ class Walk:
     seconds: dict[str, float] = field(default_factory=dict)  # per url name, the slowest request
     statuses: Counter = field(default_factory=Counter)
     log: list[str] = field(default_factory=list)  # every request: account, method, status, URL, where it was shown
+    notes: list[Finding] = field(default_factory=list)  # worth a look, not failures (a form leading to a 404)
 
 
 def url_name(path: str) -> str:
@@ -243,8 +244,10 @@ class Walker:
                 status, response, _content = self._request(
                     "GET", target, htmx=False, via=f"after {label}", check_writes=True
                 )
-                if status in (403, 404):
-                    self.report(f"form → {status}", label, f"sent the user to {target}, which answers {status}", page)
+                if status in (403, 404):  # e.g. handing one's own office over: the member's page closes
+                    self.walk.notes.append(
+                        Finding(self.account, f"form → {status}", label, f"then {target} answers {status}", page)
+                    )
                 target = pages.site_url(target, response["Location"]) if status in REDIRECTS else None
             transaction.set_rollback(True)
 

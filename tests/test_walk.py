@@ -1,0 +1,73 @@
+"""The walk test (issue 10, "Quality bars"): on the seeded demo district that `make run` loads, each demo account
+follows every link its pages show and submits every form they render (htmx included), sampled per URL name.
+
+It fails, in one assertion listing every offence, on: a server error (GET or form, or the page a form leads to);
+a link shown to the user that answers 404 (or 403/405, or sends a logged-in user to the login page); a form shown
+that the user cannot send (403/404/405); a GET that changes the database (see tests/walk/guard.py: statements
+seen by ``connection.execute_wrapper`` and the engine's own change counters, the access log's entries aside).
+A form whose result the user may no longer open (handing one's own office over) is printed as a note. Every
+request is logged to test-artifacts/walk-<database>.log.
+
+The district is seeded once for the module, inside a transaction rolled back at the end (SQLite and PostgreSQL
+alike); every request of the walk runs in a savepoint rolled back after it (tests/walk/walker.py). The module
+holds one test, so under `pytest -n 2` one worker runs it and seeds once; a second test here would need
+``pytest.mark.xdist_group`` with ``--dist loadgroup`` (and the marker registered, for --strict-markers).
+"""
+
+import time
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.utils import timezone, translation
+
+from apps.common import demo
+from apps.orgs.models import Organization
+
+from .walk.walker import Walk, Walker
+
+ACCOUNTS = ["quantri", "canbo", "bithu", "dangvien", "giamsat", "kiemtra"]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"  # git-ignored: the walk's log goes there
+PER_NAME = 3  # distinct URLs visited, and forms submitted, per (account, URL name)
+
+
+@pytest.fixture(scope="module")
+def demo_district(django_db_setup, django_db_blocker):
+    """The district profile of `make run` (seed 1, as of today, the demo accounts), seeded once for the module."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        # pytest-django creates the test database only for a session holding a django_db test (ours is marked):
+        # never seed whatever database the settings name.
+        assert not Organization.objects.exists(), "the walk seeds an empty test database"
+        started = time.monotonic()
+        with translation.override("vi"):
+            demo.build(profile="district", seed=1, as_of=timezone.localdate())
+        print(f"\nwalk: demo district seeded in {time.monotonic() - started:.1f}s")
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_every_account_walks_the_demo_without_errors_dead_links_or_writing_gets(demo_district):
+    walk = Walk()
+    started = time.monotonic()
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=ACCOUNTS)}
+    assert sorted(users) == sorted(ACCOUNTS)
+    for account in ACCOUNTS:
+        walker = Walker(users[account], per_name=PER_NAME, walk=walk)
+        walker.crawl("/")
+        walker.submit_all()
+    slowest = sorted(walk.seconds.items(), key=lambda kv: -kv[1])[:5]
+    print(
+        f"walk: {walk.gets} GETs and {walk.posts} form submissions in {time.monotonic() - started:.1f}s; "
+        f"statuses {dict(sorted(walk.statuses.items()))}; slowest: "
+        + ", ".join(f"{name} {seconds:.2f}s" for name, seconds in slowest)
+    )
+    for note in walk.notes:
+        print(f"walk note: {note.line()}")
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / f"walk-{connection.vendor}.log").write_text(
+        "\n".join(walk.log + [n.line() for n in walk.notes]) + "\n"
+    )
+    findings = sorted(set(walk.findings), key=lambda f: (f.kind, f.account, f.url))
+    assert not findings, f"{len(findings)} problem(s) found walking the demo:\n" + "\n".join(f.line() for f in findings)
