@@ -479,6 +479,7 @@ def _build(*, profile: str, seed: int, as_of: date, with_accounts: bool) -> Coun
     from apps.quality.demo import diligence_of
 
     diligence = {c.pk: diligence_of(rng) for c in cells}  # one character per cell for meetings, tasks and scores
+    district, commune, home_cell = _demo_place(root, cells, by_cell)
     counter.history = build_history(
         rng=rng,
         cells=cells,
@@ -487,6 +488,7 @@ def _build(*, profile: str, seed: int, as_of: date, with_accounts: bool) -> Coun
         secretaries=secretaries,
         as_of=as_of,
         diligence=diligence,
+        today_cell=home_cell if with_accounts else None,
     )
     from apps.resolutions.demo import build_followup
 
@@ -502,8 +504,8 @@ def _build(*, profile: str, seed: int, as_of: date, with_accounts: bool) -> Coun
         exempt_ids=exempt_ids,
         diligence=diligence,
     )
-    district, commune, home_cell = _demo_place(root, cells, by_cell)
     users = _accounts(counter, root, district, commune, home_cell, cells, by_cell, cell_roles) if with_accounts else {}
+    _attachments(rng, as_of, [c for c in cells if c.path.startswith(commune.path)], home_cell, by_cell, exempt_ids)
     from apps.quality.demo import attach_agency_sheet, build_scores
 
     attach_agency_sheet(tree.rows)
@@ -522,6 +524,42 @@ def _build(*, profile: str, seed: int, as_of: date, with_accounts: bool) -> Coun
         rng=rng, as_of=as_of, district=district, home_commune=commune, home_cell=home_cell, users=users
     )
     return counter
+
+
+def _attachments(rng: random.Random, as_of: date, commune_cells, home_cell, by_cell, exempt_ids) -> None:
+    """Two members of the demo commune meet with another of its cells for a few months from yesterday (sinh hoạt
+    tạm thời): one of the demo cell (so today's roll call shows them as attached), one from elsewhere to the demo cell
+    (so it lists a member attending without a vote there). Only from yesterday: the year's record stays as held."""
+    from apps.members.models import Attachment
+
+    others = [c for c in commune_cells if c.pk != home_cell.pk and by_cell.get(c.pk)]
+    if not others:
+        return
+    home = [m for m in by_cell.get(home_cell.pk, []) if m.status == "official" and m.pk not in exempt_ids]
+    guest_cell = rng.choice(others)
+    visitors = [m for m in by_cell[guest_cell.pk] if m.pk not in exempt_ids]
+    rows = []
+    if len(home) > 3:
+        rows.append(
+            Attachment(
+                member=home[-1],
+                host=rng.choice(others),
+                starts_on=as_of - timedelta(days=1),
+                ends_on=as_of + timedelta(days=90),
+                reason="Đi làm việc theo thời vụ ở địa phương khác",
+            )
+        )
+    if visitors:
+        rows.append(
+            Attachment(
+                member=visitors[-1],
+                host=home_cell,
+                starts_on=as_of - timedelta(days=1),
+                ends_on=as_of + timedelta(days=120),
+                reason="Công tác biệt phái tại thôn",
+            )
+        )
+    Attachment.objects.bulk_create(rows)
 
 
 def _demo_place(root: Organization, cells, by_cell) -> tuple[Organization, Organization, Organization]:

@@ -110,12 +110,18 @@ def build_history(
     secretaries: dict[int, Member],
     as_of: date,
     diligence: dict[int, float] | None = None,
+    today_cell: Organization | None = None,
 ) -> HistoryCounts:
     """``diligence``: how well each cell keeps its meetings (0–1, by cell id; apps/common/demo.py) — documents out
-    in time, board pre-meetings, full length, members who speak, few absences."""
+    in time, board pre-meetings, full length, members who speak, few absences.
+
+    ``today_cell`` (the demo accounts' cell) meets on ``as_of`` itself, whatever the day, so that a newcomer always
+    finds a meeting ready to run; in December every cell's calendar of the next year is registered too, so next
+    month's meetings are always planned."""
     counts = HistoryCounts()
     diligence = diligence or {}
     year = as_of.year
+    years = [year, year + 1] if as_of.month == 12 else [year]
     vn = holidays.country_holidays("VN", years=[year, year + 1])
     is_holiday = vn.__contains__
     now = _at(as_of, time(12, 0))
@@ -134,24 +140,31 @@ def build_history(
                 place="Hội trường cơ quan" if agency else "Nhà văn hóa " + cell.name.replace("Chi bộ ", ""),
             )
         )
-        calendars.append(
-            AnnualCalendar(
-                cell=cell,
-                year=year,
-                status=AnnualCalendar.Status.REGISTERED,
-                submitted_at=_at(date(year, 1, 8), time(9)),
-                registered_at=_at(date(year, 1, 12), time(10)),
+        for y in years:  # next year's calendar: made and registered at the end of this one
+            submitted = _at(date(y, 1, 8), time(9)) if y == year else _at(as_of - timedelta(days=4), time(9))
+            registered = _at(date(y, 1, 12), time(10)) if y == year else _at(as_of - timedelta(days=2), time(10))
+            calendars.append(
+                AnnualCalendar(
+                    cell=cell,
+                    year=y,
+                    status=AnnualCalendar.Status.REGISTERED,
+                    submitted_at=submitted,
+                    registered_at=registered,
+                )
             )
-        )
     MeetingRule.objects.bulk_create(rules_rows, batch_size=2000)
     AnnualCalendar.objects.bulk_create(calendars, batch_size=2000)
 
     meetings: list[Meeting] = []
     plan: list[tuple[Meeting, Organization]] = []
-    for cell, rule, calendar in zip(cells, rules_rows, calendars, strict=True):
-        dates = rules.monthly_dates(year, rule.day_of_month, is_holiday)
-        thematic = set(rules.thematic_months(2))
+    combined: set[int] = set()  # id() of the meetings sharing a session (regular + thematic): norm 120 minutes
+    thematic = set(rules.thematic_months(2))
+    cell_rules = [(cell, rule) for cell, rule in zip(cells, rules_rows, strict=True) for _y in years]
+    for (cell, rule), calendar in zip(cell_rules, calendars, strict=True):
+        dates = rules.monthly_dates(calendar.year, rule.day_of_month, is_holiday)
         for month, held_on in enumerate(dates, start=1):
+            if today_cell is not None and cell.pk == today_cell.pk and (calendar.year, month) == (year, as_of.month):
+                held_on = as_of  # the demo cell meets today
             kinds = ["regular", "thematic"] if month in thematic else ["regular"]
             for kind in kinds:
                 scheduled = _at(held_on, rule.start_time)
@@ -166,6 +179,8 @@ def build_history(
                 m.status = Meeting.Status.CLOSED if scheduled < now else Meeting.Status.PLANNED
                 meetings.append(m)
                 plan.append((m, cell))
+                if len(kinds) > 1:
+                    combined.add(id(m))
     counts.meetings = len(meetings)
     items, discussion = [], {}
     for m in meetings:
@@ -185,6 +200,8 @@ def build_history(
         secretary = secretaries.get(cell.pk)
         q = diligence.get(cell.pk, 0.85)
         lead_days = rng.choice([1, 2, 2, 3] if rng.random() < q else [0, 0, 1])
+        if m.scheduled_at - now > timedelta(days=40):
+            continue  # months ahead: nothing drafted yet
         documents.append(
             MeetingDocument(
                 meeting=m,
@@ -199,9 +216,12 @@ def build_history(
             )
         )
         if m.status != Meeting.Status.CLOSED:
+            if today_cell is not None and m.cell_id == today_cell.pk and m.scheduled_at.date() == as_of:
+                m.preparer = secretary  # today's meeting is prepared: the secretary drafted its documents
+                m.preparer_assigned_at = now - timedelta(days=6)
             continue
         m.started_at = m.scheduled_at + timedelta(minutes=rng.randint(-5, 12))
-        norm = rules.duration_norm_minutes(members=len(members))
+        norm = rules.duration_norm_minutes(members=len(members), combined_session=id(m) in combined)
         minutes_long = norm + rng.randint(0, 25) if rng.random() < q else norm - rng.choice([10, 20, 35, 50])
         if m.kind == "regular" and rng.random() < q:  # the board (or secretary and deputy) met to prepare it
             board_before.append((m, rng.randint(2, 6)))

@@ -136,3 +136,28 @@ def test_district_shape_is_realistic():
     assert AnnualRating.objects.filter(is_collective=False).count() > 500
     roles = set(RoleGrant.objects.values_list("role", flat=True))
     assert roles == {"admin", "committee_staff", "cell_secretary", "member", "supervisor", "inspection"}
+    assert_ready_for_today(AS_OF)
+
+
+def assert_ready_for_today(as_of: date) -> None:
+    """The demo accounts' cell meets on the day the demo is loaded, prepared and not started; next month's meetings
+    are in a registered calendar; one of its members is attached to another cell and one visitor attends it."""
+    from apps.meetings.models import AnnualCalendar
+    from apps.members.models import Attachment
+
+    home = Member.objects.select_related("cell").get(user__username="bithu").cell
+    today = Meeting.objects.filter(cell=home, scheduled_at__date=as_of, kind="regular")
+    assert today.count() == 1 and today.get().status == "planned" and today.get().preparer_id
+    next_month = date(as_of.year + as_of.month // 12, as_of.month % 12 + 1, 1)
+    planned = Meeting.objects.filter(
+        cell=home, scheduled_at__year=next_month.year, scheduled_at__month=next_month.month, status="planned"
+    )
+    assert planned.exists()
+    assert AnnualCalendar.objects.get(cell=home, year=next_month.year).status == "registered"
+    assert Attachment.objects.filter(member__cell=home).exists() and Attachment.objects.filter(host=home).exists()
+
+
+@pytest.mark.django_db
+def test_in_december_next_years_calendar_is_registered_and_the_demo_cell_meets_today():
+    demo.build(profile="sample", seed=1, as_of=date(2026, 12, 6))  # a Sunday
+    assert_ready_for_today(date(2026, 12, 6))
