@@ -13,6 +13,7 @@ from django.utils import translation
 
 from apps.members.models import Member
 from apps.orgs.models import Organization
+from apps.outbox.models import OutboundMessage
 
 from . import agenda, rules
 from .models import (
@@ -99,6 +100,21 @@ def _minutes_text(
         "Biên bản đã được đọc lại và thông qua."
     )
     return "\n".join(lines)
+
+
+def _notice(meeting: Meeting, member: Member, at: datetime) -> OutboundMessage:
+    """A member told of the meeting (in person or on the printed list, as most cells do)."""
+    return OutboundMessage(
+        organization_id=meeting.cell_id,
+        meeting=meeting,
+        member=member,
+        recipient_id=member.user_id,
+        channel=OutboundMessage.Channel.IN_PERSON,
+        purpose=OutboundMessage.Purpose.NOTICE,
+        status=OutboundMessage.Status.SENT,
+        created_at=at,
+        sent_at=at,
+    )
 
 
 def build_history(
@@ -190,6 +206,7 @@ def build_history(
                 discussion[id(m)] = items[-1]
 
     attendance, speeches, documents, votes, minutes, guests = [], [], [], [], [], []
+    notices: list[OutboundMessage] = []  # who received each meeting's notice (done means delivered)
     absence_habit = {m.pk: rng.random() for ms in by_cell.values() for m in ms}
     excused_p: dict[int, float] = {}  # per member and meeting: absent with a reason, absent without one
     unexcused_p: dict[int, float] = {}
@@ -219,6 +236,8 @@ def build_history(
             if today_cell is not None and m.cell_id == today_cell.pk and m.scheduled_at.date() == as_of:
                 m.preparer = secretary  # today's meeting is prepared: the secretary drafted its documents
                 m.preparer_assigned_at = now - timedelta(days=6)
+                told = now - timedelta(days=3)  # all but two members told; the checklist shows who is left
+                notices += [_notice(m, member, told) for member in members[:-2]]
             continue
         m.started_at = m.scheduled_at + timedelta(minutes=rng.randint(-5, 12))
         norm = rules.duration_norm_minutes(members=len(members), combined_session=id(m) in combined)
@@ -233,6 +252,7 @@ def build_history(
         m.members_notified_at = m.scheduled_at - timedelta(days=rng.randint(2, 6))
         m.preparer_assigned_at = m.members_notified_at - timedelta(days=rng.randint(3, 10))
         m.supervisor_notified_at = m.members_notified_at if rng.random() < 0.85 else None
+        notices += [_notice(m, member, m.members_notified_at) for member in members]
         present = expected = 0
         absentees, statuses = [], []
         for member in members:
@@ -339,6 +359,7 @@ def build_history(
     counts.board_meetings = len(boards)
     AgendaItem.objects.bulk_create(items, batch_size=5000)
     Attendance.objects.bulk_create(attendance, batch_size=5000)
+    OutboundMessage.objects.bulk_create(notices, batch_size=5000)
     Speech.objects.bulk_create(speeches, batch_size=5000)
     Guest.objects.bulk_create(guests, batch_size=5000)
     MeetingDocument.objects.bulk_create(documents, batch_size=5000)
