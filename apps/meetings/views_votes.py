@@ -39,6 +39,7 @@ class VoteEntry:
     close_form: VoteCloseForm | None = None
     void_form: VoteVoidForm | None = None
     voided_by: str = ""
+    close_blocked: tuple[str, ...] = ()  # why an open secret vote cannot close yet (rules.secret_close_errors)
 
     @property
     def is_paper(self) -> bool:
@@ -100,6 +101,11 @@ def votes_panel(context) -> VotesPanel:
                 if editable and vote.status != Vote.Status.VOIDED
                 else None,
                 voided_by=(voider.get_full_name() or voider.username) if voider else "",
+                close_blocked=tuple(
+                    rules.secret_close_errors(paper_returned=vote.paper_returned, electronic=vote.ballots_cast)
+                )
+                if is_open and vote.method == Vote.Method.SECRET
+                else (),
             )
         )
     meeting = context.get("meeting")

@@ -211,3 +211,22 @@ def test_the_votes_section_costs_at_most_one_query_more_whatever_the_votes(day, 
     more = services_votes.vote_open(meeting=day.meeting, question="Câu 4", method="secret")
     services_votes.vote_void(vote=more, reason="Nhầm", by=day.secretary)
     assert queries_of_the_page() == one + 1  # the names of those who voided votes
+
+
+@pytest.mark.django_db
+def test_the_board_sees_before_closing_that_two_phone_ballots_cannot_be_counted_with_paper(day, client_for):
+    vote = services_votes.vote_open(meeting=day.meeting, question="Tín nhiệm", method="secret")
+    for member in day.present[:2]:
+        services_votes.ballot_cast(vote=vote, member=member, choice="for")
+    client = client_for(day.secretary)
+    assert "bên cạnh phiếu giấy" not in client.get(url("detail", day.meeting.pk)).content.decode()
+    services_votes.vote_record_paper(
+        vote=vote, **{**PAPER, "issued": 5, "returned": 5, "valid": 5, "invalid": 0, "approving": 4}
+    )
+    html = client.get(url("detail", day.meeting.pk)).content.decode()
+    assert 'class="warning">Có 2 phiếu bỏ trên điện thoại bên cạnh phiếu giấy' in html
+    assert "2 phiếu bỏ trên điện thoại." in html
+    response = client.post(url("vote_close", vote.pk))
+    assert response.status_code == 200 and "ban kiểm phiếu có thể suy ra" in response.content.decode()
+    vote.refresh_from_db()
+    assert vote.status == "open"
