@@ -102,7 +102,7 @@ class Meeting(models.Model):
     calendar = models.ForeignKey(
         AnnualCalendar, null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings"
     )
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.REGULAR)
+    kind = models.CharField(_("kind of meeting"), max_length=10, choices=Kind.choices, default=Kind.REGULAR)
     # The board's pre-meeting points at the meeting it prepares.
     prepares = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="board_meeting"
@@ -199,7 +199,7 @@ class MeetingDocument(models.Model):
         OTHER = "other", _("Other document")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents")
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("kind of document"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=300)
     text = models.TextField(_("text"), blank=True)
     file = models.FileField(_("file"), upload_to="meetings/%Y/", blank=True)
