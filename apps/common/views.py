@@ -4,24 +4,31 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.common import idempotency
+from apps.common import idempotency, rules
 from apps.common.forms import apply_errors
 from apps.common.scoping import Role, grants_for, today
 from apps.orgs.models import Organization
 
 
 def year_param(request) -> int:
-    """The ``year`` of the query string (2000–2100), else this year."""
+    """The ``year`` of the query string (2000–2100, apps.common.rules), else this year."""
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
         return today().year
-    return year if 2000 <= year <= 2100 else today().year
+    return year if rules.year_ok(year) else today().year
+
+
+def year_or_404(year: int) -> int:
+    """A year taken from the path: one the system serves (2000–2100), else the page does not exist."""
+    if not rules.year_ok(year):
+        raise Http404
+    return year
 
 
 def error_messages(request, exc: ValidationError) -> None:
@@ -89,6 +96,7 @@ def paginate(request, queryset, per_page: int | None = None):
 
 @login_required
 def home(request):
+    from apps.meetings import queries as meeting_queries
     from apps.members.models import Member
     from apps.members.queries import probation_due_members
 
@@ -96,7 +104,6 @@ def home(request):
 
     grants = grants_for(request.user)
     nodes = {o.pk: o for o in Organization.objects.filter(pk__in={g.organization_id for g in grants})}
-    from apps.meetings import queries as meeting_queries
     roles: dict[int, list[str]] = {}
     for g in grants:  # one line per node, with every role held there
         roles.setdefault(g.organization_id, []).append(str(Role(g.role).label))
@@ -107,6 +114,8 @@ def home(request):
         "member": member,
         "probation_due_count": probation_due_members(request.user, on=today()).count(),  # a COUNT, not the rows
         "todo": todo_for(request.user, today()),
+        "next_meetings": (coming := meeting_queries.next_meetings(request.user, now=timezone.localtime())),
+        "meets_today": bool(coming) and timezone.localdate(coming[0].scheduled_at) == today(),
     }
     return render(request, "common/home.html", context)
 
@@ -114,6 +123,4 @@ def home(request):
 def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-        "next_meetings": (coming := meeting_queries.next_meetings(request.user, now=timezone.localtime())),
-        "meets_today": bool(coming) and timezone.localdate(coming[0].scheduled_at) == today(),
     return JsonResponse({"status": "ok"})

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.common.forms import apply_errors
 from apps.common.scoping import MANAGE, VIEW
+from apps.common.views import year_or_404
 from apps.orgs.models import Organization
 
 from . import permissions, queries, services
@@ -17,6 +18,7 @@ from .models import AnnualRating
 
 @login_required
 def year(request, org_id: int, year: int):
+    year = year_or_404(year)
     org = get_object_or_404(Organization.objects.visible_to(request.user, VIEW), pk=org_id)
     context = {
         "org": org,
@@ -30,6 +32,7 @@ def year(request, org_id: int, year: int):
 @login_required
 @require_POST
 def start(request, org_id: int, year: int):
+    year = year_or_404(year)
     org = get_object_or_404(Organization.objects.visible_to(request.user, MANAGE), pk=org_id)
     try:
         created = services.ratings_start(organization=org, year=year)

@@ -1,9 +1,11 @@
 """Forms of the annual calendar: the cell's rule, planning a meeting, apologies, feed and mail preferences."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.common.forms import NFCFormMixin
+from apps.common import rules
+from apps.common.forms import NFCFormMixin, dates_within
 
 from .models import Meeting, MeetingRule, NotificationPreference
 
@@ -43,7 +45,10 @@ class MeetingRuleForm(NFCFormMixin, forms.ModelForm):
 class MeetingPlanForm(NFCFormMixin, forms.Form):
     """Date, time, place and topic of a planned meeting (editing one of the calendar, or adding one)."""
 
-    scheduled_at = forms.DateTimeField(label=_("date and time"), widget=DateTimeInput())
+    scheduled_at = dates_within(
+        forms.DateTimeField(label=_("date and time"), widget=DateTimeInput()),
+        lambda: rules.meeting_dates(timezone.localdate()),
+    )
     place = forms.CharField(label=_("place"), max_length=200, required=False)
     topic = forms.CharField(
         label=_("topic"), max_length=300, required=False, help_text=_("Required for a thematic meeting.")
@@ -52,7 +57,7 @@ class MeetingPlanForm(NFCFormMixin, forms.Form):
 
 class MeetingNewForm(MeetingPlanForm):
     kind = forms.ChoiceField(
-        label=_("kind"),
+        label=_("kind of meeting"),
         choices=[
             (Meeting.Kind.REGULAR, Meeting.Kind.REGULAR.label),
             (Meeting.Kind.THEMATIC, Meeting.Kind.THEMATIC.label),

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
 
+from apps.common import rules as common_rules
 from apps.common.scoping import Role
 from apps.common.text import nfc
 from apps.members.models import Member
@@ -290,6 +291,22 @@ def _members_told(meeting: Meeting) -> bool:
     return meeting.calendar is None or meeting.calendar.status != AnnualCalendar.Status.DRAFT
 
 
+def _require_plausible_date(scheduled_at: datetime) -> None:
+    """A meeting's date within a few years of today (apps.common.rules): 01/01/0001 is a slip of the finger."""
+    low, high = common_rules.meeting_dates(timezone.localdate())
+    try:
+        day = timezone.localtime(scheduled_at).date()
+    except (OverflowError, ValueError):  # so far from today that the time zone cannot convert it
+        day = None
+    if day is None or not low <= day <= high:
+        raise ValidationError(
+            {
+                "scheduled_at": _("Enter a date from %(low)s to %(high)s.")
+                % {"low": f"{low:%d/%m/%Y}", "high": f"{high:%d/%m/%Y}"}
+            }
+        )
+
+
 @transaction.atomic
 def calendar_meeting_add(
     *, cell: Organization, kind: str, scheduled_at: datetime, place: str = "", topic: str = "", by
@@ -297,6 +314,7 @@ def calendar_meeting_add(
     """An extra meeting (e.g. a second thematic meeting), attached to the year's calendar when there is one."""
     if kind not in PLANNABLE_KINDS:
         raise ValidationError({"kind": _("Choose a regular or a thematic meeting.")})
+    _require_plausible_date(scheduled_at)
     year = timezone.localtime(scheduled_at).year
     calendar = AnnualCalendar.objects.filter(cell=cell, year=year).first()
     meeting = meeting_create(
@@ -327,6 +345,7 @@ def calendar_meeting_update(*, meeting: Meeting, scheduled_at: datetime, place: 
     meeting = Meeting.objects.select_for_update(of=("self",)).select_related("cell", "calendar").get(pk=meeting.pk)
     if meeting.is_closed or meeting.started_at is not None:
         raise ValidationError(_("This meeting has started or ended; its plan can no longer be changed."))
+    _require_plausible_date(scheduled_at)
     place, topic = nfc(place), nfc(topic)
     if meeting.kind == Meeting.Kind.THEMATIC and not topic:
         raise ValidationError({"topic": _("A thematic meeting needs its topic.")})

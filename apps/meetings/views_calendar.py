@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.common.forms import apply_errors
 from apps.common.scoping import MANAGE, today
 from apps.common.views import paginate, verb_page
+from apps.members.models import Member
 
 from . import queries_calendar as queries
 from . import services_calendar as services
@@ -236,10 +237,15 @@ def apology(request, meeting_id: int):
     meeting = get_object_or_404(Meeting.objects.visible_to(request.user).select_related("cell"), pk=meeting_id)
     if not request.user.has_perm("meetings.attend", meeting):
         raise PermissionDenied
-    member = request.user.member
-    existing = Apology.objects.visible_to(request.user).filter(meeting=meeting, member=member).first()
+    # An administrator passes the permission without being a member: they have no apology to send.
+    member = Member.objects.filter(user=request.user).first()
+    existing = (
+        Apology.objects.visible_to(request.user).filter(meeting=meeting, member=member).first() if member else None
+    )
     form = ApologyForm(request.POST or None)
-    if request.method == "POST" and existing is None and form.is_valid():
+    if request.method == "POST" and member is None:
+        form.add_error(None, _("Only members of the meeting's cell can send an apology."))
+    if request.method == "POST" and member is not None and existing is None and form.is_valid():
         try:
             services.apology_submit(meeting=meeting, member=member, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
@@ -247,7 +253,13 @@ def apology(request, meeting_id: int):
         else:
             messages.success(request, _("Your apology was sent to the secretary."))
             return redirect("meetings:mine")
-    context = {"meeting": meeting, "form": form, "existing": existing, "open": services.apology_open(meeting)}
+    context = {
+        "meeting": meeting,
+        "form": form,
+        "existing": existing,
+        "open": services.apology_open(meeting),
+        "member": member,
+    }
     return render(request, "meetings/calendar/apology.html", context)
 
 

@@ -2,7 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.common.forms import DateInput, NFCFormMixin
+from apps.common import rules
+from apps.common.forms import DateInput, NFCFormMixin, dates_within, record_date_field
 
 from .models import CellRole, Member
 
@@ -22,8 +23,22 @@ MEMBER_FIELDS = [
 ]
 
 
+def _birth_dates():
+    return rules.birth_dates(timezone.localdate())
+
+
+def _party_dates():
+    return rules.party_dates(timezone.localdate())
+
+
 class MemberForm(NFCFormMixin, forms.ModelForm):
     MAX_PHOTO_BYTES = 2 * 1024 * 1024
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        dates_within(self.fields["date_of_birth"], _birth_dates)
+        for name in ("admitted_on", "official_on"):
+            dates_within(self.fields[name], _party_dates)
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
@@ -44,7 +59,9 @@ class MemberForm(NFCFormMixin, forms.ModelForm):
 
 
 class MemberCreateForm(MemberForm):
-    joined_on = forms.DateField(label=_("joined the cell on"), widget=DateInput(), initial=timezone.localdate)
+    joined_on = dates_within(
+        forms.DateField(label=_("joined the cell on"), widget=DateInput(), initial=timezone.localdate), _party_dates
+    )
     joined_from = forms.CharField(
         label=_("transferred in from"),
         max_length=200,
@@ -61,7 +78,7 @@ class TransferForm(NFCFormMixin, forms.Form):
         required=False,
         help_text=_("e.g. Chi bộ Khu 2, Đảng bộ phường Tân Định, Thành phố Hồ Chí Minh"),
     )
-    on = forms.DateField(label=_("transfer date"), widget=DateInput(), initial=timezone.localdate)
+    on = record_date_field(label=_("transfer date"), initial=timezone.localdate)
     note = forms.CharField(label=_("note"), max_length=300, required=False)
 
     def __init__(self, *args, cells, **kwargs):
@@ -77,8 +94,8 @@ class TransferForm(NFCFormMixin, forms.Form):
 
 
 class ExemptionForm(NFCFormMixin, forms.Form):
-    starts_on = forms.DateField(label=_("from"), widget=DateInput())
-    ends_on = forms.DateField(label=_("until"), widget=DateInput(), required=False)
+    starts_on = record_date_field(label=_("from"))
+    ends_on = record_date_field(label=_("until"), required=False)
     reason = forms.CharField(label=_("reason"), max_length=300)
 
 
@@ -88,4 +105,4 @@ class SuspensionForm(ExemptionForm):
 
 class CellRoleForm(forms.Form):
     office = forms.ChoiceField(label=_("office"), choices=CellRole.Office.choices)
-    starts_on = forms.DateField(label=_("from"), widget=DateInput(), initial=timezone.localdate)
+    starts_on = record_date_field(label=_("from"), initial=timezone.localdate)

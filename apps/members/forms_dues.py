@@ -2,7 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.common.forms import DateInput, NFCFormMixin
+from apps.common import rules
+from apps.common.forms import NFCFormMixin, amount_field, record_date_field
 
 from .models import Dues, DuesBasis
 from .services_dues import DuesEntry
@@ -22,12 +23,10 @@ class DuesMonthForm(NFCFormMixin, forms.Form):
                 choices=Dues.Status.choices,
                 initial=row.status if row else Dues.Status.PAID,
             )
-            self.fields[f"amount_{pk}"] = forms.DecimalField(
+            self.fields[f"amount_{pk}"] = amount_field(
+                maximum=rules.DUES_MAX,
                 label=_("amount (đồng)"),
                 required=False,
-                min_value=0,
-                max_digits=12,
-                decimal_places=0,
                 initial=(row.amount if row and row.amount else None) if row else line.suggested,
                 widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": "1000"}),
             )
@@ -72,18 +71,15 @@ class DuesRateForm(NFCFormMixin, forms.Form):
         help_text=_("For a salary or a pension, e.g. 1 or 0.5."),
         widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
     )
-    fixed_amount = forms.DecimalField(
+    fixed_amount = amount_field(
+        maximum=rules.DUES_MAX,
         label=_("fixed amount (đồng)"),
         required=False,
-        min_value=0,
-        max_digits=12,
-        decimal_places=0,
         help_text=_("For the fixed-amount basis only."),
         widget=forms.NumberInput(attrs={"step": "1000", "inputmode": "numeric"}),
     )
-    effective_from = forms.DateField(
+    effective_from = record_date_field(
         label=_("in force from"),
-        widget=DateInput(),
         initial=_first_of_month,
         help_text=_(
             "A month's dues use the rate in force on its first day. A rate is never changed once dues were "
@@ -97,18 +93,15 @@ class DuesBasisForm(NFCFormMixin, forms.Form):
     """A member's dues basis from a date (the income is personal data: shown only to who may see the member)."""
 
     basis = forms.ChoiceField(label=_("basis"), choices=DuesBasis.choices)
-    monthly_income = forms.DecimalField(
+    monthly_income = amount_field(
+        maximum=rules.INCOME_MAX,
         label=_("monthly salary or pension (đồng)"),
         required=False,
-        min_value=0,
-        max_digits=12,
-        decimal_places=0,
         help_text=_("The social-insurance salary or the pension; leave empty for a fixed amount."),
         widget=forms.NumberInput(attrs={"step": "1000", "inputmode": "numeric", "autocomplete": "off"}),
     )
-    effective_from = forms.DateField(
+    effective_from = record_date_field(
         label=_("in force from"),
-        widget=DateInput(),
         initial=_first_of_month,
         help_text=_(
             "A month's dues are computed from the basis in force on its first day. An entry with the same date "

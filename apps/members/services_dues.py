@@ -11,6 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.common import rules
+from apps.common.forms import dong
 from apps.common.text import nfc
 from apps.orgs.models import Organization
 
@@ -25,6 +27,10 @@ class DuesEntry:
     note: str = ""
 
 
+def _amount_out_of_range(maximum: Decimal) -> str:
+    return _("Enter an amount from 0 to %(max)s đồng.") % {"max": dong(maximum)}
+
+
 def entry_errors(entry: DuesEntry) -> dict[str, str]:
     """Field → message for one member's line."""
     errors: dict[str, str] = {}
@@ -34,8 +40,8 @@ def entry_errors(entry: DuesEntry) -> dict[str, str]:
         errors["amount"] = _("Enter the amount paid.")
     elif entry.status in (Dues.Status.EXEMPT, Dues.Status.UNPAID) and entry.amount:
         errors["amount"] = _("Nothing is paid for an exempt or unpaid month: leave the amount empty.")
-    if entry.amount is not None and entry.amount < 0:
-        errors["amount"] = _("The amount cannot be negative.")
+    if entry.amount is not None and not 0 <= entry.amount <= rules.DUES_MAX:
+        errors["amount"] = _amount_out_of_range(rules.DUES_MAX)
     if entry.status in (Dues.Status.REDUCED, Dues.Status.EXEMPT) and not nfc(entry.note):
         errors["note"] = _("Give the reason for a reduction or an exemption.")
     return errors
@@ -87,8 +93,8 @@ def dues_basis_set(
     (a correction); a change of salary or pension is a new entry with its own date, so the history stays."""
     if basis not in DuesBasis.values:
         raise ValidationError({"basis": _("Unknown dues basis.")})
-    if monthly_income is not None and monthly_income < 0:
-        raise ValidationError({"monthly_income": _("The amount cannot be negative.")})
+    if monthly_income is not None and not 0 <= monthly_income <= rules.INCOME_MAX:
+        raise ValidationError({"monthly_income": _amount_out_of_range(rules.INCOME_MAX)})
     if basis in (DuesBasis.SALARY, DuesBasis.PENSION) and not monthly_income:
         raise ValidationError({"monthly_income": _("Enter the monthly salary or pension.")})
     row, _created = MemberDuesBasis.objects.update_or_create(
@@ -115,8 +121,8 @@ def dues_rate_set(
     if basis == DuesBasis.FIXED:
         if fixed_amount is None:
             raise ValidationError({"fixed_amount": _("Enter the fixed amount.")})
-        if fixed_amount < 0:
-            raise ValidationError({"fixed_amount": _("The amount cannot be negative.")})
+        if not 0 <= fixed_amount <= rules.DUES_MAX:
+            raise ValidationError({"fixed_amount": _amount_out_of_range(rules.DUES_MAX)})
     else:
         if percent is None:
             raise ValidationError({"percent": _("Enter the percent.")})

@@ -1,5 +1,6 @@
 """Membership watch and party dues pages (DOMAIN.md §9). The system lists alerts; decisions are the cell's."""
 
+import re
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from apps.common import rules
 from apps.common.scoping import MANAGE, VIEW, today
 from apps.common.views import verb_page, year_param
 from apps.orgs import queries as org_queries
@@ -22,11 +24,11 @@ LEVELS = ("alert", "warning", "streak")
 
 
 def _month(request) -> date:
-    try:
-        year, month = (int(x) for x in request.GET.get("month", "").split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        return today().replace(day=1)
+    """The ``month`` of the query string (yyyy-mm, within the years the system serves), else this month."""
+    found = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})", request.GET.get("month", ""))
+    if found and rules.month_ok(int(found[1]), int(found[2])):
+        return date(int(found[1]), int(found[2]), 1)
+    return today().replace(day=1)
 
 
 @login_required

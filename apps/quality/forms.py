@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.common.forms import NFCFormMixin
 
 from .engine import RubricSpec
+from .engine.scoring import vn_number
 from .engine.spec import COMPUTED, JUDGED_CHECKLIST, JUDGED_NUMBER
 from .services_score import judged_field
 
@@ -28,7 +29,7 @@ class JudgedForm(NFCFormMixin, forms.Form):
             if item.kind == COMPUTED and item.code in self.unmeasured:
                 self.fields[name] = forms.DecimalField(
                     label=_("%(title)s: no data in the record, judge by hand (0–%(max)s)")
-                    % {"title": item.title, "max": item.max_points.normalize()},
+                    % {"title": item.title, "max": vn_number(item.max_points)},
                     required=False,
                     min_value=Decimal(0),
                     max_value=item.max_points,
@@ -39,7 +40,7 @@ class JudgedForm(NFCFormMixin, forms.Form):
                 )
             elif item.kind == JUDGED_NUMBER:
                 self.fields[name] = forms.DecimalField(
-                    label=f"{item.title} (0–{item.max_points.normalize()})",
+                    label=f"{item.title} (0–{vn_number(item.max_points)})",
                     min_value=Decimal(0),
                     max_value=item.max_points,
                     decimal_places=2,
@@ -50,7 +51,7 @@ class JudgedForm(NFCFormMixin, forms.Form):
                 ticks = initial_judged.get(item.code) or []
                 for index, (label, points) in enumerate(item.checklist):
                     self.fields[f"{name}_{index}"] = forms.BooleanField(
-                        label=f"{label} ({points.normalize()})",
+                        label=f"{label} ({vn_number(points)})",
                         required=False,
                         initial=bool(ticks[index]) if index < len(ticks) else False,
                     )

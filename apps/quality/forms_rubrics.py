@@ -14,7 +14,8 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from apps.common.forms import DateInput, NFCFormMixin
+from apps.common import rules
+from apps.common.forms import NFCFormMixin, record_date_field
 from apps.meetings.models import Meeting
 from apps.orgs.models import Organization
 
@@ -52,6 +53,7 @@ def _points_field(label, *, required: bool = True) -> forms.DecimalField:
         label=label,
         required=required,
         min_value=Decimal(0),
+        max_value=rules.POINTS_MAX,
         max_digits=6,
         decimal_places=2,
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal", "style": INPUT_STYLE + "width:6rem"}),
@@ -62,6 +64,8 @@ def _threshold_field(label) -> forms.DecimalField:
     return forms.DecimalField(
         label=label,
         required=False,
+        min_value=-rules.THRESHOLD_MAX,
+        max_value=rules.THRESHOLD_MAX,
         max_digits=10,
         decimal_places=2,
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal", "style": INPUT_STYLE + "width:7rem"}),
@@ -121,11 +125,10 @@ class RubricEditForm(NFCFormMixin, forms.Form):
     (``views_rubrics.with_parts``): the form makes no query."""
 
     name = forms.CharField(label=_("name"), max_length=300)
-    effective_from = forms.DateField(label=_("in force from"), widget=DateInput())
-    effective_to = forms.DateField(
+    effective_from = record_date_field(label=_("in force from"))
+    effective_to = record_date_field(
         label=_("in force until"),
         required=False,
-        widget=DateInput(),
         help_text=_("Leave empty while the rubric stays in force."),
     )
     meeting_kinds = forms.MultipleChoiceField(

@@ -95,6 +95,8 @@ class RubricCategory(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["rubric", "code"], name="one_category_code_per_rubric"),
             models.CheckConstraint(condition=Q(max_points__gte=0), name="category_max_not_negative"),
+            # apps.common.rules.POINTS_MAX: SQLite would store 1e12, then fail to read the rubric back, for good.
+            models.CheckConstraint(condition=Q(max_points__lte=1000), name="category_max_plausible"),
         ]
 
     def __str__(self) -> str:
@@ -117,7 +119,7 @@ class RubricItem(models.Model):
     position = models.PositiveSmallIntegerField(default=1)
     code = models.CharField(_("code"), max_length=40)
     title = models.CharField(_("title"), max_length=300)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("kind of item"), max_length=20, choices=Kind.choices)
     max_points = models.DecimalField(_("maximum points"), max_digits=6, decimal_places=2)
     metric = models.CharField(_("metric"), max_length=60, blank=True)
     op = models.CharField(max_length=4, default="gte")
@@ -144,6 +146,10 @@ class RubricItem(models.Model):
                 condition=Q(kind="computed", metric__gt="") | ~Q(kind="computed"), name="computed_item_names_metric"
             ),
             models.CheckConstraint(condition=Q(max_points__gte=0), name="item_max_not_negative"),
+            models.CheckConstraint(condition=Q(max_points__lte=1000), name="item_max_plausible"),
+            models.CheckConstraint(
+                condition=Q(missing_points__gte=0, missing_points__lte=1000), name="item_missing_points_plausible"
+            ),
         ]
 
     def __str__(self) -> str:

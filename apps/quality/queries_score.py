@@ -112,7 +112,7 @@ def score_page(meeting: Meeting) -> ScorePage:
                 code=item.code,
                 title=item.title,
                 kind=item.kind,
-                max_points=f"{item.max_points.normalize():f}",
+                max_points=vn_number(item.max_points),
                 proposed=_shown((result or {}).get("items", {}).get(item.code, {})),
                 override=_shown(override["items"].get(item.code)) if override else None,
             )
@@ -122,7 +122,7 @@ def score_page(meeting: Meeting) -> ScorePage:
             CategoryRow(
                 code=category.code,
                 title=category.title,
-                max_points=f"{category.max_points.normalize():f}",
+                max_points=vn_number(category.max_points),
                 proposed=vn_number(Decimal(result["categories"][category.code])) if result else "",
                 override=vn_number(Decimal(override["categories"][category.code])) if override else None,
                 items=items,

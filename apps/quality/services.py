@@ -3,7 +3,9 @@ importing one from a file, and the ORM → engine converter."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,6 +13,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from apps.common import rules as common_rules
+from apps.meetings.models import Meeting
 from apps.orgs.models import Organization
 
 from . import rubrics_data
@@ -114,7 +118,135 @@ def rubric_for(cell: Organization, on_date: date, meeting_kind: str = "regular")
 # ---------------------------------------------------------------------------------------------- verbs
 
 
+CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def _iso_date(value) -> date | None:
+    if not isinstance(value, str) or not ISO_DATE.match(value):
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return None
+    return day if common_rules.within(day, common_rules.record_dates()) else None
+
+
+def _text_ok(value, limit: int, *, required: bool = True) -> bool:
+    return isinstance(value, str) and (bool(value.strip()) or not required) and len(value) <= limit
+
+
+def _input_errors(data: dict) -> list[str]:
+    """What a file (or a copy, or an edit) says that the database could not hold or the pages could not show: the
+    values of docs/scoring.md's format, with the plausible ranges of apps.common.rules. The structure itself is
+    checked by the engine (``spec_from_dict``)."""
+    errors: list[str] = []
+    low, high = (f"{d:%d/%m/%Y}" for d in common_rules.record_dates())
+    points_max = common_rules.POINTS_MAX
+
+    def points(value, where: str) -> None:
+        if common_rules.number_in_range(value, low=Decimal(0), high=points_max) is None:
+            errors.append(
+                _("%(where)s: points must be a number from 0 to %(max)s.") % {"where": where, "max": points_max}
+            )
+
+    def threshold(value, where: str) -> None:
+        if (
+            common_rules.number_in_range(value, low=-common_rules.THRESHOLD_MAX, high=common_rules.THRESHOLD_MAX)
+            is None
+        ):
+            errors.append(_("%(where)s: a threshold must be a number.") % {"where": where})
+
+    def text(value, limit: int, where: str, *, required: bool = True) -> None:
+        if not _text_ok(value, limit, required=required):
+            errors.append(_("%(where)s: give a text of at most %(max)s characters.") % {"where": where, "max": limit})
+
+    if not isinstance(data.get("code"), str) or not CODE.match(data["code"]):
+        errors.append(
+            _("The rubric's code: letters without accents, digits, dots, dashes or underscores (at most 40).")
+        )
+    text(data.get("name"), 300, "name")
+    version = data.get("version", 1)
+    if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= common_rules.VERSION_MAX:
+        errors.append(_("The version is a whole number from 1 to %(max)s.") % {"max": common_rules.VERSION_MAX})
+    start = _iso_date(data.get("effective_from"))
+    for key, required in (("effective_from", True), ("effective_to", False)):
+        value = data.get(key)
+        if (value is not None or required) and _iso_date(value) is None:
+            errors.append(
+                _("%(field)s: a date written yyyy-mm-dd, from %(low)s to %(high)s.")
+                % {"field": key, "low": low, "high": high}
+            )
+    end = _iso_date(data.get("effective_to"))
+    if start and end and end < start:
+        errors.append(_("The end date cannot be before the start date."))
+    kinds = data.get("meeting_kinds", ["regular"])
+    if not isinstance(kinds, list) or not kinds or any(kind not in Meeting.Kind.values for kind in kinds):
+        errors.append(_("meeting_kinds: a list of regular, thematic or board."))
+    levels = data.get("levels")
+    if not isinstance(levels, list) or not levels:
+        errors.append(_("levels: a list of [code, points], best first."))
+    else:
+        for level in levels:
+            if isinstance(level, list | tuple) and len(level) == 2 and _text_ok(level[0], 40):
+                points(level[1], f"levels {level[0]}")
+            else:
+                errors.append(_("levels: a list of [code, points], best first."))
+                break
+    categories = data.get("categories")
+    if not isinstance(categories, list) or not categories:
+        return [*errors, _("categories: a list of categories, each with its items.")]
+    for category in categories:
+        if not isinstance(category, dict):
+            errors.append(_("categories: a list of categories, each with its items."))
+            continue
+        where = f"{category.get('code')}"
+        text(category.get("code"), 40, where)
+        text(category.get("title"), 200, where)
+        points(category.get("max_points"), where)
+        for item in category.get("items") if isinstance(category.get("items"), list) else []:
+            if not isinstance(item, dict):
+                errors.append(
+                    _("%(where)s: each item is an object with its code, title and points.") % {"where": where}
+                )
+                continue
+            at = f"{item.get('code')}"
+            text(item.get("code"), 40, at)
+            text(item.get("title"), 300, at)
+            for key, limit in (("metric", 60), ("label", 120), ("unit", 10), ("detail", 200)):
+                text(item.get(key, ""), limit, f"{at} {key}", required=False)
+            points(item.get("max_points"), at)
+            points(item.get("missing_points", 0), f"{at} missing_points")
+            for band in item.get("bands", []) if isinstance(item.get("bands", []), list) else [None]:
+                if isinstance(band, list) and len(band) in (2, 3):
+                    threshold(band[0], f"{at} bands")
+                    points(band[1], f"{at} bands")
+                else:
+                    errors.append(
+                        _("%(where)s: a band is [threshold, points] or [threshold, points, op].") % {"where": at}
+                    )
+            for key in ("caps", "bonuses"):
+                for condition in item.get(key, []) if isinstance(item.get(key, []), list) else [None]:
+                    if isinstance(condition, list) and len(condition) == 4:
+                        threshold(condition[2], f"{at} {key}")
+                        points(condition[3], f"{at} {key}")
+                    else:
+                        errors.append(
+                            _("%(where)s: a condition is [metric, op, threshold, points].") % {"where": f"{at} {key}"}
+                        )
+            for line in item.get("checklist", []) if isinstance(item.get("checklist", []), list) else [None]:
+                if isinstance(line, list) and len(line) == 2:
+                    text(line[0], 300, f"{at} checklist")
+                    points(line[1], f"{at} checklist")
+                else:
+                    errors.append(_("%(where)s: a checklist line is [text, points].") % {"where": at})
+    return errors
+
+
 def _validate(data: dict) -> None:
+    errors = _input_errors(data)
+    if errors:
+        raise ValidationError(list(dict.fromkeys(errors))[:10])  # the first ten, each once
     try:
         spec = spec_from_dict(data)
     except (KeyError, TypeError, ValueError) as exc:

@@ -142,7 +142,7 @@ def rubric_import(request, org_id: int):
             raise ValidationError(_("The file is too large for a rubric."))
         try:
             data = json.loads(upload.read().decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # not JSON, a 5,000-digit number, [[[[…
             raise ValidationError(_("The file is not valid JSON (UTF-8).")) from exc
         if not isinstance(data, dict):
             raise ValidationError(_("The file must hold one rubric."))

@@ -87,13 +87,26 @@ def computed_points(item: ItemSpec, metrics: Mapping[str, Any]) -> tuple[Decimal
     return min(points, item.max_points), False
 
 
-def _explain_computed(item: ItemSpec, metrics: Mapping[str, Any], points: Decimal, missing: bool) -> str:
+def _label(item: ItemSpec) -> str:
     label = item.label or item.title
+    return label[:1].upper() + label[1:]
+
+
+def _points_text(points: Decimal, item: ItemSpec) -> str:
+    return f"{vn_number(points)}/{vn_number(item.max_points)} điểm"
+
+
+def _explain_computed(item: ItemSpec, metrics: Mapping[str, Any], points: Decimal, missing: bool) -> str:
+    """As a person would write it: "Tỷ lệ dự họp: 87,5% (14/16, 2 miễn), 4/5 điểm"; a yes/no measure is met or
+    not ("Tài liệu có trước 1 ngày: đạt, 5/5 điểm")."""
     if missing:
-        return f"{label}: không có số liệu → {vn_number(points)}/{vn_number(item.max_points)}"
+        return f"{_label(item)}: không có số liệu, {_points_text(points, item)}"
     value = metrics[item.metric]
-    shown = vn_number(value) + ("" if isinstance(value, bool) else item.unit)
-    return f"{label} {shown}{_detail(item.detail, metrics)} → {vn_number(points)}/{vn_number(item.max_points)}"
+    if isinstance(value, bool):
+        shown = "đạt" if value else "không đạt"
+    else:
+        shown = vn_number(value) + item.unit + _detail(item.detail, metrics)
+    return f"{_label(item)}: {shown}, {_points_text(points, item)}"
 
 
 def judged_points(item: ItemSpec, value: Any) -> Decimal:
@@ -117,7 +130,8 @@ def _score_item(item: ItemSpec, category: str, metrics, judged) -> ItemResult:
         points, missing = computed_points(item, metrics)
         if missing and item.code in judged:  # a computed item without data may be judged by hand instead
             points = min(max(dec(judged[item.code]), ZERO), item.max_points)
-            return ItemResult(item.code, category, points, item.max_points, f"{item.label or item.title}: chấm tay")
+            explanation = f"{_label(item)}: không có số liệu, chấm tay {_points_text(points, item)}"
+            return ItemResult(item.code, category, points, item.max_points, explanation)
         return ItemResult(
             item.code, category, points, item.max_points, _explain_computed(item, metrics, points, missing), missing
         )

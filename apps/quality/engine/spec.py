@@ -76,7 +76,7 @@ class ItemSpec:
     bonuses: tuple[tuple[Condition, Decimal], ...] = ()  # added after caps, the item still capped at max
     checklist: tuple[tuple[str, Decimal], ...] = ()  # (label, points)
     label: str = ""  # Vietnamese name of the metric in explanations, e.g. "tỷ lệ dự họp"
-    unit: str = ""  # "%", " phút", or "" (booleans are shown as có/không)
+    unit: str = ""  # "%", " phút", or "" (a yes/no measure is shown as đạt/không đạt)
     detail: str = ""  # str.format template over the metrics, e.g. "({attendance_present}/{attendance_expected})"
     missing_points: Decimal = Decimal(0)
 

@@ -107,7 +107,7 @@ def test_hd42_example_a_tot():
         "closing": 5,
     }
     assert (result.total, result.level, result.knocked_out) == (97, "tot", ())
-    assert result.item("results").explanation == "kết quả tháng trước 92% (nhiệm vụ 4/4, chỉ tiêu 0/0) → 30/30"
+    assert result.item("results").explanation == "Kết quả tháng trước: 92% (nhiệm vụ 4/4, chỉ tiêu 0/0), 30/30 điểm"
 
 
 def test_hd42_example_b_knock_out_on_attendance():
@@ -120,7 +120,7 @@ def test_hd42_example_b_knock_out_on_attendance():
     }
     result = score_meeting(HD42, metrics, HD42_A_JUDGED)
     assert result.item("attendance").points == 4
-    assert result.item("attendance").explanation == "tỷ lệ dự họp 87,5% (14/16, 2 miễn) → 4/5"
+    assert result.item("attendance").explanation == "Tỷ lệ dự họp: 87,5% (14/16, 2 miễn), 4/5 điểm"
     assert (result.total, result.level_by_points, result.level) == (96, "tot", "kha")
     assert result.knocked_out == ("tot-needs-full-marks",)
 

@@ -111,7 +111,7 @@ def test_metrics_of_a_recorded_meeting(world):
 
     rubric = services.rubric_for(march.cell, date(2026, 3, 5), march.kind)
     result = score_meeting(services.rubric_spec(rubric), m)
-    assert result.item("attendance").explanation == "tỷ lệ dự họp 60% (3/5, 1 miễn) → 1/5"
+    assert result.item("attendance").explanation == "Tỷ lệ dự họp: 60% (3/5, 1 miễn), 1/5 điểm"
     assert result.item("duration").points == 4 and result.item("speaking").points == 5
     assert result.item("results").points == 20
 

@@ -26,7 +26,7 @@ def test_propose_fills_computed_items_with_explanations(world, rubric):
     score = services_score.score_propose(meeting=_held(world), judged=FULL, by=world.secretary)
     item = score.result["items"]["attendance"]
     assert item["points"] == "5.00" or item["points"] == "5"
-    assert item["explanation"] == "tỷ lệ dự họp 100% (2/2, 0 miễn) → 5/5"
+    assert item["explanation"] == "Tỷ lệ dự họp: 100% (2/2, 0 miễn), 5/5 điểm"
     assert score.metrics["attendance_present"] == 2
     assert score.result["total"] in ("10", "10.00", "10.0")
     assert score.result["level"] == "tot" and score.final_level == "tot"
@@ -115,7 +115,7 @@ def test_rubric_locked_on_first_score_and_kept_after_a_revision(world, rubric):
 def test_shipped_rubric_scores_a_meeting(world):
     score = services_score.score_propose(meeting=_held(world), judged={})
     assert score.rubric.code == "HD42-PHUONG-2025"
-    assert "tỷ lệ dự họp 100%" in score.result["items"]["attendance"]["explanation"]
+    assert "Tỷ lệ dự họp: 100%" in score.result["items"]["attendance"]["explanation"]
 
 
 def test_confirming_never_erases_an_override(world, rubric):

@@ -42,7 +42,7 @@ def test_secretary_sees_the_computed_items_and_proposes(world, meeting, client_f
     client = client_for(world.secretary)
     page = client.get(url("meeting_score", meeting))
     assert page.status_code == 200
-    assert "tỷ lệ dự họp 100% (2/2, 0 miễn) → 5/5" in page.content.decode()
+    assert "Tỷ lệ dự họp: 100% (2/2, 0 miễn), 5/5 điểm" in page.content.decode()
     response = client.post(url("score_propose", meeting), PROPOSE)
     assert response.status_code == 302
     score = MeetingScore.objects.get(meeting=meeting)
