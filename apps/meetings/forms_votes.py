@@ -38,8 +38,8 @@ class VoteCountsForm(forms.Form):
     """A show of hands, counted by the presiding officer."""
 
     approving = _count(_("For"))
-    against = _count(_("Against"))
-    abstain = _count(_("Abstain"))
+    against = _count(_("Against"), initial=0)  # usually nobody: one tap fewer for the secretary
+    abstain = _count(_("Abstain"), initial=0)
 
 
 class PaperBallotsForm(forms.Form):
@@ -51,7 +51,7 @@ class PaperBallotsForm(forms.Form):
     invalid = _count(_("Invalid ballots"), help_text=_("Blank, with more than one box ticked, or spoiled."))
     approving = _count(_("For"))
     against = _count(_("Against"))
-    abstain = _count(_("Abstain"), help_text=_("Ballots with the box “Abstain” ticked."))
+    abstain = _count(_("Abstain"), initial=0, help_text=_("Ballots with the box “Abstain” ticked."))
 
 
 class VoteCloseForm(forms.Form):

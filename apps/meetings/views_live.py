@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from apps.common.scoping import MANAGE, VIEW
 from apps.common.views import error_messages
-from apps.members.models import Member
+from apps.members.models import CellRole, Member
 
 from . import queries, rules, services_live
 from .forms_live import EndForm, GuestForm, MarkForm, SpeechForm, SpeechRecordForm, StartForm
@@ -77,12 +77,22 @@ def _context(request, meeting: Meeting) -> dict:
             meeting=meeting, kind=MeetingDocument.Kind.DRAFT_RESOLUTION
         ).exists(),
         "present_members": [r.member for r in rows if r.status in ("present", "late")],
-        "start_form": StartForm(members=Member.objects.filter(cell_id=meeting.cell_id, active=True))
-        if can_manage
-        else None,
+        "start_form": _start_form(meeting) if can_manage and meeting.status == Meeting.Status.PLANNED else None,
         "statuses": Attendance.Status.choices,
         "checkin_url": request.build_absolute_uri(reverse("meetings:checkin", args=[meeting.checkin_token])),
     }
+
+
+def _start_form(meeting: Meeting) -> StartForm:
+    """The start form, with the cell's secretary presiding unless the secretary chooses otherwise (1 query)."""
+    secretary = (
+        CellRole.objects.filter(cell_id=meeting.cell_id, office=CellRole.Office.SECRETARY, ends_on__isnull=True)
+        .values_list("member_id", flat=True)
+        .first()
+    )
+    return StartForm(
+        members=Member.objects.filter(cell_id=meeting.cell_id, active=True), initial={"presiding": secretary}
+    )
 
 
 @login_required
@@ -234,9 +244,7 @@ def speech_add(request, item_id: int):
     else:
         guest = Guest.objects.filter(meeting=meeting, pk=pk).first()
     try:
-        services_live.speech_add(
-            meeting=meeting, item=item, member=member, guest=guest, note=form.cleaned_data["note"]
-        )
+        services_live.speech_add(meeting=meeting, item=item, member=member, guest=guest, note=form.cleaned_data["note"])
     except ValidationError as exc:
         return _fail(request, meeting, exc, f"item{item.pk}")
     return _item_fragment(request, item)
