@@ -99,3 +99,11 @@ def test_a_long_guest_name_is_too_long_not_missing(history_world, client_for):
         "Chức vụ của khách mời quá dài (tối đa 200 ký tự)."
     ]
     assert not Guest.objects.exists()
+
+
+def test_the_apology_page_takes_few_queries(world, client_for, django_assert_max_num_queries):
+    meeting = make_meeting(world.cell_a1, when=timezone.now() + timedelta(days=3))
+    client = client_for(world.member_user)
+    # session, user, grants, the meeting with its cell, the member, their apology, the attend permission's checks
+    with django_assert_max_num_queries(8):
+        assert client.get(url("apology", meeting.pk)).status_code == 200

@@ -506,3 +506,12 @@ def test_pages_render_at_phone_width_without_wide_tables(world, client_for, stor
         assert "<table" not in html
     _late_tasks(world.cell_a1, 1)
     assert 'class="hide-narrow"' in client_for(world.staff).get(url("overdue")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_page_before_the_draft_takes_few_queries(world, client_for, django_assert_num_queries):
+    meeting = make_meeting(world.cell_a1)
+    client = client_for(world.secretary)
+    # session, user, grants (the permission reuses them), the meeting with its cell, the resolution (none)
+    with django_assert_num_queries(5):
+        assert client.get(url("meeting_resolution", meeting.pk)).status_code == 200
