@@ -19,6 +19,7 @@ from apps.orgs.models import Organization
 
 from . import rubrics_data
 from .engine import RubricSpec, spec_from_dict
+from .engine.spec import KINDS, OPS
 from .models import Rubric, RubricCategory, RubricItem
 
 RUBRIC_FIELDS = (
@@ -213,6 +214,10 @@ def _input_errors(data: dict) -> list[str]:
             at = f"{item.get('code')}"
             text(item.get("code"), 40, at)
             text(item.get("title"), 300, at)
+            if item.get("kind") not in KINDS:
+                errors.append(_("%(where)s: the kind is one of %(kinds)s.") % {"where": at, "kinds": ", ".join(KINDS)})
+            if item.get("op", "gte") not in OPS:
+                errors.append(_("%(where)s: the comparison is one of %(ops)s.") % {"where": at, "ops": ", ".join(OPS)})
             for key, limit in (("metric", 60), ("label", 120), ("unit", 10), ("detail", 200)):
                 text(item.get(key, ""), limit, f"{at} {key}", required=False)
             points(item.get("max_points"), at)

@@ -58,6 +58,19 @@ def with_absurd_points(data: dict) -> dict:
         (sheet(name="x" * 301), "name: nhập nội dung không quá 300 ký tự."),
         (sheet(code="có dấu"), "Mã bảng tiêu chí"),
         (sheet(categories="none"), "categories:"),
+        (
+            sheet(
+                categories=[
+                    {
+                        "code": "c",
+                        "title": "C",
+                        "max_points": 5,
+                        "items": [{"code": "i", "title": "I", "kind": "guessed", "max_points": 5}],
+                    }
+                ]
+            ),
+            "i: loại tiêu chí phải là một trong: judged_number",
+        ),
     ],
 )
 def test_a_bad_value_in_the_file_is_a_message_and_nothing_is_saved(world, client_for, data, message):
