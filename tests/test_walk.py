@@ -65,9 +65,8 @@ def test_every_account_walks_the_demo_without_errors_dead_links_or_writing_gets(
     )
     for note in walk.notes:
         print(f"walk note: {note.line()}")
-    ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / f"walk-{connection.vendor}.log").write_text(
-        "\n".join(walk.log + [n.line() for n in walk.notes]) + "\n"
-    )
     findings = sorted(set(walk.findings), key=lambda f: (f.kind, f.account, f.url))
+    ARTIFACTS.mkdir(exist_ok=True)
+    lines = walk.log + [f"NOTE {n.line()}" for n in walk.notes] + [f"FAIL {f.line()}" for f in findings]
+    (ARTIFACTS / f"walk-{connection.vendor}.log").write_text("\n".join(lines) + "\n")
     assert not findings, f"{len(findings)} problem(s) found walking the demo:\n" + "\n".join(f.line() for f in findings)
