@@ -252,6 +252,7 @@ def calendar_submit(*, calendar: AnnualCalendar, by) -> AnnualCalendar:
             _calendar_lines(calendar),
             _link("meetings:calendar", calendar.cell_id, calendar.year),
         ),
+        organization=calendar.cell,
     )
     return calendar
 
@@ -279,6 +280,7 @@ def calendar_register(*, calendar: AnnualCalendar, by) -> AnnualCalendar:
             _calendar_lines(calendar),
             _link("meetings:mine"),
         ),
+        organization=calendar.cell,
     )
     return calendar
 
@@ -331,6 +333,7 @@ def calendar_meeting_add(
                 f"- {describe(meeting)}",
                 _link("meetings:mine"),
             ),
+            meeting=meeting,
         )
     return meeting
 
@@ -380,6 +383,7 @@ def calendar_meeting_update(*, meeting: Meeting, scheduled_at: datetime, place: 
                 f"- {describe(meeting)}",
                 _link("meetings:mine"),
             ),
+            meeting=meeting,
         )
     return meeting
 
@@ -512,7 +516,7 @@ def reminders_send(*, now: datetime, within: timedelta) -> int:
             _("If you cannot attend, send an apology with your reason before the meeting."),
         )
         try:
-            mail.send(people, "reminders", subject, body)
+            mail.send(people, "reminders", subject, body, meeting=meetings[0])
         except Exception:
             logger.exception("Reminder for meetings %s could not be sent", [m.pk for m in meetings])
             Meeting.objects.filter(pk__in=[m.pk for m in meetings], reminder_sent_at=now).update(reminder_sent_at=None)

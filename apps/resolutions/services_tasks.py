@@ -422,5 +422,5 @@ def task_alerts_send(*, on: date) -> int:
         if task.lead_id and task.lead.user_id and task.lead.user not in users:
             users.insert(0, task.lead.user)
         subject, body = _alert(task)
-        sent += mail.send(users, "reminders", subject, body)
+        sent += mail.send(users, "reminders", subject, body, organization=task.organization)
     return sent
