@@ -36,4 +36,16 @@ class MeetingsConfig(AppConfig):
         ):
             auditlog.register(model)
         # Votes are audited without their tallies: a secret ballot's running count must not leak through the log.
-        auditlog.register(Vote, exclude_fields=["secret_for", "secret_against", "secret_abstain", "ballots_cast"])
+        auditlog.register(
+            Vote,
+            exclude_fields=[
+                "secret_for",
+                "secret_against",
+                "secret_abstain",
+                "ballots_cast",
+                # the board's paper counts: held back like the result until the vote closes
+                "paper_for",
+                "paper_against",
+                "paper_abstain",
+            ],
+        )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from apps.common.audit import record_access
-from apps.common.scoping import MANAGE, RESTRUCTURE, allows, today
+from apps.common.scoping import MANAGE, RESTRUCTURE, allows, forget_grants, today
 from apps.common.views import paginate, verb_page
 from apps.orgs import queries as org_queries
 from apps.orgs.models import Organization
@@ -23,13 +23,21 @@ def _member(request, member_id: int, action: str = "view") -> Member:
 
 
 def _member_action(request, member: Member, form, action, *, done: str, title: str):
-    """A verb on one member (members/action.html); back to the member's page when it is done."""
+    """A verb on one member (members/action.html); back to the member's page when it is done, or to the home page
+    when the verb took the user's own right to see it (a secretary who hands the office over)."""
+
+    def then(_result) -> str:
+        forget_grants(request.user)  # the verb may have ended the user's own grant
+        if queries.member_detail(request.user, member.pk).exists():
+            return reverse("members:detail", args=[member.pk])
+        return reverse("home")
+
     return verb_page(
         request,
         form,
         action,
         done=done,
-        then=reverse("members:detail", args=[member.pk]),
+        then=then,
         template="members/action.html",
         context={"member": member, "title": title},
     )

@@ -1,6 +1,6 @@
 """Temporary attachment to another cell, recorded from the member's page by committee staff."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -60,3 +60,18 @@ def test_only_committee_staff_record_attachments(history_world, client_for, pers
     assert client.post(url(history_world.plain_member), form(history_world.cell_a2)).status_code == expected
     assert client.get(url(history_world.plain_member)).status_code == expected
     assert not Attachment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_secretary_who_hands_the_office_over_lands_on_the_home_page(world, client_for):
+    """Before: the redirect went to the new secretary's page, which the old one may no longer open (404)."""
+    from apps.members import services
+
+    services.cell_role_assign(member=world.secretary_member, office="secretary", starts_on=date(2025, 1, 1))
+    client = client_for(world.secretary)
+    response = client.post(
+        reverse("members:office", args=[world.plain_member.pk]),
+        {"office": "secretary", "starts_on": timezone.localdate().strftime("%d/%m/%Y")},
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert client.get(response["Location"]).status_code == 200
