@@ -29,7 +29,7 @@ class PreparerForm(forms.Form):
 
 
 class DocumentForm(NFCFormMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("kind"))
+    kind = forms.ChoiceField(label=_("kind of document"))
     title = forms.CharField(label=_("title"), max_length=300)
     text = forms.CharField(
         label=_("text"),

@@ -10,7 +10,7 @@ from .models import Feedback, Inspection, Resolution, Task
 
 class CommitteeResolutionForm(NFCFormMixin, forms.Form):
     kind = forms.ChoiceField(
-        label=_("kind"),
+        label=_("kind of resolution"),
         choices=[
             (Resolution.Kind.COMMITTEE.value, Resolution.Kind.COMMITTEE.label),
             (Resolution.Kind.DIRECTIVE.value, Resolution.Kind.DIRECTIVE.label),
@@ -100,7 +100,7 @@ class AmendForm(NFCFormMixin, forms.Form):
 
 
 class InspectionForm(NFCFormMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("kind"), choices=Inspection.Kind.choices)
+    kind = forms.ChoiceField(label=_("kind of inspection"), choices=Inspection.Kind.choices)
     mode = forms.ChoiceField(label=_("inspection or supervision"), choices=Inspection.Mode.choices)
     subject = forms.CharField(label=_("subject"), max_length=300)
     started_on = forms.DateField(label=_("from"), widget=DateInput())
