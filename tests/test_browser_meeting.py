@@ -163,6 +163,12 @@ def test_a_whole_meeting(live_world, page: Page, browser, live_server, artifacts
     submit(secretary, "/minutes/adopt/")
     assert Minutes.objects.get(meeting=meeting).status == "adopted"
 
+    # The resolution: drafted (a POST) and adopted on the passed vote; adoption gives it its number.
+    secretary.goto(f"/resolutions/meetings/{meeting.pk}/")
+    submit(secretary, f"/resolutions/meetings/{meeting.pk}/")
+    secretary.locator("form[action$='/adopt/'] button[type=submit]").first.click()
+    expect(secretary.locator("form[action$='/adopt/']")).to_have_count(0)
+
     # Documents: the .docx of the minutes and of the resolution, opened with python-docx.
     secretary.goto(f"/meetings/{meeting.pk}/")
     for link, kind in (("docx_minutes", "BIÊN BẢN"), ("docx_resolution", "NGHỊ QUYẾT")):

@@ -493,6 +493,12 @@ def _build(*, profile: str, seed: int, as_of: date, with_accounts: bool) -> Coun
     from apps.resolutions.demo import build_followup
 
     counter.followup = build_followup(rng=rng, as_of=as_of, diligence=diligence)
+    from apps.meetings.models import DocumentNumber, Meeting, Minutes
+    from apps.meetings.services_docs import document_numbers_backfill
+    from apps.resolutions.models import Resolution
+
+    # Minutes and resolutions were adopted in bulk: number them in the order of their adoption, as adoption does.
+    document_numbers_backfill(DocumentNumber=DocumentNumber, Meeting=Meeting, Minutes=Minutes, Resolution=Resolution)
     from apps.members.demo import build_dues
 
     counter.dues = build_dues(

@@ -137,6 +137,10 @@ def test_district_shape_is_realistic():
     roles = set(RoleGrant.objects.values_list("role", flat=True))
     assert roles == {"admin", "committee_staff", "cell_secretary", "member", "supervisor", "inspection"}
     assert_ready_for_today(AS_OF)
+    from apps.meetings.models import DocumentNumber
+
+    # Adopted minutes carry their official number (issued on adoption, never on a download).
+    assert DocumentNumber.objects.filter(doc_type="BB").count() == Minutes.objects.filter(status="adopted").count()
 
 
 def assert_ready_for_today(as_of: date) -> None:
