@@ -50,6 +50,8 @@ def test_resolution_tasks_progress_and_the_loop(live_world, page: Page, browser,
     # Meeting 1: its resolution, two tasks led by a member, a target, adopted on the passed vote.
     secretary.goto(f"/meetings/{meeting1.pk}/")
     secretary.click(f"nav.tabs a[href='/resolutions/meetings/{meeting1.pk}/']")
+    secretary.locator(f"form[action='/resolutions/meetings/{meeting1.pk}/'] button").click()  # start the draft
+    expect(secretary.locator(f"form[action='/resolutions/meetings/{meeting1.pk}/']")).to_have_count(0)
     resolution = Resolution.objects.get(meeting=meeting1)
     for title in ("Vận động làm đường bê tông ngõ 5", "Tổng vệ sinh bờ kênh"):
         secretary.click(f"a[href='/resolutions/{resolution.pk}/tasks/add/']")
@@ -104,6 +106,7 @@ def test_resolution_tasks_progress_and_the_loop(live_world, page: Page, browser,
 
     # Meeting 2: review the first task as done with its outcome; its agenda and draft resolution carry both tasks.
     secretary.goto(f"/resolutions/meetings/{meeting2.pk}/")
+    secretary.locator(f"form[action='/resolutions/meetings/{meeting2.pk}/'] button").click()  # start the draft
     secretary.locator(f"#review-{first.pk} details summary").click()  # "Record the outcome"
     review = secretary.locator(f"form[action='/resolutions/tasks/{first.pk}/review/']")
     review.locator("textarea[name=outcome]").fill("Hoàn thành 40 m đường, 12 hộ tham gia")

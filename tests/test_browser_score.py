@@ -37,7 +37,7 @@ def test_propose_adopt_and_override_a_meeting_score(live_world, page: Page, brow
     page.goto(f"/meetings/{meeting.pk}/")
     page.click(f"nav.tabs a[href='{score_url}']")
     expect(page).to_have_url(re.compile(re.escape(score_url) + "$"))
-    expect(page.locator("#item-attendance")).to_contain_text("tỷ lệ dự họp 100% (2/2, 0 miễn) → 5/5")
+    expect(page.locator("#item-attendance")).to_contain_text("Tỷ lệ dự họp: 100% (2/2, 0 miễn), 5/5 điểm")
 
     propose = page.locator(f"form[action='{score_url}propose/']")
     propose.locator("input[name=j_discussion]").fill("15")
