@@ -79,15 +79,19 @@ def document_numbers_backfill(*, DocumentNumber, Meeting, Minutes, Resolution) -
     ]
     numbered = set(DocumentNumber.objects.values_list("meeting_id", "doc_type"))
     meetings = {m.pk: m for m in Meeting.objects.filter(pk__in={a[2] for a in adopted}).only("cell_id", "scheduled_at")}
-    todo = []
+    first: dict[tuple[int, str], object] = {}  # an amended resolution and its amendments: the first adoption
     for doc_type, when, meeting_id in adopted:
         if (meeting_id, doc_type) in numbered:
             continue
-        numbered.add((meeting_id, doc_type))
         meeting = meetings[meeting_id]
         if when is None:  # adopted at the meeting
             when = meeting.scheduled_at if doc_type == documents.DOC_MINUTES else meeting_day(meeting)
-        todo.append((doc_type, when, meeting.scheduled_at, meeting_id))
+        key = (meeting_id, doc_type)
+        first[key] = min(first.get(key, when), when)
+    todo = [
+        (doc_type, when, meetings[meeting_id].scheduled_at, meeting_id)
+        for (meeting_id, doc_type), when in first.items()
+    ]
     last: dict[tuple[int, str, int], int] = {}
     for cell_id, doc_type, term, number in DocumentNumber.objects.values_list(
         "cell_id", "doc_type", "term_start_year", "number"
