@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from apps.common.scoping import VIEW
 from apps.members.models import Attachment, Exemption, Member, Suspension
@@ -85,7 +86,13 @@ class _Stay:
 
 
 def _hosted(cell_ids) -> QuerySet[Attachment]:
-    return Attachment.objects.filter(host_id__in=cell_ids)
+    """Attachments of the cells' guests: members still on the rolls (one archived since no longer attends)."""
+    return Attachment.objects.filter(host_id__in=cell_ids, member__active=True)
+
+
+def _day(meeting: Meeting) -> date:
+    """The meeting's day where it is held: a meeting before 07:00 in Vietnam is on the day before in UTC."""
+    return timezone.localdate(meeting.scheduled_at)
 
 
 def markable_members(meeting: Meeting) -> QuerySet[Member]:
@@ -93,7 +100,7 @@ def markable_members(meeting: Meeting) -> QuerySet[Member]:
     at it (a member transferred out since keeps their line), and members of other cells attached to it on the day.
     Membership is said with subqueries, never a join: a join to attendance rows repeats a member once per meeting
     they ever attended."""
-    day = meeting.scheduled_at.date()
+    day = _day(meeting)
     return Member.objects.filter(
         Q(cell_id=meeting.cell_id, active=True)
         | Q(pk__in=Attendance.objects.filter(meeting=meeting).values("member_id"))
@@ -134,14 +141,22 @@ def roll_calls(meetings: Sequence[Meeting]) -> dict[int, list[RollCallRow]]:
             by_cell[m.cell_id].append(m)
     out: dict[int, list[RollCallRow]] = {}
     for meeting in meetings:
-        day = meeting.scheduled_at.date()
+        day = _day(meeting)
         here = marks.get(meeting.pk, {})
-        away = {m.pk: s for m in by_cell.get(meeting.cell_id, []) for s in stays.get(m.pk, []) if s.covers(day)}
+        away = {  # an attachment to this very cell ended in a transfer here: the member is the cell's own
+            m.pk: s
+            for m in by_cell.get(meeting.cell_id, [])
+            for s in stays.get(m.pk, [])
+            if s.covers(day) and s.host_id != meeting.cell_id
+        }
         guests = {
             pk: s
             for pk, member_stays in stays.items()
             for s in member_stays
-            if s.host_id == meeting.cell_id and s.covers(day) and by_pk[pk].cell_id != meeting.cell_id
+            if s.host_id == meeting.cell_id
+            and s.covers(day)
+            and by_pk[pk].cell_id != meeting.cell_id
+            and (by_pk[pk].active or pk in here)  # archived since: only the line already marked is kept
         }
         rows = by_cell.get(meeting.cell_id, [])
         own = {m.pk for m in rows}
