@@ -7,7 +7,7 @@ meets first"), so it returns plain dataclasses and every fact keeps its timestam
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db.models import Prefetch, QuerySet
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.common.scoping import VIEW
 from apps.members.models import Member
+from apps.outbox import rules as outbox_rules
 from apps.outbox.models import OutboundMessage
 
 from . import minutes as minutes_text
@@ -166,6 +167,7 @@ class NoticeFact:
     sent_at: datetime | None = None
     attempts: int = 0
     last_error: str = ""
+    due_at: datetime | None = None  # a queued message: when its (next) try was due
 
 
 @dataclass(frozen=True)
@@ -183,9 +185,24 @@ class NoticeRow:
         return self.state in (FAILED, UNREACHED)
 
 
-def notice_state(facts: list[NoticeFact]) -> tuple[str, NoticeFact | None]:
+def _stalled_as_failed(fact: NoticeFact, now: datetime) -> NoticeFact:
+    if (
+        fact.status == OutboundMessage.Status.QUEUED
+        and fact.due_at
+        and outbox_rules.stalled(due_at=fact.due_at, now=now)
+    ):
+        return replace(fact, status=OutboundMessage.Status.FAILED, last_error=_("sending stopped and did not resume"))
+    return fact
+
+
+def notice_state(facts: list[NoticeFact], *, now: datetime | None = None) -> tuple[str, NoticeFact | None]:
     """A member's notice: reached when any message was delivered (the first delivery counts), on its way while
-    one is queued, failed when every message failed, unreached when none was sent."""
+    one is queued, failed when every message failed, unreached when none was sent.
+
+    Given ``now``, a queued message whose try was due long ago (the worker stopped while sending it) counts as
+    failed: it is not on its way, and the member goes on the printed list."""
+    if now is not None:
+        facts = [_stalled_as_failed(f, now) for f in facts]
     sent = sorted((f for f in facts if f.status == OutboundMessage.Status.SENT), key=lambda f: f.sent_at)
     if sent:
         return REACHED, sent[0]
@@ -205,17 +222,21 @@ def notice_rows(meeting: Meeting) -> list[NoticeRow]:
         .order_by("full_name_search", "pk")
     )
     facts: dict[int, list[NoticeFact]] = {}
-    for member_id, channel, status, sent_at, attempts, error in (
+    for member_id, channel, status, sent_at, attempts, error, created_at, next_attempt_at in (
         OutboundMessage.objects.filter(
             meeting=meeting, purpose=OutboundMessage.Purpose.NOTICE, member_id__in=[m.pk for m in members]
         )
         .order_by("created_at", "pk")
-        .values_list("member_id", "channel", "status", "sent_at", "attempts", "last_error")
+        .values_list(
+            "member_id", "channel", "status", "sent_at", "attempts", "last_error", "created_at", "next_attempt_at"
+        )
     ):
-        facts.setdefault(member_id, []).append(NoticeFact(channel, status, sent_at, attempts, error))
+        due = next_attempt_at or created_at
+        facts.setdefault(member_id, []).append(NoticeFact(channel, status, sent_at, attempts, error, due))
     rows = []
+    now = timezone.now()
     for member in members:
-        state, fact = notice_state(facts.get(member.pk, []))
+        state, fact = notice_state(facts.get(member.pk, []), now=now)
         rows.append(
             NoticeRow(
                 member=member,

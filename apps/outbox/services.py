@@ -119,7 +119,7 @@ def message_deliver(*, message_id: int) -> str:
     try:
         _send(message)
     except Exception as exc:  # any failure of the transport is a failed attempt, never the caller's error
-        error = f"{type(exc).__name__}: {exc}"[:300]
+        error = rules.redact(f"{type(exc).__name__}: {exc}", message.address)[:300]
         logger.warning("Message %s not delivered (attempt %s): %s", message.pk, message.attempts + 1, error)
         with transaction.atomic():
             now = timezone.now()
