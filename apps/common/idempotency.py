@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from .models import FormSubmission
 
 FIELD = "submission_token"
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")  # the whole value (fullmatch): "$" would let a final newline in
 
 Created = TypeVar("Created", bound=models.Model)
 
@@ -30,7 +30,7 @@ def new_token() -> str:
 def posted_token(request) -> str:
     """The token the POST carries, or "" when it has none (or not one of ours: it is then ignored)."""
     token = request.POST.get(FIELD, "")
-    return token if TOKEN.match(token) else ""
+    return token if TOKEN.fullmatch(token) else ""
 
 
 def earlier_result(*, token: str, user) -> models.Model | None:
