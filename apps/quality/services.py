@@ -121,9 +121,9 @@ def rubric_for(cell: Organization, on_date: date, meeting_kind: str = "regular")
 # ---------------------------------------------------------------------------------------------- verbs
 
 
-CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
-ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-FIGURE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")  # a figure named in an item's detail: {attendance_present}
+CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")  # whole values (fullmatch): "$" lets a final newline in
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+FIGURE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # a figure named in an item's detail: {attendance_present}
 MONTHS_MAX = Decimal(366)  # a roll-up's count of meetings in a year
 
 
@@ -161,13 +161,13 @@ def _detail_ok(template) -> bool:
     except ValueError:
         return False
     return all(
-        name is None or (FIGURE.match(name) and not spec and conversion is None)
+        name is None or (FIGURE.fullmatch(name) and not spec and conversion is None)
         for _text, name, spec, conversion in parts
     )
 
 
 def _iso_date(value) -> date | None:
-    if not isinstance(value, str) or not ISO_DATE.match(value):
+    if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
         return None
     try:
         day = date.fromisoformat(value)
@@ -211,7 +211,7 @@ def _input_errors(data: dict) -> list[str]:
         if not isinstance(value, str) or value not in OPS:
             errors.append(_("%(where)s: the comparison is one of %(ops)s.") % {"where": where, "ops": ", ".join(OPS)})
 
-    if not isinstance(data.get("code"), str) or not CODE.match(data["code"]):
+    if not isinstance(data.get("code"), str) or not CODE.fullmatch(data["code"]):
         errors.append(
             _("The rubric's code: letters without accents, digits, dots, dashes or underscores (at most 40).")
         )

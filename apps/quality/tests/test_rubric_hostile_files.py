@@ -56,6 +56,7 @@ def saved() -> tuple[int, int, int]:
 
 
 CASES = {
+    "a code with a line break": (lambda d: d.update(code="A" * 40 + "\n"), "Mã bảng tiêu chí"),
     "two categories, one code": (
         lambda d: d["categories"][1].update(code=d["categories"][0]["code"]),
         "Mã nhóm tiêu chí không được trùng nhau",
