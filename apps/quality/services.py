@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import string
+import unicodedata
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -15,7 +16,6 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from apps.common import rules as common_rules
-from apps.common.text import nfc
 from apps.meetings.models import Meeting
 from apps.orgs.models import Organization
 
@@ -141,9 +141,10 @@ def _strings(value):
 
 
 def _composed(value):
-    """The file's data with every string in NFC (a file may come decomposed)."""
+    """The file's data with every string in NFC (a file may come decomposed); not trimmed: a unit may start with a
+    space (" phút")."""
     if isinstance(value, str):
-        return nfc(value)
+        return unicodedata.normalize("NFC", value)
     if isinstance(value, dict):
         return {_composed(key): _composed(inner) for key, inner in value.items()}
     if isinstance(value, list | tuple):

@@ -134,3 +134,13 @@ def test_decomposed_vietnamese_is_stored_composed(world):
     )
     assert rubric.name == unicodedata.normalize("NFC", name) and rubric.name != name
     assert RubricItem.objects.filter(category__rubric=rubric, title=unicodedata.normalize("NFC", title)).exists()
+
+
+def test_a_unit_keeps_its_leading_space(world):
+    """Composing is not trimming: " phút" after a number reads "95 phút"."""
+    rubric = rubric_import(
+        data=changed(lambda d: attendance_item(d).update(unit=" phút")),
+        issuer=world.commune_a,
+        applies_to=world.commune_a,
+    )
+    assert RubricItem.objects.get(category__rubric=rubric, code="attendance").unit == " phút"
