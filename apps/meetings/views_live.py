@@ -22,6 +22,8 @@ from . import queries, rules, services_live
 from .forms_live import EndForm, GuestForm, MarkForm, SpeechForm, SpeechRecordForm, StartForm
 from .models import AgendaItem, Attendance, BallotReceipt, Guest, Meeting, MeetingDocument, Minutes, Speech, Vote
 
+NOT_SAVED = "X-Not-Saved"  # on an htmx answer that shows why a change was refused (static/js/htmx-status.js)
+
 
 def _meeting(request, meeting_id: int, action: str = VIEW) -> Meeting:
     return get_object_or_404(
@@ -192,7 +194,7 @@ def mark(request, meeting_id: int, member_id: int):
         return _back(request, meeting, f"m{member.pk}")
     rows = queries.roll_call(meeting)
     row = next(r for r in rows if r.member.pk == member.pk)
-    return render(
+    response = render(
         request,
         "meetings/live/detail.html#roll-row-and-counts",
         {
@@ -206,6 +208,9 @@ def mark(request, meeting_id: int, member_id: int):
             "editable": True,
         },
     )
+    if error:  # the row says why; the screen's saving indicator must not say "saved" (static/js/htmx-status.js)
+        response[NOT_SAVED] = "1"
+    return response
 
 
 @login_required

@@ -78,3 +78,18 @@ def test_a_member_archived_while_attached_leaves_the_host_roll_call(history_worl
     )
     assert response.status_code == 404
     assert not Attendance.objects.filter(meeting=host).exists()
+
+
+@pytest.mark.django_db
+def test_a_refused_mark_says_it_was_not_saved(history_world, client_for):
+    """Absent with reason and no reason: the row shows why, and the answer tells the screen's saving indicator that
+    nothing was saved (it said "saved")."""
+    w = history_world
+    meeting = make_meeting(w.cell_a1, when=timezone.now() + timedelta(hours=1))
+    client = client_for(w.secretary)
+    url = reverse("meetings:mark", args=[meeting.pk, w.plain_member.pk])
+    response = client.post(url, {"status": "excused"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and response["X-Not-Saved"] == "1"
+    assert not Attendance.objects.filter(meeting=meeting).exists()
+    response = client.post(url, {"status": "excused", "reason": "Ốm"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "X-Not-Saved" not in response
