@@ -10,12 +10,12 @@ import difflib
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.common.scoping import VIEW
-from apps.members.models import Member
+from apps.members.models import Attachment, Member
 from apps.outbox import rules as outbox_rules
 from apps.outbox.models import OutboundMessage
 
@@ -214,13 +214,22 @@ def notice_state(facts: list[NoticeFact], *, now: datetime | None = None) -> tup
     return UNREACHED, None
 
 
-def notice_rows(meeting: Meeting) -> list[NoticeRow]:
-    """Every active member of the cell (those to notify) with their notice's delivery (2 queries)."""
-    members = list(
-        Member.objects.filter(cell_id=meeting.cell_id, active=True)
-        .select_related("user")
-        .order_by("full_name_search", "pk")
+def notice_members(meeting: Meeting) -> QuerySet[Member]:
+    """Whom a meeting's notice is for: the cell's active members, except those temporarily attached to another cell
+    on the meeting's day (they meet there), and the members of other cells attached to this one on the day
+    (DOMAIN.md §5: they meet with the host cell). One query (the attachments are subqueries)."""
+    day = timezone.localdate(meeting.scheduled_at)
+    in_force = Attachment.objects.filter(starts_on__lte=day).exclude(ends_on__lt=day)
+    away = in_force.exclude(host_id=meeting.cell_id).values("member_id")
+    visiting = in_force.filter(host_id=meeting.cell_id).values("member_id")
+    return Member.objects.filter(active=True).filter(
+        (Q(cell_id=meeting.cell_id) & ~Q(pk__in=away)) | Q(pk__in=visiting)
     )
+
+
+def notice_rows(meeting: Meeting) -> list[NoticeRow]:
+    """Every member to notify (``notice_members``) with their notice's delivery (2 queries)."""
+    members = list(notice_members(meeting).select_related("user").order_by("full_name_search", "pk"))
     facts: dict[int, list[NoticeFact]] = {}
     for member_id, channel, status, sent_at, attempts, error, created_at, next_attempt_at in (
         OutboundMessage.objects.filter(

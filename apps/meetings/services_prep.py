@@ -223,15 +223,17 @@ def _notice_sms(meeting: Meeting) -> str:
 def meeting_notify(*, meeting: Meeting) -> NotifyResult:
     """Tell the cell's members and the supervising committee member(s) the time, place and content.
 
-    Each active member of the cell gets the notice by e-mail (an account with an address that has not switched
-    preparation messages off), else by SMS when the operator configured it and the member has a phone number,
-    else is left for the secretary to tell in person from the printed notice list. Messages go through the
+    Each member to notify (``queries_prep.notice_members``: the cell's active members, less those attached to
+    another cell on the day, plus members of other cells attached to this one) gets the notice by e-mail (an
+    account with an address that has not switched preparation messages off), else by SMS when the operator
+    configured it and the member has a phone number, else is left for the secretary to tell in person from the
+    printed notice list. Messages go through the
     outbox: queued now, delivered by the worker, and the checklist counts a member as notified once the notice
     was delivered. ``members_notified_at`` keeps the time the first notice was sent."""
     live = _lock(meeting)
     if live.status != Meeting.Status.PLANNED:
         raise ValidationError(_("Notices are sent before the meeting starts."))
-    members = list(Member.objects.filter(cell_id=live.cell_id, active=True).select_related("user").order_by("pk"))
+    members = list(queries_prep.notice_members(live).select_related("user").order_by("pk"))
     member_users = [m.user for m in members if m.user_id]
     supervisors = [u for u in _supervisors(live) if u not in member_users]
     subject, body = _notice(live)
@@ -295,7 +297,7 @@ def notice_mark_told(*, meeting: Meeting, member_ids: list[int], by) -> int:
     if live.status != Meeting.Status.PLANNED:
         raise ValidationError(_("Notices are sent before the meeting starts."))
     wanted = set(member_ids)
-    members = list(Member.objects.filter(cell_id=live.cell_id, active=True, pk__in=wanted).order_by("pk"))
+    members = list(queries_prep.notice_members(live).filter(pk__in=wanted).order_by("pk"))
     if not wanted or len(members) != len(wanted):
         raise ValidationError(_("Choose members of the cell who were told."))
     reached = set(
