@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.common.forms import DateInput, NFCFormMixin
+from apps.common.forms import NFCFormMixin, record_date_field
 from apps.orgs.models import Organization
 
 
@@ -9,8 +9,8 @@ class AttachmentForm(NFCFormMixin, forms.Form):
     """Temporary attachment to another cell (sinh hoạt đảng tạm thời): the host cell and the period."""
 
     host = forms.ModelChoiceField(label=_("host cell"), queryset=Organization.objects.none())
-    starts_on = forms.DateField(label=_("from"), widget=DateInput())
-    ends_on = forms.DateField(label=_("until"), widget=DateInput(), required=False)
+    starts_on = record_date_field(label=_("from"))
+    ends_on = record_date_field(label=_("until"), required=False)
     reason = forms.CharField(label=_("reason"), max_length=300)
 
     def __init__(self, *args, cells, **kwargs):
