@@ -6,6 +6,7 @@ may also write its draft minutes. Another cell's meeting is not found (404)."""
 
 import mimetypes
 import os
+from dataclasses import replace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -269,9 +271,11 @@ def notices_print(request, meeting_id: int):
         raise Http404
     everyone = request.GET.get("all") == "1"
     rows = queries_prep.notice_rows(meeting)
+    head = services_docs.letterhead(meeting)
     context = {
         "meeting": meeting,
-        "head": services_docs.letterhead(meeting),
+        # A notice is issued before its meeting: dated the day it is printed (no later than the meeting's day).
+        "head": replace(head, day=min(timezone.localdate(), head.day)),
         "subject": documents.subject_lines(
             kind=meeting.kind, day=services_docs.meeting_day(meeting), topic=meeting.topic
         ),

@@ -101,3 +101,18 @@ def test_after_the_attachment_ends_the_member_is_notified_at_home(history_world,
     home, host = next_week(history_world.cell_a1), next_week(history_world.cell_b1)
     assert member.pk in {r.member.pk for r in queries_prep.notice_rows(home)}
     assert member.pk not in {r.member.pk for r in queries_prep.notice_rows(host)}
+
+
+@pytest.mark.django_db
+def test_the_printed_notice_is_dated_the_day_it_is_printed_not_the_meeting_day(history_world, client_for):
+    """A notice goes out before the meeting: its place-and-date line is today's (it read the meeting's day)."""
+    from apps.meetings.documents import vietnamese_date
+
+    meeting = next_week(history_world.cell_a1)
+    page = client_for(history_world.secretary).get(reverse("meetings:notices_print", args=[meeting.pk]))
+    text = page.content.decode()
+    assert vietnamese_date(timezone.localdate()) in text
+    assert vietnamese_date(timezone.localdate(meeting.scheduled_at)) not in text
+    held = history_world.history.meetings[0]  # printed for the record after the meeting: dated no later than it
+    text = client_for(history_world.secretary).get(reverse("meetings:notices_print", args=[held.pk])).content.decode()
+    assert vietnamese_date(timezone.localdate(held.scheduled_at)) in text
