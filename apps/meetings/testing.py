@@ -41,11 +41,12 @@ def add_history(world, *, months: int = 12) -> History:
     """A year of ordinary cell life for A1 (and a little for A2), as the demo has it: ten members, a member exempted
     since four months ago, a probationary member, a member transferred in from A2; one held meeting a month with
     everyone marked (mostly present, a few excused and one unexcused absence), speakers, a closed show-of-hands vote
-    and adopted minutes. Built through the services where they exist, so the rows are the ones the product writes."""
+    and adopted minutes with their official number. Members, exemption and transfer go through the services; the
+    meetings' records are written in bulk with the rows the services write (the services' own tests cover them),
+    so that the many tests built on this world stay fast on PostgreSQL too."""
     from apps.members import services as member_services
     from apps.members.models import Member
 
-    from . import services_live, services_prep
     from .models import AgendaItem, Attendance, Minutes, Speech, Vote
 
     cell = world.cell_a1
@@ -67,19 +68,22 @@ def add_history(world, *, months: int = 12) -> History:
     )
     a2_meetings = []
     meetings = []
+    held: list[tuple] = []
+    a1_members = list(Member.objects.filter(cell=cell, active=True).order_by("pk"))
     for i in range(months):
         day = first + relativedelta(months=i)
         when = timezone.make_aware(datetime(day.year, day.month, day.day, 19, 30))
         if i == months - 5:
             member_services.member_transfer(member=transferred, to_cell=cell, on=day - timedelta(days=2))
+            a1_members = list(Member.objects.filter(cell=cell, active=True).order_by("pk"))
         if i < months - 5:
             a2 = make_meeting(world.cell_a2, when=when)
-            _hold(a2, [world.a2_member, transferred], when, services_live, services_prep, world)
+            held.append((a2, [world.a2_member, transferred], when, i))
             a2_meetings.append(a2)
         meeting = make_meeting(cell, when=when)
-        present = list(Member.objects.filter(cell=cell, active=True).order_by("pk"))
-        _hold(meeting, present, when, services_live, services_prep, world, month=i)
+        held.append((meeting, a1_members, when, i))
         meetings.append(meeting)
+    _hold(held, world)
     assert Attendance.objects.filter(member=world.plain_member).count() >= 2
     assert AgendaItem.objects.filter(meeting__in=meetings).exists() and Speech.objects.exists()
     assert Vote.objects.filter(meeting__in=meetings).exists()
@@ -88,31 +92,64 @@ def add_history(world, *, months: int = 12) -> History:
     return History(members, meetings, a2_meetings, exempted, probationary, transferred)
 
 
-def _hold(meeting, members, when, services_live, services_prep, world, month: int = 0) -> None:
-    from .models import Attendance, Meeting
+def _hold(held, world) -> None:
+    """Close the meetings with their record: attendance, three speakers, a closed vote, adopted minutes, numbers."""
+    from apps.resolutions.models import Resolution
 
-    Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.IN_PROGRESS, started_at=when)
-    meeting.refresh_from_db()
-    for n, member in enumerate(members):
-        if member.full_name.startswith("Cụ "):
-            status, reason = Attendance.Status.EXEMPT, ""
-        elif (n + month) % 7 == 3:
-            status, reason = Attendance.Status.EXCUSED, "Đi công tác"
-        elif (n + month) % 11 == 5:
-            status, reason = Attendance.Status.UNEXCUSED, ""
-        else:
-            status, reason = Attendance.Status.PRESENT, ""
-        services_live.attendance_mark(meeting=meeting, member=member, status=status, reason=reason)
-    item = meeting.agenda_items.order_by("position")[1]
-    for member in members[:3]:
-        speech = services_live.speech_add(meeting=meeting, item=item, member=member, note="Ý kiến về nhiệm vụ tháng")
-        services_live.speech_record(speech=speech, spoken=True, note=speech.note)
-    vote = meeting.votes.create(question="Thông qua nghị quyết tháng", votes_for=len(members) - 2, votes_against=0)
-    Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.CLOSED, ended_at=when + timedelta(minutes=100))
-    vote.status = vote.Status.CLOSED
-    vote.eligible = len(members) - 1
-    vote.closed_at = when + timedelta(minutes=90)
-    vote.save()
-    meeting.refresh_from_db()
-    minutes = services_prep.minutes_generate(meeting=meeting)
-    services_prep.minutes_adopt(meeting=meeting, revision=minutes.revision, by=world.secretary)
+    from .models import AgendaItem, Attendance, DocumentNumber, Meeting, Minutes, MinutesVersion, Speech, Vote
+    from .services_docs import document_numbers_backfill
+
+    attendance, speeches, votes, minutes = [], [], [], []
+    items = {item.meeting_id: item for item in AgendaItem.objects.filter(meeting__in=[m for m, *_ in held], position=2)}
+    for meeting, members, when, month in held:
+        meeting.status, meeting.started_at = Meeting.Status.CLOSED, when
+        meeting.ended_at = when + timedelta(minutes=100)
+        for n, member in enumerate(members):
+            if member.full_name.startswith("Cụ "):
+                status, reason = Attendance.Status.EXEMPT, ""
+            elif (n + month) % 7 == 3:
+                status, reason = Attendance.Status.EXCUSED, "Đi công tác"
+            elif (n + month) % 11 == 5:
+                status, reason = Attendance.Status.UNEXCUSED, ""
+            else:
+                status, reason = Attendance.Status.PRESENT, ""
+            attendance.append(Attendance(meeting=meeting, member=member, status=status, reason=reason))
+        speeches += [
+            Speech(
+                meeting=meeting,
+                agenda_item=items[meeting.pk],
+                member=member,
+                position=position,
+                spoken=True,
+                note="Ý kiến về nhiệm vụ tháng",
+            )
+            for position, member in enumerate(members[:3], start=1)
+        ]
+        votes.append(
+            Vote(
+                meeting=meeting,
+                question="Thông qua nghị quyết tháng",
+                votes_for=len(members) - 2,
+                status=Vote.Status.CLOSED,
+                eligible=len(members) - 1,
+                closed_at=when + timedelta(minutes=90),
+            )
+        )
+        minutes.append(
+            Minutes(
+                meeting=meeting,
+                text=f"BIÊN BẢN sinh hoạt chi bộ ngày {timezone.localtime(when):%d/%m/%Y}",
+                status=Minutes.Status.ADOPTED,
+                adopted_at=meeting.ended_at,
+                adopted_by=world.secretary,
+            )
+        )
+    Meeting.objects.bulk_update([m for m, *_ in held], ["status", "started_at", "ended_at"])
+    Attendance.objects.bulk_create(attendance)
+    Speech.objects.bulk_create(speeches)
+    Vote.objects.bulk_create(votes)
+    Minutes.objects.bulk_create(minutes)
+    MinutesVersion.objects.bulk_create(
+        MinutesVersion(minutes=m, number=1, text=m.text, author=world.secretary) for m in minutes
+    )
+    document_numbers_backfill(DocumentNumber=DocumentNumber, Meeting=Meeting, Minutes=Minutes, Resolution=Resolution)
