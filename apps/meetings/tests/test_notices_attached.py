@@ -116,3 +116,28 @@ def test_the_printed_notice_is_dated_the_day_it_is_printed_not_the_meeting_day(h
     held = history_world.history.meetings[0]  # printed for the record after the meeting: dated no later than it
     text = client_for(history_world.secretary).get(reverse("meetings:notices_print", args=[held.pk])).content.decode()
     assert vietnamese_date(timezone.localdate(held.scheduled_at)) in text
+
+
+@pytest.mark.django_db
+def test_the_printed_list_reads_in_the_same_queries_for_any_number_of_members(history_world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.common.testing import add_member
+
+    meeting = next_week(history_world.cell_a1)
+    client = client_for(history_world.secretary)
+    url = reverse("meetings:notices_print", args=[meeting.pk])
+
+    def count() -> int:
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    before = count()
+    for i in range(50):
+        add_member(history_world.cell_a1, full_name=f"Nguyễn Văn Mới {i}")
+    page = client.get(url).content.decode()
+    assert page.count('class="name"') == len(history_world.history.members) + 50
+    assert count() == before
