@@ -210,6 +210,15 @@ def resolution_vote(meeting: Meeting) -> Vote | None:
     )
 
 
+def adopted_vote(meeting: Meeting) -> Vote | None:
+    """The vote the cell's resolution of the meeting was adopted on (a later vote at the meeting does not change
+    it); for a resolution recorded without its vote (the demo's), the meeting's latest closed vote on the resolution."""
+    from apps.resolutions.models import Resolution
+
+    voted = Resolution.objects.filter(meeting=meeting, organization_id=meeting.cell_id, vote__isnull=False)
+    return Vote.objects.filter(pk__in=voted.values("vote_id")).order_by("pk").first() or resolution_vote(meeting)
+
+
 def _lead_cell(task) -> str:
     lead = documents.BOARD_LEAD if task.lead_is_board else (task.lead.full_name if task.lead_id else "")
     helpers = [h.full_name for h in task.helpers.all()]
@@ -283,7 +292,7 @@ def resolution_export(*, meeting: Meeting, draft: MeetingDocument) -> bytes:
     recorded (apps.resolutions), and, once adopted (numbered then), its number and the vote line of the closed vote
     that passed it; otherwise marked as a draft without a number. Reads only."""
     number = document_number(meeting=meeting, doc_type=documents.DOC_RESOLUTION)
-    vote = resolution_vote(meeting) if number is not None else None
+    vote = adopted_vote(meeting) if number is not None else None
     result = queries.vote_result(vote) if vote is not None else None
     final = number is not None
     passed = result is not None and result.passed

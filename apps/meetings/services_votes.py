@@ -34,7 +34,8 @@ def vote_open(*, meeting: Meeting, question: str, method: str, purpose: str = Vo
 @transaction.atomic
 def vote_record_counts(*, vote: Vote, approving: int, against: int, abstain: int) -> Vote:
     """Counts of a show of hands, entered by the secretary; they cannot exceed the official members present."""
-    vote = Vote.objects.select_for_update().get(pk=vote.pk)
+    vote = Vote.objects.select_for_update().select_related("meeting").get(pk=vote.pk)
+    _require_open(vote.meeting)
     if vote.method != Vote.Method.OPEN:
         raise ValidationError(_("Secret ballots are cast by the members themselves."))
     if vote.status != Vote.Status.OPEN:
@@ -104,6 +105,18 @@ def vote_record_paper(
     return vote
 
 
+def _paper(vote: Vote) -> rules.PaperBallots:
+    return rules.PaperBallots(
+        issued=vote.paper_issued,
+        returned=vote.paper_returned,
+        valid=vote.paper_valid,
+        invalid=vote.paper_invalid,
+        approving=vote.paper_for,
+        against=vote.paper_against,
+        abstain=vote.paper_abstain,
+    )
+
+
 CHOICES = {"for": "secret_for", "against": "secret_against", "abstain": "secret_abstain"}
 
 
@@ -115,6 +128,7 @@ def ballot_cast(*, vote: Vote, member: Member, choice: str) -> None:
         raise ValidationError(_("Choose for, against or abstain."))
     with transaction.atomic():
         live = Vote.objects.select_for_update().select_related("meeting").get(pk=vote.pk)
+        _require_open(live.meeting)
         if live.method != Vote.Method.SECRET:
             raise ValidationError(_("This vote is not a secret ballot."))
         if live.status != Vote.Status.OPEN:
@@ -149,8 +163,10 @@ def counted(vote: Vote) -> int:
 def vote_close(*, vote: Vote, confirm: bool = False) -> Vote:
     """Close the vote and freeze the eligible-members figure it is judged against. A vote with nothing entered
     closes only when confirmed (code "confirm"); a secret vote does not close on a result that would tell how
-    someone voted (rules.secret_close_errors)."""
+    someone voted (rules.secret_close_errors). The figures are checked again against the official members present
+    who may vote: the roll call may have changed since they were entered (a result above them would read 7/5)."""
     vote = Vote.objects.select_for_update().select_related("meeting").get(pk=vote.pk)
+    _require_open(vote.meeting)
     if vote.status != Vote.Status.OPEN:
         raise ValidationError(_("The vote is closed."))
     if counted(vote) == 0 and not confirm:
@@ -158,11 +174,22 @@ def vote_close(*, vote: Vote, confirm: bool = False) -> Vote:
             _("Nothing has been entered for this vote yet. Tick the confirmation to close it without a count."),
             code="confirm",
         )
+    rows = queries.roll_call(vote.meeting)
     if vote.method == Vote.Method.SECRET:
         errors = rules.secret_close_errors(paper_returned=vote.paper_returned, electronic=vote.ballots_cast)
-        if errors:
-            raise ValidationError(errors)
-    vote.eligible = queries.eligible(queries.roll_call(vote.meeting))
+        errors += rules.paper_ballot_errors(
+            paper=_paper(vote), electronic=vote.ballots_cast, voters_present=queries.voters_present(rows)
+        )
+    else:
+        errors = rules.vote_errors(
+            approving=vote.votes_for,
+            against=vote.votes_against,
+            abstain=vote.votes_abstain,
+            voters_present=queries.voters_present(rows),
+        )
+    if errors:
+        raise ValidationError(errors)
+    vote.eligible = queries.eligible(rows)
     vote.status = Vote.Status.CLOSED
     vote.closed_at = timezone.now()
     vote.save(update_fields=["eligible", "status", "closed_at"])

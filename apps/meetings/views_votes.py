@@ -80,7 +80,7 @@ def votes_panel(context) -> VotesPanel:
     None, bound form). At most one query: the names of those who voided votes."""
     failed_kind, failed_pk, failed_form = context.get("vote_failed") or (None, None, None)
     can_manage = bool(context.get("can_manage"))
-    editable = can_manage and not context.get("minutes_adopted")
+    editable = can_manage and not context.get("minutes_adopted")  # adopted minutes freeze the votes: no form at all
     pairs = context.get("votes") or []
     voider_ids = {v.voided_by_id for v, _r in pairs if v.voided_by_id}
     voiders = {u.pk: u for u in get_user_model().objects.filter(pk__in=voider_ids)} if voider_ids else {}
@@ -95,8 +95,8 @@ def votes_panel(context) -> VotesPanel:
                 vote=vote,
                 result=result,
                 counted=services_votes.counted(vote),
-                form=(refused.get("counts") or _initial(vote)) if can_manage and is_open else None,
-                close_form=(refused.get("close") or VoteCloseForm(auto_id=auto_id)) if can_manage and is_open else None,
+                form=(refused.get("counts") or _initial(vote)) if editable and is_open else None,
+                close_form=(refused.get("close") or VoteCloseForm(auto_id=auto_id)) if editable and is_open else None,
                 void_form=(refused.get("void") or VoteVoidForm(auto_id=auto_id))
                 if editable and vote.status != Vote.Status.VOIDED
                 else None,
@@ -110,7 +110,7 @@ def votes_panel(context) -> VotesPanel:
         )
     meeting = context.get("meeting")
     open_form = None
-    if can_manage and meeting is not None and meeting.status == Meeting.Status.IN_PROGRESS:
+    if editable and meeting is not None and meeting.status == Meeting.Status.IN_PROGRESS:
         open_form = (
             failed_form
             if failed_kind == "open"

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from apps.common.scoping import Role
 from apps.common.text import nfc
 from apps.meetings import documents, mail, queries, services_docs
-from apps.meetings.models import Meeting
+from apps.meetings.models import Meeting, Vote
 from apps.members.models import Member
 from apps.orgs.models import RoleGrant
 
@@ -109,6 +109,13 @@ def resolution_adopt(*, resolution: Resolution, by) -> Resolution:
     _require_draft(live)
     if live.meeting is None:
         raise ValidationError(_("A cell's resolution is adopted at a meeting."))
+    # The meeting's votes on the resolution are locked first: a vote being voided at this moment is waited for and
+    # then seen voided, and a void that comes after sees the resolution adopted (services_votes.vote_void).
+    list(
+        Vote.objects.select_for_update()
+        .filter(meeting_id=live.meeting_id, purpose=Vote.Purpose.RESOLUTION)
+        .values_list("pk", flat=True)
+    )
     vote = services_docs.resolution_vote(live.meeting)
     if vote is None:
         raise ValidationError(

@@ -1,0 +1,226 @@
+"""Votes on a cell with history, the holes a review found: adopted minutes freeze the votes (no count, no ballot, no
+closing, no form on the screen); a vote whose figures the roll call no longer covers does not close on a result above
+the members present (7/5 approving); the adopted resolution's .docx carries the vote it was adopted on, whatever was
+voted later at the meeting; a resolution is never adopted on a vote being voided at the same moment (PostgreSQL)."""
+
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, connections
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from apps.meetings import queries, services_docs, services_live, services_prep, services_votes
+from apps.meetings.models import MeetingDocument, Minutes, Vote
+from apps.meetings.testing import make_meeting
+from apps.resolutions import services_tasks
+from apps.resolutions.models import Resolution
+
+
+@pytest.fixture
+def day(history_world):
+    """Today's meeting of A1, in progress: 8 eligible members, 7 official members present who may vote (one official
+    excused, one absent without reason, the exempted one at home, the probationary member present)."""
+    h = history_world.history
+    meeting = services_live.meeting_start(
+        meeting=make_meeting(history_world.cell_a1, when=timezone.now() + timedelta(minutes=30))
+    )
+    officials = [m for m in h.members if m not in (h.exempted, h.probationary)]
+    excused, unexcused, *present = officials
+    services_live.attendance_mark(meeting=meeting, member=excused, status="excused", reason="Ốm")
+    services_live.attendance_mark(meeting=meeting, member=unexcused, status="unexcused")
+    for member in [*present, h.probationary]:
+        services_live.attendance_mark(meeting=meeting, member=member, status="present")
+    rows = queries.roll_call(meeting)
+    assert (queries.eligible(rows), queries.voters_present(rows)) == (8, 7)
+    history_world.meeting, history_world.present = meeting, present
+    return history_world
+
+
+def state(vote):
+    return list(Vote.objects.filter(pk=vote.pk).values())
+
+
+def adopt_minutes(world):
+    minutes = services_prep.minutes_generate(meeting=world.meeting)
+    services_prep.minutes_adopt(meeting=world.meeting, revision=minutes.revision, by=world.secretary)
+    assert Minutes.objects.get(meeting=world.meeting).status == Minutes.Status.ADOPTED
+
+
+# ---------------------------------------------------------------------------------------------- adopted minutes
+
+
+@pytest.mark.django_db
+def test_adopted_minutes_freeze_an_open_vote(day):
+    """Minutes adopted while a vote was still open: the record is closed, so no count, ballot or closing changes the
+    vote afterwards (its line in the adopted minutes reads 'being voted' and must stay true)."""
+    hands = services_votes.vote_open(meeting=day.meeting, question="Thông qua nghị quyết", method="open")
+    ballot = services_votes.vote_open(meeting=day.meeting, question="Tín nhiệm", method="secret")
+    adopt_minutes(day)
+    before = state(hands) + state(ballot)
+    with translation.override("en"):
+        with pytest.raises(ValidationError, match="minutes are adopted"):
+            services_votes.vote_record_counts(vote=hands, approving=7, against=0, abstain=0)
+        with pytest.raises(ValidationError, match="minutes are adopted"):
+            services_votes.vote_close(vote=hands, confirm=True)
+        with pytest.raises(ValidationError, match="minutes are adopted"):
+            services_votes.ballot_cast(vote=ballot, member=day.present[0], choice="for")
+    assert state(hands) + state(ballot) == before
+
+
+@pytest.mark.django_db
+def test_the_votes_section_is_read_only_once_the_minutes_are_adopted(day, client_for):
+    hands = services_votes.vote_open(meeting=day.meeting, question="Thông qua nghị quyết", method="open")
+    ballot = services_votes.vote_open(meeting=day.meeting, question="Tín nhiệm", method="secret")
+    detail = reverse("meetings:detail", args=[day.meeting.pk])
+    before = client_for(day.secretary).get(detail).content.decode()
+    forms = [
+        reverse("meetings:vote_counts", args=[hands.pk]),
+        reverse("meetings:vote_close", args=[hands.pk]),
+        reverse("meetings:vote_paper", args=[ballot.pk]),
+        reverse("meetings:vote_open", args=[day.meeting.pk]),
+    ]
+    assert all(f'action="{url}"' in before for url in forms)
+    services_live.attendance_mark(meeting=day.meeting, member=day.plain_member, status="present")
+    voter = day.member_user  # present, with an account: votes on the phone
+    ballot_link = f'href="{reverse("meetings:ballot", args=[ballot.pk])}"'
+    assert ballot_link in client_for(voter).get(detail).content.decode()
+    adopt_minutes(day)
+    after = client_for(day.secretary).get(detail).content.decode()
+    assert not [url for url in forms if f'action="{url}"' in after]
+    assert ballot_link not in client_for(voter).get(detail).content.decode()
+
+
+# ---------------------------------------------------------------------------------------------- the roll call moves
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["open", "secret"])
+def test_a_vote_does_not_close_on_more_ballots_than_members_present_after_the_roll_call_changed(day, method):
+    """Seven hands (or paper ballots) entered; then three of the seven are marked excused: closing would record 7/5
+    approving (140 %). The figures no longer fit the roll call: closing is refused until one of them is put right."""
+    vote = services_votes.vote_open(meeting=day.meeting, question="Thông qua nghị quyết", method=method)
+    if method == "open":
+        services_votes.vote_record_counts(vote=vote, approving=7, against=0, abstain=0)
+    else:
+        services_votes.vote_record_paper(
+            vote=vote, issued=7, returned=7, valid=7, invalid=0, approving=7, against=0, abstain=0
+        )
+    for member in day.present[:3]:
+        services_live.attendance_mark(meeting=day.meeting, member=member, status="excused", reason="Nhầm điểm danh")
+    with translation.override("en"), pytest.raises(ValidationError, match="official members"):
+        services_votes.vote_close(vote=vote)
+    vote.refresh_from_db()
+    assert (vote.status, vote.eligible) == ("open", None)
+    # The roll call put right again: the vote closes, judged against the eligible members.
+    for member in day.present[:3]:
+        services_live.attendance_mark(meeting=day.meeting, member=member, status="present")
+    result = queries.vote_result(services_votes.vote_close(vote=vote))
+    assert (result.approving, result.eligible, result.passed) == (7, 8, True)
+
+
+# ---------------------------------------------------------------------------------------------- the .docx
+
+
+def _docx_lines(meeting) -> list[str]:
+    import io
+
+    import docx
+
+    draft = MeetingDocument.objects.filter(meeting=meeting, kind="draft_resolution").latest("pk")
+    content = services_docs.resolution_export(meeting=meeting, draft=draft)
+    return [p.text for p in docx.Document(io.BytesIO(content)).paragraphs]
+
+
+@pytest.mark.django_db
+def test_the_adopted_resolution_keeps_the_vote_line_it_was_adopted_on(day):
+    """The resolution is adopted on 7/8; later in the meeting another question is put to the vote with the form's
+    default purpose (the resolution) and fails: the resolution's .docx still says 7/8, not nothing (or 2/8)."""
+    MeetingDocument.objects.create(meeting=day.meeting, kind="draft_resolution", title="Dự thảo", text="Nội dung.")
+    resolution = services_tasks.resolution_for_meeting(meeting=day.meeting, by=day.secretary)
+    make_meeting(day.cell_a1, when=timezone.now() + timedelta(days=28))
+    adopted_on = services_votes.vote_open(meeting=day.meeting, question="Thông qua nghị quyết", method="open")
+    services_votes.vote_record_counts(vote=adopted_on, approving=7, against=0, abstain=0)
+    services_votes.vote_close(vote=adopted_on)
+    services_tasks.resolution_adopt(resolution=resolution, by=day.secretary)
+    line = "Nghị quyết được 7/8 đảng viên tán thành (87,5%)."
+    assert line in _docx_lines(day.meeting)
+    later = services_votes.vote_open(meeting=day.meeting, question="Đề nghị kết nạp đảng viên", method="open")
+    services_votes.vote_record_counts(vote=later, approving=2, against=5, abstain=0)
+    services_votes.vote_close(vote=later)
+    lines = _docx_lines(day.meeting)
+    assert line in lines and not [t for t in lines if "2/8" in t]
+
+
+# ---------------------------------------------------------------------------------------------- PostgreSQL
+
+
+def _waiting_on_a_lock() -> bool:
+    with connections["default"].cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0] > 0
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks and parallel writers: PostgreSQL only")
+def test_a_resolution_is_not_adopted_on_a_vote_voided_at_the_same_moment(transactional_db):
+    """The secretary voids the passing vote on the meeting screen while the deputy adopts the resolution on its page:
+    the adoption waits for the void and then finds no vote to adopt on; never a voided vote with a resolution adopted
+    on it."""
+    from apps.common.testing import build_world
+    from apps.members.models import Member
+
+    world = build_world()
+    meeting = services_live.meeting_start(meeting=make_meeting(world.cell_a1, when=timezone.now()))
+    for member in Member.objects.filter(cell=world.cell_a1, active=True):
+        services_live.attendance_mark(meeting=meeting, member=member, status="present")
+    make_meeting(world.cell_a1, when=timezone.now() + timedelta(days=28))
+    vote = services_votes.vote_open(meeting=meeting, question="Thông qua nghị quyết", method="open")
+    services_votes.vote_record_counts(vote=vote, approving=2, against=0, abstain=0)
+    services_votes.vote_close(vote=vote)
+    resolution = services_tasks.resolution_for_meeting(meeting=meeting, by=world.secretary)
+
+    voided, commit = threading.Event(), threading.Event()
+    outcome = {}
+
+    def void():
+        try:
+            from django.db import transaction
+
+            with transaction.atomic():
+                services_votes.vote_void(vote=vote, reason="Nhập nhầm", by=world.secretary)
+                voided.set()
+                commit.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    def adopt():
+        try:
+            services_tasks.resolution_adopt(resolution=resolution, by=world.secretary)
+            outcome["adopt"] = "adopted"
+        except ValidationError as exc:
+            outcome["adopt"] = exc.code
+        finally:
+            connections.close_all()
+
+    voider = threading.Thread(target=void)
+    voider.start()
+    assert voided.wait(timeout=30)
+    adopter = threading.Thread(target=adopt)
+    adopter.start()
+    deadline = time.monotonic() + 20
+    while adopter.is_alive() and not _waiting_on_a_lock() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    commit.set()
+    voider.join(timeout=30)
+    adopter.join(timeout=30)
+
+    vote.refresh_from_db()
+    resolution.refresh_from_db()
+    assert vote.status == Vote.Status.VOIDED
+    assert (resolution.status, resolution.vote_id, outcome["adopt"]) == (Resolution.Status.DRAFT, None, "no_vote")
