@@ -111,3 +111,26 @@ def test_a_tap_the_server_refuses_is_not_announced_as_saved(live_world, meeting,
     expect(page.locator("#net-status")).not_to_have_attribute("data-state", "saved")
     expect(page.locator("#net-status")).to_be_hidden()
     assert not Attendance.objects.filter(meeting=meeting).exists()
+
+
+def test_leaving_the_page_with_a_tap_not_saved_asks_first(live_world, meeting, phone_page):
+    page = phone_page
+    log_in(page, "bithu")
+    page.goto(f"/meetings/{meeting.pk}/")
+    member = live_world.plain_member
+    cut_once(page, rf"/meetings/{meeting.pk}/attendance/{member.pk}/$")
+    page.locator(f"#m{member.pk} button[value=late]").click()
+    expect(page.locator("#net-status")).to_have_attribute("data-state", "failed")
+    asked = []
+
+    def stay(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", stay)
+    page.locator(".breadcrumb a").click()
+    expect(page.locator(f"#m{member.pk}")).to_be_visible()  # still on the meeting screen
+    assert asked == ["beforeunload"]
+    page.locator("#net-status .net-retry").click()
+    expect(page.locator(f"#m{member.pk}.status-late")).to_be_visible()
+    assert Attendance.objects.get(meeting=meeting, member=member).status == "late"

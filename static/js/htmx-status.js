@@ -3,7 +3,8 @@
 // button that sends it again. Every tap not saved stays announced until it is sent again, even when later taps are
 // saved, and "Try again" sends each of them, in order, with the very values it sent the first time (not the form as
 // it reads now), into the part of the screen it was meant for, even if that part was redrawn meanwhile. Background
-// refreshes (GET) never hide a tap that was not saved. The texts come translated from the page (#net-status data-*).
+// refreshes (GET) never hide a tap that was not saved, and leaving the page with one asks first. The texts come
+// translated from the page (#net-status data-*).
 (function () {
   "use strict";
   const RETRY_HEADER = "X-Chibo-Retry";
@@ -101,6 +102,13 @@
         chain = chain.then(function () { return send(request); }).catch(function () {});
       });
     });
+  });
+
+  // Leaving the page (a link, a form, a reload) would drop the taps not saved: the browser asks first.
+  window.addEventListener("beforeunload", function (event) {
+    if (!failed.length) return;
+    event.preventDefault();
+    event.returnValue = "";
   });
 
   document.addEventListener("htmx:beforeRequest", function (event) {
