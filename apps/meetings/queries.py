@@ -268,4 +268,5 @@ def next_meetings(user, *, now) -> list[Meeting]:
         return []
     running = [m for m in coming if m.status == Meeting.Status.IN_PROGRESS]
     first = running[0] if running else coming[0]
-    return [m for m in coming if m.scheduled_at == first.scheduled_at]
+    session = [m for m in coming if m.scheduled_at == first.scheduled_at]
+    return sorted(session, key=lambda m: m.status != Meeting.Status.IN_PROGRESS)  # the one going on leads
