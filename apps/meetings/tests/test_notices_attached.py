@@ -6,12 +6,17 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.common.testing import UserFactory, add_member
 from apps.meetings import queries_prep, services_prep
+from apps.meetings.documents import vietnamese_date
 from apps.meetings.testing import make_meeting
 from apps.members import services as member_services
+from apps.members.models import Member
 from apps.outbox.models import OutboundMessage
 
 
@@ -106,8 +111,6 @@ def test_after_the_attachment_ends_the_member_is_notified_at_home(history_world,
 @pytest.mark.django_db
 def test_the_printed_notice_is_dated_the_day_it_is_printed_not_the_meeting_day(history_world, client_for):
     """A notice goes out before the meeting: its place-and-date line is today's (it read the meeting's day)."""
-    from apps.meetings.documents import vietnamese_date
-
     meeting = next_week(history_world.cell_a1)
     page = client_for(history_world.secretary).get(reverse("meetings:notices_print", args=[meeting.pk]))
     text = page.content.decode()
@@ -120,11 +123,6 @@ def test_the_printed_notice_is_dated_the_day_it_is_printed_not_the_meeting_day(h
 
 @pytest.mark.django_db
 def test_the_printed_list_reads_in_the_same_queries_for_any_number_of_members(history_world, client_for):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from apps.common.testing import add_member
-
     meeting = next_week(history_world.cell_a1)
     client = client_for(history_world.secretary)
     url = reverse("meetings:notices_print", args=[meeting.pk])
@@ -141,3 +139,25 @@ def test_the_printed_list_reads_in_the_same_queries_for_any_number_of_members(hi
     page = client.get(url).content.decode()
     assert page.count('class="name"') == len(history_world.history.members) + 50
     assert count() == before
+
+
+@pytest.mark.django_db
+def test_the_printed_list_does_not_say_received_while_messages_are_on_their_way(
+    history_world, client_for, django_capture_on_commit_callbacks
+):
+    """Every member has an e-mail; the notices are queued, not delivered yet (or the mail server is down and they
+    wait for their next try): nobody is left to tell, but nobody has received it either."""
+    for i, member in enumerate(Member.objects.filter(cell=history_world.cell_a1, active=True)):
+        if member.user is None:
+            member.user = UserFactory()
+            member.save(update_fields=["user"])
+        member.user.email = f"dv{i}@example.vn"
+        member.user.save()
+    meeting = next_week(history_world.cell_a1)
+    with django_capture_on_commit_callbacks(execute=False):  # queued; the worker has not run yet
+        services_prep.meeting_notify(meeting=meeting)
+    assert {r.state for r in queries_prep.notice_rows(meeting)} == {"pending"}
+    page = client_for(history_world.secretary).get(reverse("meetings:notices_print", args=[meeting.pk]))
+    text = page.content.decode()
+    assert "Tất cả đảng viên đã nhận thông báo" not in text
+    assert "Không còn đảng viên nào cần báo trực tiếp" in text
