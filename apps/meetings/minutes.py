@@ -187,6 +187,8 @@ def vote_line(vote: VoteLine) -> str:
     if vote.secret and r.withheld:
         if not vote.closed:
             return f"- {vote.question} ({method}): Đang biểu quyết."
+        if not (r.paper.returned if r.paper else 0) + r.electronic:  # closed, after confirming, with nothing in
+            return f"- {vote.question} ({method}){_ballots(r)}: không có phiếu nào. Kết quả: không được thông qua."
         return (
             f"- {vote.question} ({method}){_ballots(r)}: không công bố kết quả vì chưa đủ ba phiếu. "
             "Kết quả: không được thông qua."

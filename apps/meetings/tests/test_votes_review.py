@@ -224,3 +224,17 @@ def test_a_resolution_is_not_adopted_on_a_vote_voided_at_the_same_moment(transac
     resolution.refresh_from_db()
     assert vote.status == Vote.Status.VOIDED
     assert (resolution.status, resolution.vote_id, outcome["adopt"]) == (Resolution.Status.DRAFT, None, "no_vote")
+
+
+# ---------------------------------------------------------------------------------------------- no ballot at all
+
+
+@pytest.mark.django_db
+def test_a_secret_vote_closed_with_no_ballot_says_so_not_that_a_result_was_withheld(day, client_for):
+    """Closed after confirming, nobody having voted: there is no choice to protect, so the screen does not claim the
+    result was held back because fewer than three ballots were in."""
+    vote = services_votes.vote_open(meeting=day.meeting, question="Câu hỏi không ai bỏ phiếu", method="secret")
+    services_votes.vote_close(vote=vote, confirm=True)
+    html = client_for(day.secretary).get(reverse("meetings:detail", args=[day.meeting.pk])).content.decode()
+    assert "Đã kết thúc, không có phiếu nào được bỏ. · <strong>Không được thông qua</strong>" in html
+    assert "chưa đủ ba phiếu" not in html
