@@ -238,3 +238,31 @@ def test_a_secret_vote_closed_with_no_ballot_says_so_not_that_a_result_was_withh
     html = client_for(day.secretary).get(reverse("meetings:detail", args=[day.meeting.pk])).content.decode()
     assert "Đã kết thúc, không có phiếu nào được bỏ. · <strong>Không được thông qua</strong>" in html
     assert "chưa đủ ba phiếu" not in html
+
+
+# ---------------------------------------------------------------------------------------------- who may not
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["supervisor", "inspector"])
+def test_the_cells_own_supervisor_and_the_communes_inspector_watch_but_do_not_enter_close_or_void(day, client_for, who):
+    """They see the meeting (VIEW), never its votes' forms' verbs: 404 on each, and they hold no ballot (403)."""
+    from apps.common.scoping import Role
+    from apps.common.testing import grant
+
+    grant(day.supervisor, day.cell_a1, Role.SUPERVISOR)  # the committee member supervising this very cell
+    vote = services_votes.vote_open(meeting=day.meeting, question="Tín nhiệm", method="secret")
+    before, count = state(vote), Vote.objects.count()
+    client = client_for(getattr(day, who))
+    assert client.get(reverse("meetings:detail", args=[day.meeting.pk])).status_code == 200
+    paper = {"issued": 3, "returned": 3, "valid": 3, "invalid": 0, "approving": 3, "against": 0, "abstain": 0}
+    posts = [
+        (reverse("meetings:vote_open", args=[day.meeting.pk]), {"question": "Q", "method": "open", "purpose": "other"}),
+        (reverse("meetings:vote_paper", args=[vote.pk]), paper),
+        (reverse("meetings:vote_close", args=[vote.pk]), {"confirm": "on"}),
+        (reverse("meetings:vote_void", args=[vote.pk]), {"reason": "Phá"}),
+    ]
+    for target, data in posts:
+        assert client.post(target, data).status_code == 404, target
+    assert client.post(reverse("meetings:ballot", args=[vote.pk]), {"choice": "for"}).status_code == 403
+    assert state(vote) == before and Vote.objects.count() == count
