@@ -112,12 +112,12 @@ def attendance_mark(
 
 def attendance_mark_all_present(*, meeting: Meeting, by=None) -> int:
     """"Everyone present": mark present every member of the cell not marked yet, then the secretary marks the
-    exceptions. Exempted members, members attached to another cell and members of other cells attached here are left
-    for a tap of their own. A mark made meanwhile on another device is kept. Returns the number marked."""
+    exceptions. Exempted, suspended and temporarily attached members, and members of other cells attached here, are
+    left for a tap of their own. A mark made meanwhile on another device is kept. Returns the number marked."""
     rows = queries.roll_call(meeting)
     marked = 0
     for row in rows:
-        if row.status is not None or row.visiting:
+        if row.status is not None or row.visiting or row.suspended:
             continue
         with transaction.atomic():
             _require_open(meeting)

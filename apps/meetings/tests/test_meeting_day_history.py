@@ -295,3 +295,13 @@ def test_home_page_shows_both_meetings_of_a_combined_session(history_world):
     regular = make_meeting(history_world.cell_a1, when=when)
     thematic = make_meeting(history_world.cell_a1, kind="thematic", when=when)
     assert queries.next_meetings(history_world.secretary, now=timezone.localtime()) == [regular, thematic]
+
+
+@pytest.mark.django_db
+def test_everyone_present_leaves_a_suspended_member_for_a_tap_of_their_own(history_world, today_meeting):
+    member = history_world.history.members[2]
+    member_services.suspension_add(
+        member=member, starts_on=timezone.localdate() - timedelta(days=3), ends_on=None, reason="Chờ xem xét kỷ luật"
+    )
+    services_live.attendance_mark_all_present(meeting=today_meeting)
+    assert not Attendance.objects.filter(meeting=today_meeting, member=member).exists()
