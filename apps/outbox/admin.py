@@ -17,3 +17,6 @@ class OutboundMessageAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the delivery record is evidence that members were told

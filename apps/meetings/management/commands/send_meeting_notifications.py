@@ -24,4 +24,4 @@ class Command(BaseCommand):
             except services_calendar.ReminderFailure as exc:
                 raise CommandError(f"{exc} ({exc.reminded} sent; they will be retried on the next run)") from exc
         if options["verbosity"] >= 1:
-            self.stdout.write(f"Reminders sent for {count} meeting(s).")
+            self.stdout.write(f"Reminders queued for {count} meeting(s); the worker delivers them.")
