@@ -23,6 +23,15 @@ from .models import AgendaItem, Attendance, Guest, Meeting, Minutes, Speech, Vot
 LATE_AFTER = timedelta(minutes=15)
 
 
+def record_open(meeting: Meeting) -> bool:
+    """Whether the meeting's record may still change (not cancelled, minutes not adopted)."""
+    try:
+        _require_open(meeting)
+    except ValidationError:
+        return False
+    return True
+
+
 def _require_open(meeting: Meeting) -> None:
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("The meeting was cancelled."))

@@ -205,7 +205,9 @@ def mark(request, meeting_id: int, member_id: int):
             "eligible": queries.eligible(rows),
             "statuses": Attendance.Status.choices,
             "can_manage": True,
-            "editable": True,
+            # a mark refused because the record closed meanwhile (another device adopted the minutes) shows the row
+            # read-only, as the reloaded screen would
+            "editable": not error or services_live.record_open(meeting),
         },
     )
     if error:  # the row says why; the screen's saving indicator must not say "saved" (static/js/htmx-status.js)

@@ -305,3 +305,15 @@ def test_everyone_present_leaves_a_suspended_member_for_a_tap_of_their_own(histo
     )
     services_live.attendance_mark_all_present(meeting=today_meeting)
     assert not Attendance.objects.filter(meeting=today_meeting, member=member).exists()
+
+
+@pytest.mark.django_db
+def test_a_mark_refused_because_the_minutes_were_adopted_shows_the_row_read_only(history_world, client_for):
+    meeting = history_world.history.meetings[-1]
+    response = client_for(history_world.secretary).post(
+        url("mark", meeting.pk, history_world.plain_member.pk), {"status": "late"}, HTTP_HX_REQUEST="true"
+    )
+    content = response.content.decode()
+    assert response.status_code == 200 and 'role="alert"' in content
+    assert url("mark", meeting.pk, history_world.plain_member.pk) not in content  # no buttons to tap again
+    assert Attendance.objects.get(meeting=meeting, member=history_world.plain_member).status != "late"
