@@ -16,7 +16,8 @@
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!(form instanceof HTMLFormElement) || (form.method || "").toLowerCase() !== "post") return;
+    // The attribute, not form.method: a field named "method" (opening a vote) would stand in its place.
+    if (!(form instanceof HTMLFormElement) || (form.getAttribute("method") || "").toLowerCase() !== "post") return;
     if (HTMX.some(function (name) { return form.hasAttribute(name); })) return;
     if (form.dataset.submitting) {
       event.preventDefault();
