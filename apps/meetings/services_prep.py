@@ -27,7 +27,7 @@ from apps.outbox.sms import sms_configured
 
 from . import documents, mail, queries_prep, services, services_docs
 from . import minutes as minutes_text
-from .models import AgendaItem, Meeting, MeetingDocument, Minutes, MinutesVersion
+from .models import AgendaItem, Meeting, MeetingDocument, Minutes, MinutesVersion, Vote
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
@@ -463,6 +463,9 @@ def minutes_adopt(*, meeting: Meeting, revision: int, by) -> Minutes:
         raise ValidationError(_("Minutes are adopted at the meeting, once it has started."))
     if not minutes.text.strip():
         raise ValidationError(_("The minutes cannot be empty."))
+    if Vote.objects.filter(meeting=meeting, status=Vote.Status.OPEN).exists():
+        # adopted minutes freeze the votes: one still open could then never be closed nor voided
+        raise ValidationError(_("Close the open votes before adopting the minutes."))
     minutes.status = Minutes.Status.ADOPTED
     minutes.adopted_at = timezone.now()
     minutes.adopted_by = by

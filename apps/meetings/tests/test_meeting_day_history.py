@@ -317,3 +317,15 @@ def test_a_mark_refused_because_the_minutes_were_adopted_shows_the_row_read_only
     assert response.status_code == 200 and 'role="alert"' in content
     assert url("mark", meeting.pk, history_world.plain_member.pk) not in content  # no buttons to tap again
     assert Attendance.objects.get(meeting=meeting, member=history_world.plain_member).status != "late"
+
+
+@pytest.mark.django_db
+def test_minutes_are_not_adopted_while_a_vote_is_open(history_world, today_meeting):
+    from apps.meetings import services_prep, services_votes
+    from apps.meetings.models import Minutes
+
+    services_votes.vote_open(meeting=today_meeting, question="Thông qua nghị quyết", method="open")
+    minutes = services_prep.minutes_generate(meeting=today_meeting)
+    with pytest.raises(ValidationError):
+        services_prep.minutes_adopt(meeting=today_meeting, revision=minutes.revision, by=history_world.secretary)
+    assert Minutes.objects.get(meeting=today_meeting).status == Minutes.Status.DRAFT
