@@ -192,10 +192,13 @@ def _input_errors(data: dict) -> list[str]:
     points_max = common_rules.POINTS_MAX
 
     def points(value, where: str) -> None:
-        if common_rules.number_in_range(value, low=Decimal(0), high=points_max) is None:
+        number = common_rules.number_in_range(value, low=Decimal(0), high=points_max)
+        if number is None:
             errors.append(
                 _("%(where)s: points must be a number from 0 to %(max)s.") % {"where": where, "max": points_max}
             )
+        elif number != number.quantize(Decimal("0.01")):  # the database keeps two: 5.554 would read 5.55
+            errors.append(_("%(where)s: points have at most two decimals.") % {"where": where})
 
     def threshold(value, where: str) -> None:
         if (

@@ -94,6 +94,11 @@ CASES = {
         lambda d: attendance_item(d).update(bands=[[50, 1, "zz"]]),
         "phép so sánh phải là một trong",
     ),
+    "points with three decimals": (
+        # Stored as 5.55 (two decimals), under its band of 5.554: the engine refused the item at every score.
+        lambda d: attendance_item(d).update(max_points=5.554, bands=[[90, 5.554], [0, 1]]),
+        "tối đa hai chữ số thập phân",
+    ),
     "a detail that indexes a figure": (
         lambda d: attendance_item(d).update(detail="({attendance_present[99]})"),
         "{attendance_present}",
