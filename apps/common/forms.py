@@ -1,3 +1,4 @@
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -83,10 +84,24 @@ def _amount_message(maximum: Decimal) -> str:
     return gettext("Enter an amount from 0 to %(max)s đồng.") % {"max": dong(maximum)}
 
 
+class DongField(forms.DecimalField):
+    """Whole đồng, also as Vietnamese offices write them: "50.000" or "50 000" is fifty thousand, not fifty."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            text = value.strip().replace("\u00a0", " ")
+            if THOUSANDS.fullmatch(text):
+                value = re.sub(r"[. ]", "", text)
+        return super().to_python(value)
+
+
+THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+|\d{1,3}(?: \d{3})+")
+
+
 def amount_field(*, maximum: Decimal, **kwargs) -> forms.DecimalField:
     """An amount in đồng: a whole number from 0 to ``maximum``, one message for every way of being out of range."""
     message = lazy(_amount_message, str)(maximum)
-    return forms.DecimalField(
+    return DongField(
         min_value=Decimal(0),
         max_value=maximum,
         decimal_places=0,
