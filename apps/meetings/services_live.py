@@ -120,7 +120,7 @@ def attendance_mark(
 
 
 def attendance_mark_all_present(*, meeting: Meeting, by=None) -> int:
-    """"Everyone present": mark present every member of the cell not marked yet, then the secretary marks the
+    """ "Everyone present": mark present every member of the cell not marked yet, then the secretary marks the
     exceptions. Exempted, suspended and temporarily attached members, and members of other cells attached here, are
     left for a tap of their own. A mark made meanwhile on another device is kept. Returns the number marked."""
     rows = queries.roll_call(meeting)
