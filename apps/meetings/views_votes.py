@@ -111,11 +111,17 @@ def votes_panel(context) -> VotesPanel:
     meeting = context.get("meeting")
     open_form = None
     if editable and meeting is not None and meeting.status == Meeting.Status.IN_PROGRESS:
-        open_form = (
-            failed_form
-            if failed_kind == "open"
-            else VoteOpenForm(auto_id="vote_new_%s", initial={"question": _("Adopt the resolution of the meeting")})
+        # Once the resolution is being voted or passed, the next question is another one: a later question left on
+        # "adopt the resolution" and failing would stand in the way of the resolution's adoption.
+        resolution_voted = any(
+            v.purpose == Vote.Purpose.RESOLUTION and (v.status == Vote.Status.OPEN or r.passed) for v, r in pairs
         )
+        initial = (
+            {"purpose": Vote.Purpose.OTHER}
+            if resolution_voted
+            else {"question": _("Adopt the resolution of the meeting"), "purpose": Vote.Purpose.RESOLUTION}
+        )
+        open_form = failed_form if failed_kind == "open" else VoteOpenForm(auto_id="vote_new_%s", initial=initial)
     return VotesPanel(
         entries=entries, voters_present=queries.voters_present(context.get("rows") or []), open_form=open_form
     )

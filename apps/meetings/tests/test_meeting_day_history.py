@@ -329,3 +329,23 @@ def test_minutes_are_not_adopted_while_a_vote_is_open(history_world, today_meeti
     with pytest.raises(ValidationError):
         services_prep.minutes_adopt(meeting=today_meeting, revision=minutes.revision, by=history_world.secretary)
     assert Minutes.objects.get(meeting=today_meeting).status == Minutes.Status.DRAFT
+
+
+@pytest.mark.django_db
+def test_once_the_resolution_passed_the_next_question_defaults_to_another_purpose(
+    history_world, client_for, today_meeting
+):
+    from apps.meetings import services_votes
+
+    client = client_for(history_world.secretary)
+    page = client.get(url("detail", today_meeting.pk)).content.decode()
+    assert '<option value="resolution" selected>' in page
+    for member in history_world.history.members:
+        services_live.attendance_mark(meeting=today_meeting, member=member, status="present")
+    vote = services_votes.vote_open(meeting=today_meeting, question="Thông qua nghị quyết", method="open")
+    page = client.get(url("detail", today_meeting.pk)).content.decode()
+    assert '<option value="other" selected>' in page  # while it is being voted
+    services_votes.vote_record_counts(vote=vote, approving=8, against=0, abstain=0)
+    services_votes.vote_close(vote=vote)
+    page = client.get(url("detail", today_meeting.pk)).content.decode()
+    assert '<option value="other" selected>' in page
