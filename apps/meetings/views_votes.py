@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.common import idempotency
 from apps.common.forms import apply_errors
 from apps.common.scoping import MANAGE, VIEW
 
@@ -51,6 +52,7 @@ class VotesPanel:
     entries: list[VoteEntry]
     voters_present: int  # official members present who may vote: the bound of every count entered
     open_form: VoteOpenForm | None
+    submission_token: str = ""  # the open form's one-time token (apps.common.idempotency)
 
 
 def _initial(vote: Vote) -> forms.Form:
@@ -123,7 +125,10 @@ def votes_panel(context) -> VotesPanel:
         )
         open_form = failed_form if failed_kind == "open" else VoteOpenForm(auto_id="vote_new_%s", initial=initial)
     return VotesPanel(
-        entries=entries, voters_present=queries.voters_present(context.get("rows") or []), open_form=open_form
+        entries=entries,
+        voters_present=queries.voters_present(context.get("rows") or []),
+        open_form=open_form,
+        submission_token=idempotency.new_token() if open_form is not None else "",
     )
 
 
@@ -149,8 +154,12 @@ def vote_open(request, meeting_id: int):
     meeting = _meeting(request, meeting_id, MANAGE)
     form = VoteOpenForm(request.POST, auto_id="vote_new_%s")
     if form.is_valid():
-        try:
-            services_votes.vote_open(meeting=meeting, **form.cleaned_data)
+        try:  # a second tap on a slow line (same one-time token) opens no second vote
+            idempotency.submit_once(
+                token=idempotency.posted_token(request),
+                user=request.user,
+                action=lambda: services_votes.vote_open(meeting=meeting, **form.cleaned_data),
+            )
         except ValidationError as exc:
             return _fail(request, meeting, exc, "votes")
         return _back(meeting)

@@ -3,6 +3,7 @@
 Marking attendance, temporary attachment to another cell (sinh hoạt tạm thời) and the duration norm of a combined
 session, each checked where the fresh-world tests could not see the defect."""
 
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -349,3 +350,16 @@ def test_once_the_resolution_passed_the_next_question_defaults_to_another_purpos
     services_votes.vote_close(vote=vote)
     page = client.get(url("detail", today_meeting.pk)).content.decode()
     assert '<option value="other" selected>' in page
+
+
+@pytest.mark.django_db
+def test_a_second_tap_on_open_the_vote_opens_no_second_vote(history_world, client_for, today_meeting):
+    from apps.meetings.models import Vote
+
+    client = client_for(history_world.secretary)
+    page = client.get(url("detail", today_meeting.pk)).content.decode()
+    token = re.search(r'name="submission_token" value="([^"]+)"', page)[1]
+    data = {"question": "Thông qua nghị quyết", "method": "open", "purpose": "resolution", "submission_token": token}
+    for _tap in range(2):
+        assert client.post(url("vote_open", today_meeting.pk), data).status_code == 302
+    assert Vote.objects.filter(meeting=today_meeting).count() == 1
