@@ -190,6 +190,19 @@ def voters_present(rows: list[RollCallRow]) -> int:
     return sum(1 for row in rows if rules.may_vote(row.voter))
 
 
+def paper_ballots(vote: Vote) -> rules.PaperBallots:
+    """The vote-counting board's figures stored on a secret vote, as the rules read them."""
+    return rules.PaperBallots(
+        issued=vote.paper_issued,
+        returned=vote.paper_returned,
+        valid=vote.paper_valid,
+        invalid=vote.paper_invalid,
+        approving=vote.paper_for,
+        against=vote.paper_against,
+        abstain=vote.paper_abstain,
+    )
+
+
 def vote_result(vote: Vote, rows: list[RollCallRow] | None = None) -> rules.VoteResult:
     """The result against the eligible members (frozen at closing; live from the roll call while open).
 
@@ -203,15 +216,7 @@ def vote_result(vote: Vote, rows: list[RollCallRow] | None = None) -> rules.Vote
         return rules.VoteResult(
             approving=vote.votes_for, against=vote.votes_against, abstain=vote.votes_abstain, eligible=base, void=void
         )
-    paper = rules.PaperBallots(
-        issued=vote.paper_issued,
-        returned=vote.paper_returned,
-        valid=vote.paper_valid,
-        invalid=vote.paper_invalid,
-        approving=vote.paper_for,
-        against=vote.paper_against,
-        abstain=vote.paper_abstain,
-    )
+    paper = paper_ballots(vote)
     withheld = vote.status != Vote.Status.CLOSED or rules.secret_result_withheld(
         paper_returned=paper.returned, electronic=vote.ballots_cast
     )

@@ -105,18 +105,6 @@ def vote_record_paper(
     return vote
 
 
-def _paper(vote: Vote) -> rules.PaperBallots:
-    return rules.PaperBallots(
-        issued=vote.paper_issued,
-        returned=vote.paper_returned,
-        valid=vote.paper_valid,
-        invalid=vote.paper_invalid,
-        approving=vote.paper_for,
-        against=vote.paper_against,
-        abstain=vote.paper_abstain,
-    )
-
-
 CHOICES = {"for": "secret_for", "against": "secret_against", "abstain": "secret_abstain"}
 
 
@@ -178,7 +166,7 @@ def vote_close(*, vote: Vote, confirm: bool = False) -> Vote:
     if vote.method == Vote.Method.SECRET:
         errors = rules.secret_close_errors(paper_returned=vote.paper_returned, electronic=vote.ballots_cast)
         errors += rules.paper_ballot_errors(
-            paper=_paper(vote), electronic=vote.ballots_cast, voters_present=queries.voters_present(rows)
+            paper=queries.paper_ballots(vote), electronic=vote.ballots_cast, voters_present=queries.voters_present(rows)
         )
     else:
         errors = rules.vote_errors(
