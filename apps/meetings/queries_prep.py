@@ -219,7 +219,7 @@ def notice_members(meeting: Meeting) -> QuerySet[Member]:
     on the meeting's day (they meet there), and the members of other cells attached to this one on the day
     (DOMAIN.md §5: they meet with the host cell). One query (the attachments are subqueries)."""
     day = timezone.localdate(meeting.scheduled_at)
-    in_force = Attachment.objects.filter(starts_on__lte=day).exclude(ends_on__lt=day)
+    in_force = Attachment.objects.in_force_on(day)
     away = in_force.exclude(host_id=meeting.cell_id).values("member_id")
     visiting = in_force.filter(host_id=meeting.cell_id).values("member_id")
     return Member.objects.filter(active=True).filter(

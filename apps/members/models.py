@@ -114,6 +114,12 @@ class CellMembership(models.Model):
         return f"{self.member} @ {self.cell}"
 
 
+class PeriodQuerySet(ScopedQuerySet):
+    def in_force_on(self, day):
+        """The periods covering the day (from, until or open-ended): the queryset twin of rules.in_force_on."""
+        return self.filter(starts_on__lte=day).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+
+
 class MemberPeriod(models.Model):
     """A period of a member's party life with its reason (open-ended when ``ends_on`` is empty). Subclasses give
     the ``member`` foreign key (with their own related name)."""
@@ -122,7 +128,7 @@ class MemberPeriod(models.Model):
     ends_on = models.DateField(_("until"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=300)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = PeriodQuerySet.as_manager()
     scope_path = "member__cell__path"
     member_scope = "member__user"
 

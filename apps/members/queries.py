@@ -15,11 +15,7 @@ from .models import Attachment, CellMembership, CellRole, Exemption, Member, Sus
 
 
 def exempt_on(day: date):
-    return Exists(
-        Exemption.objects.filter(member=OuterRef("pk"), starts_on__lte=day).filter(
-            Q(ends_on__isnull=True) | Q(ends_on__gte=day)
-        )
-    )
+    return Exists(Exemption.objects.filter(member=OuterRef("pk")).in_force_on(day))
 
 
 def members_for(
