@@ -78,11 +78,10 @@ def _initial(vote: Vote) -> forms.Form:
 
 def votes_panel(context) -> VotesPanel:
     """The votes section of the meeting page from the page's context (``votes`` as (vote, result) pairs, ``rows``,
-    ``can_manage``, ``minutes_adopted``, ``meeting``) and, after a refused entry, ``vote_failed`` = (kind, vote id or
+    ``editable``, ``meeting``) and, after a refused entry, ``vote_failed`` = (kind, vote id or
     None, bound form). At most one query: the names of those who voided votes."""
     failed_kind, failed_pk, failed_form = context.get("vote_failed") or (None, None, None)
-    can_manage = bool(context.get("can_manage"))
-    editable = can_manage and not context.get("minutes_adopted")  # adopted minutes freeze the votes: no form at all
+    editable = bool(context.get("editable"))  # the page's one answer: adopted minutes (or a cancelled meeting) freeze
     pairs = context.get("votes") or []
     voider_ids = {v.voided_by_id for v, _r in pairs if v.voided_by_id}
     voiders = {u.pk: u for u in get_user_model().objects.filter(pk__in=voider_ids)} if voider_ids else {}
