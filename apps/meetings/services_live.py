@@ -26,13 +26,14 @@ LATE_AFTER = timedelta(minutes=15)
 def record_open(meeting: Meeting) -> bool:
     """Whether the meeting's record may still change (not cancelled, minutes not adopted)."""
     try:
-        _require_open(meeting)
+        require_open(meeting)
     except ValidationError:
         return False
     return True
 
 
-def _require_open(meeting: Meeting) -> None:
+def require_open(meeting: Meeting) -> None:
+    """Refuse a change to the record of a cancelled meeting or of one whose minutes are adopted (live and votes)."""
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("The meeting was cancelled."))
     if Minutes.objects.filter(meeting=meeting, status=Minutes.Status.ADOPTED).exists():
@@ -104,7 +105,7 @@ def attendance_mark(
     for attempt in range(2):
         try:
             with transaction.atomic():
-                _require_open(meeting)
+                require_open(meeting)
                 if not queries.markable_members(meeting).filter(pk=member.pk).exists():
                     raise ValidationError(_("This person is not a member of the cell."))
                 row, _created = Attendance.objects.update_or_create(
@@ -129,7 +130,7 @@ def attendance_mark_all_present(*, meeting: Meeting, by=None) -> int:
         if row.status is not None or row.visiting or row.suspended:
             continue
         with transaction.atomic():
-            _require_open(meeting)
+            require_open(meeting)
             _row, created = Attendance.objects.get_or_create(
                 meeting=meeting,
                 member=row.member,
@@ -158,7 +159,7 @@ def checkin_qr(*, meeting: Meeting, token: str, member: Member) -> Attendance:
 
 @transaction.atomic
 def guest_add(*, meeting: Meeting, name: str, position: str = "") -> Guest:
-    _require_open(meeting)
+    require_open(meeting)
     guest = Guest(meeting=meeting, name=nfc(name), position=nfc(position))
     guest.full_clean()
     guest.save()
@@ -169,7 +170,7 @@ def guest_add(*, meeting: Meeting, name: str, position: str = "") -> Guest:
 def speech_add(
     *, meeting: Meeting, item: AgendaItem, member: Member | None = None, guest: Guest | None = None, note: str = ""
 ) -> Speech:
-    _require_open(meeting)
+    require_open(meeting)
     if item.meeting_id != meeting.pk:
         raise ValidationError(_("The agenda item belongs to another meeting."))
     if (member is None) == (guest is None):
@@ -187,7 +188,7 @@ def speech_add(
 @transaction.atomic
 def speech_move(*, speech: Speech, offset: int) -> None:
     """Move a speaker up (-1) or down (+1) the list of their agenda item."""
-    _require_open(speech.meeting)
+    require_open(speech.meeting)
     AgendaItem.objects.select_for_update().filter(pk=speech.agenda_item_id).first()
     ordered = list(Speech.objects.filter(agenda_item_id=speech.agenda_item_id).order_by("position", "pk"))
     index = next(i for i, s in enumerate(ordered) if s.pk == speech.pk)
@@ -201,7 +202,7 @@ def speech_move(*, speech: Speech, offset: int) -> None:
 
 @transaction.atomic
 def speech_record(*, speech: Speech, spoken: bool, note: str) -> Speech:
-    _require_open(speech.meeting)
+    require_open(speech.meeting)
     Speech.objects.filter(pk=speech.pk).update(spoken=spoken, note=nfc(note))
     speech.spoken, speech.note = spoken, nfc(note)
     return speech
@@ -209,5 +210,5 @@ def speech_record(*, speech: Speech, spoken: bool, note: str) -> Speech:
 
 @transaction.atomic
 def speech_remove(*, speech: Speech) -> None:
-    _require_open(speech.meeting)
+    require_open(speech.meeting)
     speech.delete()

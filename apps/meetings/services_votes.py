@@ -17,12 +17,12 @@ from apps.members.models import Member
 
 from . import queries, rules
 from .models import BallotReceipt, Meeting, Vote
-from .services_live import _require_open
+from .services_live import require_open
 
 
 @transaction.atomic
 def vote_open(*, meeting: Meeting, question: str, method: str, purpose: str = Vote.Purpose.RESOLUTION) -> Vote:
-    _require_open(meeting)
+    require_open(meeting)
     if meeting.status != Meeting.Status.IN_PROGRESS:
         raise ValidationError(_("Votes are taken while the meeting is in progress."))
     vote = Vote(meeting=meeting, question=nfc(question), method=method, purpose=purpose)
@@ -35,7 +35,7 @@ def vote_open(*, meeting: Meeting, question: str, method: str, purpose: str = Vo
 def vote_record_counts(*, vote: Vote, approving: int, against: int, abstain: int) -> Vote:
     """Counts of a show of hands, entered by the secretary; they cannot exceed the official members present."""
     vote = Vote.objects.select_for_update().select_related("meeting").get(pk=vote.pk)
-    _require_open(vote.meeting)
+    require_open(vote.meeting)
     if vote.method != Vote.Method.OPEN:
         raise ValidationError(_("Secret ballots are cast by the members themselves."))
     if vote.status != Vote.Status.OPEN:
@@ -78,7 +78,7 @@ def vote_record_paper(
     the vote is open. They must add up, and the ballots issued plus those cast on phones cannot exceed the official
     members present who may vote."""
     vote = Vote.objects.select_for_update().select_related("meeting").get(pk=vote.pk)
-    _require_open(vote.meeting)
+    require_open(vote.meeting)
     if vote.method != Vote.Method.SECRET:
         raise ValidationError(_("Paper ballots are counted only in a secret ballot."))
     if vote.status != Vote.Status.OPEN:
@@ -116,7 +116,7 @@ def ballot_cast(*, vote: Vote, member: Member, choice: str) -> None:
         raise ValidationError(_("Choose for, against or abstain."))
     with transaction.atomic():
         live = Vote.objects.select_for_update().select_related("meeting").get(pk=vote.pk)
-        _require_open(live.meeting)
+        require_open(live.meeting)
         if live.method != Vote.Method.SECRET:
             raise ValidationError(_("This vote is not a secret ballot."))
         if live.status != Vote.Status.OPEN:
@@ -154,7 +154,7 @@ def vote_close(*, vote: Vote, confirm: bool = False) -> Vote:
     someone voted (rules.secret_close_errors). The figures are checked again against the official members present
     who may vote: the roll call may have changed since they were entered (a result above them would read 7/5)."""
     vote = Vote.objects.select_for_update().select_related("meeting").get(pk=vote.pk)
-    _require_open(vote.meeting)
+    require_open(vote.meeting)
     if vote.status != Vote.Status.OPEN:
         raise ValidationError(_("The vote is closed."))
     if counted(vote) == 0 and not confirm:
@@ -192,7 +192,7 @@ def vote_void(*, vote: Vote, reason: str, by) -> Vote:
     from apps.resolutions.models import Resolution
 
     vote = Vote.objects.select_for_update().select_related("meeting").get(pk=vote.pk)
-    _require_open(vote.meeting)
+    require_open(vote.meeting)
     if vote.status == Vote.Status.VOIDED:
         raise ValidationError(_("The vote has already been voided."))
     reason = nfc(reason)
