@@ -11,7 +11,7 @@ from apps.quality import services_score
 from apps.quality.models import MeetingScore, Rubric
 from apps.quality.testing import attach_small_rubric, held_meeting
 
-from .test_browser_score import log_in
+from tests.test_browser_score import log_in
 
 pytestmark = pytest.mark.browser
 

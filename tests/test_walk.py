@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 from apps.common import demo
 from apps.orgs.models import Organization
 
-from .walk.walker import Walk, Walker
+from tests.walk.walker import Walk, Walker
 
 ACCOUNTS = ["quantri", "canbo", "bithu", "dangvien", "giamsat", "kiemtra"]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"  # git-ignored: the walk's log goes there

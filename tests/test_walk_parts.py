@@ -10,8 +10,8 @@ from django.db import connection
 
 from apps.common.audit import record_access
 
-from .walk import guard, pages
-from .walk.walker import Walk, Walker, spread
+from tests.walk import guard, pages
+from tests.walk.walker import Walk, Walker, spread
 
 TODAY = date(2026, 3, 9)
 

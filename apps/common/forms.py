@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 
-from . import rules
-from .text import nfc
+from apps.common import rules
+from apps.common.text import nfc
 
 
 class NFCFormMixin:

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
-from .models import FormSubmission
+from apps.common.models import FormSubmission
 
 FIELD = "submission_token"
 TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")  # the whole value (fullmatch): "$" would let a final newline in

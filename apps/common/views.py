@@ -100,7 +100,7 @@ def home(request):
     from apps.members.models import Member
     from apps.members.queries import probation_due_members
 
-    from .todo import todo_for
+    from apps.common.todo import todo_for
 
     grants = grants_for(request.user)
     nodes = {o.pk: o for o in Organization.objects.filter(pk__in={g.organization_id for g in grants})}

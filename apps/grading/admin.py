@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from apps.members.admin import SuperuserOnly
 
-from .models import Discipline
+from apps.grading.models import Discipline
 
 
 @admin.register(Discipline)

@@ -9,7 +9,7 @@ class GradingConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from .models import AnnualRating, Discipline, GradingRule
+        from apps.grading.models import AnnualRating, Discipline, GradingRule
 
         for model in (GradingRule, AnnualRating, Discipline):
             auditlog.register(model)

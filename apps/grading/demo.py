@@ -21,8 +21,8 @@ from django.utils import timezone
 from apps.members.models import Member
 from apps.orgs.models import Organization
 
-from . import queries, rules, services_discipline
-from .models import AnnualRating, Discipline
+from apps.grading import queries, rules, services_discipline
+from apps.grading.models import AnnualRating, Discipline
 
 COMMUNE_CODE = re.compile(r"^PT\d\dX\d\d$")  # apps.common.demo._district: the district's commune committees
 DISCIPLINE_FORMS = [services_discipline.REPRIMAND, services_discipline.REPRIMAND, services_discipline.WARNING]

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.common.forms import NFCFormMixin
 
-from .models import Level
+from apps.grading.models import Level
 
 
 class PointsForm(NFCFormMixin, forms.Form):

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.common.forms import DateInput, NFCFormMixin
 
-from .services_discipline import FORM_LABELS, form_errors
+from apps.grading.services_discipline import FORM_LABELS, form_errors
 
 ORGANIZATION_ITSELF = "org"
 

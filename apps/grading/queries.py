@@ -13,8 +13,8 @@ from apps.members.models import Exemption, Member, Suspension
 from apps.resolutions import rules as res_rules
 from apps.resolutions.models import Target, TargetActual, Task
 
-from . import rules
-from .models import AnnualRating, Discipline, GradingRule
+from apps.grading import rules
+from apps.grading.models import AnnualRating, Discipline, GradingRule
 
 GRADED_MEETING_KINDS = (Meeting.Kind.REGULAR, Meeting.Kind.THEMATIC)
 

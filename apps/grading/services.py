@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from apps.members.models import Member
 from apps.orgs.models import Organization
 
-from . import permissions, queries, rules
-from .models import AnnualRating, GradingRule
+from apps.grading import permissions, queries, rules
+from apps.grading.models import AnnualRating, GradingRule
 
 
 def rule_for(year: int) -> GradingRule:

@@ -14,7 +14,7 @@ from apps.common.text import nfc
 from apps.members.models import Member
 from apps.orgs.models import Organization
 
-from .models import Discipline
+from apps.grading.models import Discipline
 
 # Forms of discipline, stored as codes in Discipline.form (a free CharField: records entered in the admin site
 # before these codes existed are shown as they were typed). The labels carry the context "discipline": "Warning"

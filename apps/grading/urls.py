@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_discipline
+from apps.grading import views, views_discipline
 
 app_name = "grading"
 

@@ -11,9 +11,9 @@ from apps.common.scoping import MANAGE, VIEW
 from apps.common.views import year_or_404
 from apps.orgs.models import Organization
 
-from . import permissions, queries, services
-from .forms import DecisionForm, PointsForm
-from .models import AnnualRating
+from apps.grading import permissions, queries, services
+from apps.grading.forms import DecisionForm, PointsForm
+from apps.grading.models import AnnualRating
 
 
 @login_required

@@ -17,9 +17,9 @@ from apps.common.views import year_param
 from apps.members.models import Member
 from apps.orgs.models import Organization
 
-from . import services_discipline
-from .forms_discipline import DisciplineForm
-from .models import Discipline
+from apps.grading import services_discipline
+from apps.grading.forms_discipline import DisciplineForm
+from apps.grading.models import Discipline
 
 
 def can_record_discipline(user, org: Organization) -> bool:

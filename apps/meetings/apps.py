@@ -9,19 +9,8 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import permissions  # noqa: F401  (registers the rules predicates)
-        from .models import (
-            AgendaItem,
-            AnnualCalendar,
-            Apology,
-            Attendance,
-            Meeting,
-            MeetingDocument,
-            MeetingRule,
-            Minutes,
-            Speech,
-            Vote,
-        )
+        from apps.meetings import permissions  # noqa: F401  (registers the rules predicates)
+        from apps.meetings.models import AgendaItem, AnnualCalendar, Apology, Attendance, Meeting, MeetingDocument, MeetingRule, Minutes, Speech, Vote
 
         for model in (
             AnnualCalendar,

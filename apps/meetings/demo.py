@@ -15,20 +15,8 @@ from apps.members.models import Member
 from apps.orgs.models import Organization
 from apps.outbox.models import OutboundMessage
 
-from . import agenda, rules
-from .models import (
-    AgendaItem,
-    AnnualCalendar,
-    Attendance,
-    Guest,
-    Meeting,
-    MeetingDocument,
-    MeetingRule,
-    Minutes,
-    MinutesVersion,
-    Speech,
-    Vote,
-)
+from apps.meetings import agenda, rules
+from apps.meetings.models import AgendaItem, AnnualCalendar, Attendance, Guest, Meeting, MeetingDocument, MeetingRule, Minutes, MinutesVersion, Speech, Vote
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 EXCUSES = [

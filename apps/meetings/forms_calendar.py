@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.common import rules
 from apps.common.forms import NFCFormMixin, dates_within
 
-from .models import Meeting, MeetingRule, NotificationPreference
+from apps.meetings.models import Meeting, MeetingRule, NotificationPreference
 
 
 class DateTimeInput(forms.DateTimeInput):

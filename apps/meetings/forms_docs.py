@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.common.forms import NFCFormMixin
 
-from .models import Attendance
-from .queries import RollCallRow
-from .services_docs import PaperMark
+from apps.meetings.models import Attendance
+from apps.meetings.queries import RollCallRow
+from apps.meetings.services_docs import PaperMark
 
 
 @dataclass

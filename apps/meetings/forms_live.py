@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.common.forms import NFCFormMixin
 from apps.members.models import Member
 
-from .models import Attendance
+from apps.meetings.models import Attendance
 
 
 class StartForm(forms.Form):

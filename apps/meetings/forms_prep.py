@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from apps.common.forms import NFCFormMixin
 from apps.members.models import Member
 
-from .models import AgendaItem, Meeting, MeetingDocument
-from .services_prep import MAX_DOCUMENT_BYTES
+from apps.meetings.models import AgendaItem, Meeting, MeetingDocument
+from apps.meetings.services_prep import MAX_DOCUMENT_BYTES
 
 DOCUMENT_EXTENSIONS = ["pdf", "doc", "docx", "odt", "rtf", "txt", "xls", "xlsx", "ods", "jpg", "jpeg", "png"]
 

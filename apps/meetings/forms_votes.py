@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.common.forms import NFCFormMixin
 
-from .models import Vote
+from apps.meetings.models import Vote
 
 MAX_COUNT = 999  # more hands or ballots than any cell has members is a typing slip
 

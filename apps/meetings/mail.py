@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from apps.outbox import services as outbox
 from apps.outbox.models import OutboundMessage
 
-from .models import NotificationPreference
+from apps.meetings.models import NotificationPreference
 
 KINDS = ("calendar", "reminders", "preparation")
 PURPOSES = {

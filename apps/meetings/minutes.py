@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from .rules import EXCUSED, UNEXCUSED, AttendanceSummary, VoteResult
+from apps.meetings.rules import EXCUSED, UNEXCUSED, AttendanceSummary, VoteResult
 
 UNKNOWN = "…"
 UNKNOWN_TIME = "… giờ … phút"

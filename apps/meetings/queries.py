@@ -14,8 +14,8 @@ from apps.common.scoping import VIEW
 from apps.members.models import Attachment, Exemption, Member, Suspension
 from apps.members.rules import in_force_on
 
-from . import rules
-from .models import Attendance, Meeting, Vote
+from apps.meetings import rules
+from apps.meetings.models import Attendance, Meeting, Vote
 
 
 def meetings_for(user, action: str = VIEW) -> QuerySet[Meeting]:

@@ -14,8 +14,8 @@ from apps.common.scoping import MANAGE, VIEW, allows
 from apps.members.models import Member
 from apps.orgs.models import Organization
 
-from . import rules
-from .models import AnnualCalendar, Apology, Attendance, Meeting, MeetingDocument, MeetingRule
+from apps.meetings import rules
+from apps.meetings.models import AnnualCalendar, Apology, Attendance, Meeting, MeetingDocument, MeetingRule
 
 # ---------------------------------------------------------------------------------------------- a cell's calendar
 

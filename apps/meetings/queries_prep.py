@@ -19,9 +19,9 @@ from apps.members.models import Attachment, Member
 from apps.outbox import rules as outbox_rules
 from apps.outbox.models import OutboundMessage
 
-from . import minutes as minutes_text
-from . import queries, rules
-from .models import AgendaItem, Meeting, MeetingDocument, Minutes, MinutesVersion, Speech, Vote
+from apps.meetings import minutes as minutes_text
+from apps.meetings import queries, rules
+from apps.meetings.models import AgendaItem, Meeting, MeetingDocument, Minutes, MinutesVersion, Speech, Vote
 
 # ---------------------------------------------------------------------------------------------- checklist (pure)
 

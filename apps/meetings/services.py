@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from apps.common.text import nfc
 from apps.orgs.models import Organization
 
-from . import agenda
-from .models import AgendaItem, AnnualCalendar, Meeting
+from apps.meetings import agenda
+from apps.meetings.models import AgendaItem, AnnualCalendar, Meeting
 
 
 @transaction.atomic

@@ -26,19 +26,11 @@ from apps.common.text import nfc
 from apps.members.models import Member
 from apps.orgs.models import Organization, RoleGrant
 
-from . import mail
-from . import rules as meeting_rules
-from .holidays import holiday_checker
-from .models import (
-    AnnualCalendar,
-    Apology,
-    Attendance,
-    CalendarFeed,
-    Meeting,
-    MeetingRule,
-    NotificationPreference,
-)
-from .services import meeting_create
+from apps.meetings import mail
+from apps.meetings import rules as meeting_rules
+from apps.meetings.holidays import holiday_checker
+from apps.meetings.models import AnnualCalendar, Apology, Attendance, CalendarFeed, Meeting, MeetingRule, NotificationPreference
+from apps.meetings.services import meeting_create
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -49,7 +41,7 @@ PLANNABLE_KINDS = (Meeting.Kind.REGULAR, Meeting.Kind.THEMATIC)
 # ---------------------------------------------------------------------------------------------- who may
 
 
-from .permissions import manages_cell, registers_calendar  # noqa: E402,F401  (re-exported)
+from apps.meetings.permissions import manages_cell, registers_calendar  # noqa: E402,F401  (re-exported)
 
 # ---------------------------------------------------------------------------------------------- helpers
 
@@ -452,7 +444,7 @@ def apology_decide(*, apology: Apology, accept: bool, by) -> Apology:
 @transaction.atomic
 def calendar_feed_create(*, user) -> CalendarFeed:
     """Give the user a feed token, or a new one (the old address stops working)."""
-    from .models import new_token
+    from apps.meetings.models import new_token
 
     feed, created = CalendarFeed.objects.get_or_create(user=user)
     if not created:

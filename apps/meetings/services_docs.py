@@ -22,8 +22,8 @@ from apps.common.text import nfc
 from apps.members.models import CellRole, Member
 from apps.orgs.models import Organization
 
-from . import documents, queries, rules, services_live
-from .models import Attendance, DocumentNumber, Meeting, MeetingDocument, Minutes, Vote
+from apps.meetings import documents, queries, rules, services_live
+from apps.meetings.models import Attendance, DocumentNumber, Meeting, MeetingDocument, Minutes, Vote
 
 
 def meeting_day(meeting: Meeting) -> date:

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from apps.common.text import nfc
 from apps.members.models import Member
 
-from . import queries
-from .models import AgendaItem, Attendance, Guest, Meeting, Minutes, Speech, Vote
+from apps.meetings import queries
+from apps.meetings.models import AgendaItem, Attendance, Guest, Meeting, Minutes, Speech, Vote
 
 LATE_AFTER = timedelta(minutes=15)
 

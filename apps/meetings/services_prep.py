@@ -25,9 +25,9 @@ from apps.outbox import services as outbox
 from apps.outbox.models import OutboundMessage
 from apps.outbox.sms import sms_configured
 
-from . import documents, mail, queries_prep, services, services_docs
-from . import minutes as minutes_text
-from .models import AgendaItem, Meeting, MeetingDocument, Minutes, MinutesVersion, Vote
+from apps.meetings import documents, mail, queries_prep, services, services_docs
+from apps.meetings import minutes as minutes_text
+from apps.meetings.models import AgendaItem, Meeting, MeetingDocument, Minutes, MinutesVersion, Vote
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 

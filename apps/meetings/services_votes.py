@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from apps.common.text import nfc
 from apps.members.models import Member
 
-from . import queries, rules
-from .models import BallotReceipt, Meeting, Vote
-from .services_live import require_open
+from apps.meetings import queries, rules
+from apps.meetings.models import BallotReceipt, Meeting, Vote
+from apps.meetings.services_live import require_open
 
 
 @transaction.atomic

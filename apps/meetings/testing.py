@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from apps.common.testing import add_member
 
-from .models import Meeting
-from .services import meeting_create
+from apps.meetings.models import Meeting
+from apps.meetings.services import meeting_create
 
 
 def make_meeting(
@@ -47,7 +47,7 @@ def add_history(world, *, months: int = 12) -> History:
     from apps.members import services as member_services
     from apps.members.models import Member
 
-    from .models import AgendaItem, Attendance, Minutes, Speech, Vote
+    from apps.meetings.models import AgendaItem, Attendance, Minutes, Speech, Vote
 
     cell = world.cell_a1
     for name in ("Nguyễn Thị Hoa", "Đỗ Văn Bình", "Vũ Thị Lan", "Bùi Văn Cường", "Ngô Thị Mai", "Hà Văn Dũng"):
@@ -96,8 +96,8 @@ def _hold(held, world) -> None:
     """Close the meetings with their record: attendance, three speakers, a closed vote, adopted minutes, numbers."""
     from apps.resolutions.models import Resolution
 
-    from .models import AgendaItem, Attendance, DocumentNumber, Meeting, Minutes, MinutesVersion, Speech, Vote
-    from .services_docs import document_numbers_backfill
+    from apps.meetings.models import AgendaItem, Attendance, DocumentNumber, Meeting, Minutes, MinutesVersion, Speech, Vote
+    from apps.meetings.services_docs import document_numbers_backfill
 
     attendance, speeches, votes, minutes = [], [], [], []
     items = {item.meeting_id: item for item in AgendaItem.objects.filter(meeting__in=[m for m, *_ in held], position=2)}

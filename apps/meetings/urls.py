@@ -1,6 +1,6 @@
 """Meeting URLs, one module per feature so that each feature's views stay together."""
 
-from . import urls_calendar, urls_docs, urls_live, urls_prep, urls_votes
+from apps.meetings import urls_calendar, urls_docs, urls_live, urls_prep, urls_votes
 
 app_name = "meetings"
 urlpatterns = [

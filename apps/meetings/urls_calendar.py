@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_calendar as views
+from apps.meetings import views_calendar as views
 
 urlpatterns = [
     path("calendar/<int:cell_id>/<int:year>/", views.calendar, name="calendar"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_docs as views
+from apps.meetings import views_docs as views
 
 urlpatterns = [
     path("<int:meeting_id>/documents/minutes.docx", views.docx_minutes, name="docx_minutes"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_live as views
+from apps.meetings import views_live as views
 
 urlpatterns = [
     path("<int:meeting_id>/", views.detail, name="detail"),

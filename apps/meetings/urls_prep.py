@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_prep as views
+from apps.meetings import views_prep as views
 
 urlpatterns = [
     path("<int:meeting_id>/prepare/", views.prepare, name="prepare"),

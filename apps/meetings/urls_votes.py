@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_votes as views
+from apps.meetings import views_votes as views
 
 urlpatterns = [
     path("<int:meeting_id>/votes/", views.vote_open, name="vote_open"),

@@ -16,10 +16,10 @@ from apps.common.scoping import MANAGE, today
 from apps.common.views import paginate, verb_page
 from apps.members.models import Member
 
-from . import queries_calendar as queries
-from . import services_calendar as services
-from .forms_calendar import ApologyForm, MeetingNewForm, MeetingPlanForm, MeetingRuleForm, NotificationPreferenceForm
-from .models import AnnualCalendar, Apology, CalendarFeed, Meeting, NotificationPreference
+from apps.meetings import queries_calendar as queries
+from apps.meetings import services_calendar as services
+from apps.meetings.forms_calendar import ApologyForm, MeetingNewForm, MeetingPlanForm, MeetingRuleForm, NotificationPreferenceForm
+from apps.meetings.models import AnnualCalendar, Apology, CalendarFeed, Meeting, NotificationPreference
 
 YEARS = range(2000, 2101)
 

@@ -14,9 +14,9 @@ from apps.common.audit import record_access
 from apps.common.forms import apply_errors
 from apps.common.scoping import MANAGE, VIEW, allows
 
-from . import documents, queries, services_docs
-from .forms_docs import PaperAttendanceForm
-from .models import AgendaItem, Meeting, MeetingDocument, Minutes
+from apps.meetings import documents, queries, services_docs
+from apps.meetings.forms_docs import PaperAttendanceForm
+from apps.meetings.models import AgendaItem, Meeting, MeetingDocument, Minutes
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

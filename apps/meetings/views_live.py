@@ -18,9 +18,9 @@ from apps.common.scoping import MANAGE, VIEW
 from apps.common.views import error_messages
 from apps.members.models import CellRole, Member
 
-from . import queries, rules, services_live
-from .forms_live import EndForm, GuestForm, MarkForm, SpeechForm, SpeechRecordForm, StartForm
-from .models import AgendaItem, Attendance, BallotReceipt, Guest, Meeting, MeetingDocument, Minutes, Speech, Vote
+from apps.meetings import queries, rules, services_live
+from apps.meetings.forms_live import EndForm, GuestForm, MarkForm, SpeechForm, SpeechRecordForm, StartForm
+from apps.meetings.models import AgendaItem, Attendance, BallotReceipt, Guest, Meeting, MeetingDocument, Minutes, Speech, Vote
 
 NOT_SAVED = "X-Not-Saved"  # on an htmx answer that shows why a change was refused (static/js/htmx-status.js)
 

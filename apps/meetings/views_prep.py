@@ -22,21 +22,10 @@ from apps.common.forms import apply_errors
 from apps.common.scoping import MANAGE, VIEW, allows
 from apps.common.views import error_messages, form_error_messages, verb_page
 
-from . import documents, queries_prep, services_docs, services_prep
-from .forms_notices import NoticeToldForm
-from .forms_prep import (
-    AgendaItemAddForm,
-    AgendaItemEditForm,
-    AgendaItemMoveForm,
-    BoardMeetingForm,
-    BoardMinutesForm,
-    DocumentForm,
-    MinutesCorrectForm,
-    MinutesForm,
-    PreparerForm,
-    RevisionForm,
-)
-from .models import AgendaItem, Meeting, MeetingDocument, Minutes
+from apps.meetings import documents, queries_prep, services_docs, services_prep
+from apps.meetings.forms_notices import NoticeToldForm
+from apps.meetings.forms_prep import AgendaItemAddForm, AgendaItemEditForm, AgendaItemMoveForm, BoardMeetingForm, BoardMinutesForm, DocumentForm, MinutesCorrectForm, MinutesForm, PreparerForm, RevisionForm
+from apps.meetings.models import AgendaItem, Meeting, MeetingDocument, Minutes
 
 # ---------------------------------------------------------------------------------------------- helpers
 

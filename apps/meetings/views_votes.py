@@ -23,10 +23,10 @@ from apps.common import idempotency
 from apps.common.forms import apply_errors
 from apps.common.scoping import MANAGE, VIEW
 
-from . import queries, rules, services_votes
-from .forms_votes import BallotForm, PaperBallotsForm, VoteCloseForm, VoteCountsForm, VoteOpenForm, VoteVoidForm
-from .models import BallotReceipt, Meeting, Vote
-from .views_live import _context, _fail, _meeting, _own_member
+from apps.meetings import queries, rules, services_votes
+from apps.meetings.forms_votes import BallotForm, PaperBallotsForm, VoteCloseForm, VoteCountsForm, VoteOpenForm, VoteVoidForm
+from apps.meetings.models import BallotReceipt, Meeting, Vote
+from apps.meetings.views_live import _context, _fail, _meeting, _own_member
 
 # ---------------------------------------------------------------------------------------------- the section
 

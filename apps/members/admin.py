@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import DuesRate, MemberDuesBasis
+from apps.members.models import DuesRate, MemberDuesBasis
 
 
 class SuperuserOnly(admin.ModelAdmin):

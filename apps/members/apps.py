@@ -9,18 +9,8 @@ class MembersConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import permissions  # noqa: F401  (registers the rules predicates)
-        from .models import (
-            Attachment,
-            CellMembership,
-            CellRole,
-            Dues,
-            DuesRate,
-            Exemption,
-            Member,
-            MemberDuesBasis,
-            Suspension,
-        )
+        from apps.members import permissions  # noqa: F401  (registers the rules predicates)
+        from apps.members.models import Attachment, CellMembership, CellRole, Dues, DuesRate, Exemption, Member, MemberDuesBasis, Suspension
 
         auditlog.register(Member, exclude_fields=["full_name_search"])
         auditlog.register(CellMembership)

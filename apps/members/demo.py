@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from apps.orgs.models import Organization
 
-from . import watch
-from .models import Dues, DuesRate, Member, MemberDuesBasis
+from apps.members import watch
+from apps.members.models import Dues, DuesRate, Member, MemberDuesBasis
 
 AGENCY_WORDS = ("Cơ quan", "Trường", "Công an", "Ban Chỉ huy", "Bệnh viện", "Trung tâm")
 RATES_FROM = date(2016, 1, 1)  # Quy định 01-QĐ/TW (2016): 1 % of a salary, 0.5 % of a pension

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.common import rules
 from apps.common.forms import DateInput, NFCFormMixin, dates_within, record_date_field
 
-from .models import CellRole, Member
+from apps.members.models import CellRole, Member
 
 MEMBER_FIELDS = [
     "full_name",

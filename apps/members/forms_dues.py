@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from apps.common import rules
 from apps.common.forms import NFCFormMixin, amount_field, record_date_field
 
-from .models import Dues, DuesBasis
-from .services_dues import DuesEntry
+from apps.members.models import Dues, DuesBasis
+from apps.members.services_dues import DuesEntry
 
 
 class DuesMonthForm(NFCFormMixin, forms.Form):

@@ -2,7 +2,7 @@ import rules
 
 from apps.common.scoping import MANAGE, VIEW, allows
 
-from .queries_watch import can_watch
+from apps.members.queries_watch import can_watch
 
 
 @rules.predicate

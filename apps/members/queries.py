@@ -10,8 +10,8 @@ from apps.common.scoping import VIEW, subtree_filter
 from apps.common.text import search_key
 from apps.orgs.models import Organization, RoleGrant
 
-from . import rules
-from .models import Attachment, CellMembership, CellRole, Exemption, Member, Suspension
+from apps.members import rules
+from apps.members.models import Attachment, CellMembership, CellRole, Exemption, Member, Suspension
 
 
 def exempt_on(day: date):

@@ -13,8 +13,8 @@ from django.utils import timezone
 from apps.common.scoping import ROLE_ACTIONS, VIEW, grants_for, subtree_filter
 from apps.orgs.models import Organization
 
-from . import watch
-from .models import Dues, DuesRate, Exemption, Member, MemberDuesBasis
+from apps.members import watch
+from apps.members.models import Dues, DuesRate, Exemption, Member, MemberDuesBasis
 
 WATCHED_KINDS = ("regular", "thematic")  # board pre-meetings are not party meetings of every member
 

@@ -16,8 +16,8 @@ from apps.common.text import nfc
 from apps.orgs.models import Organization
 from apps.orgs.services import OFFICE_ROLE, role_end, role_grant
 
-from . import rules
-from .models import Attachment, CellMembership, CellRole, Exemption, Member, Suspension
+from apps.members import rules
+from apps.members.models import Attachment, CellMembership, CellRole, Exemption, Member, Suspension
 
 UNIQUE_MESSAGES = {
     "card_number": lambda: _("This party card number already belongs to another member."),

@@ -16,7 +16,7 @@ from apps.common.forms import dong
 from apps.common.text import nfc
 from apps.orgs.models import Organization
 
-from .models import Dues, DuesBasis, DuesRate, Member, MemberDuesBasis
+from apps.members.models import Dues, DuesBasis, DuesRate, Member, MemberDuesBasis
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_attachment, views_dues_settings, views_watch
+from apps.members import views, views_attachment, views_dues_settings, views_watch
 
 app_name = "members"
 urlpatterns = [

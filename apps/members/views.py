@@ -13,9 +13,9 @@ from apps.common.views import paginate, verb_page
 from apps.orgs import queries as org_queries
 from apps.orgs.models import Organization
 
-from . import queries, rules, services
-from .forms import CellRoleForm, ExemptionForm, MemberCreateForm, MemberForm, SuspensionForm, TransferForm
-from .models import Member
+from apps.members import queries, rules, services
+from apps.members.forms import CellRoleForm, ExemptionForm, MemberCreateForm, MemberForm, SuspensionForm, TransferForm
+from apps.members.models import Member
 
 
 def _member(request, member_id: int, action: str = "view") -> Member:

@@ -11,9 +11,9 @@ from apps.common.scoping import RESTRUCTURE, VIEW
 from apps.orgs import queries as org_queries
 from apps.orgs.models import Organization
 
-from . import services
-from .forms_attachment import AttachmentForm
-from .views import _member, _member_action
+from apps.members import services
+from apps.members.forms_attachment import AttachmentForm
+from apps.members.views import _member, _member_action
 
 
 @login_required

@@ -24,9 +24,9 @@ from apps.common.scoping import RESTRUCTURE, VIEW, allows, subtree_filter, today
 from apps.orgs import queries as org_queries
 from apps.orgs.models import Organization
 
-from . import queries_watch, services_dues, watch
-from .forms_dues import DuesBasisForm, DuesRateForm
-from .models import DuesBasis, DuesRate, Member, MemberDuesBasis
+from apps.members import queries_watch, services_dues, watch
+from apps.members.forms_dues import DuesBasisForm, DuesRateForm
+from apps.members.models import DuesBasis, DuesRate, Member, MemberDuesBasis
 
 # --- reads ------------------------------------------------------------------------------------------------------
 

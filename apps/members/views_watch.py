@@ -16,9 +16,9 @@ from apps.common.views import verb_page, year_param
 from apps.orgs import queries as org_queries
 from apps.orgs.models import Organization
 
-from . import queries, queries_watch, services_dues, watch
-from .forms_dues import DuesMonthForm
-from .models import Member
+from apps.members import queries, queries_watch, services_dues, watch
+from apps.members.forms_dues import DuesMonthForm
+from apps.members.models import Member
 
 LEVELS = ("alert", "warning", "streak")
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import RoleGrant
+from apps.orgs.models import RoleGrant
 
 
 @admin.register(RoleGrant)

@@ -9,8 +9,8 @@ class OrgsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import permissions  # noqa: F401  (registers the rules predicates)
-        from .models import Organization, RoleGrant
+        from apps.orgs import permissions  # noqa: F401  (registers the rules predicates)
+        from apps.orgs.models import Organization, RoleGrant
 
         auditlog.register(Organization, exclude_fields=["name_search", "numchild"])
         auditlog.register(RoleGrant)

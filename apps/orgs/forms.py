@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.common.forms import NFCFormMixin
 
-from .models import Organization
+from apps.orgs.models import Organization
 
 
 class OrganizationForm(NFCFormMixin, forms.Form):

@@ -11,7 +11,7 @@ from django.db.models.functions import Substr
 from apps.common.scoping import VIEW, grants_for
 from apps.common.text import search_key
 
-from .models import Organization
+from apps.orgs.models import Organization
 
 
 @dataclass

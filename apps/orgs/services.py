@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from apps.common.scoping import Role, forget_grants
 from apps.common.text import nfc
 
-from . import rules
-from .models import Organization, RoleGrant
+from apps.orgs import rules
+from apps.orgs.models import Organization, RoleGrant
 
 
 def _check_kind(kind: str, parent: Organization | None) -> None:

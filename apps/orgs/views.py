@@ -11,9 +11,9 @@ from apps.common.views import paginate, verb_page
 from apps.meetings import queries as meeting_queries
 from apps.members import queries as member_queries
 
-from . import queries, rules, services
-from .forms import MoveForm, OrganizationForm
-from .models import Organization
+from apps.orgs import queries, rules, services
+from apps.orgs.forms import MoveForm, OrganizationForm
+from apps.orgs.models import Organization
 
 
 def _visible(request, org_id: int, action: str = "view") -> Organization:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import OutboundMessage
+from apps.outbox.models import OutboundMessage
 
 
 @admin.register(OutboundMessage)

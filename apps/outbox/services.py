@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 
 from apps.common.text import nfc
 
-from . import rules, sms
-from .models import OutboundMessage
+from apps.outbox import rules, sms
+from apps.outbox.models import OutboundMessage
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ class Recipient:
 
 
 def _enqueue(message_id: int, *, after: datetime | None = None) -> None:
-    from .tasks import deliver
+    from apps.outbox.tasks import deliver
 
     task = deliver
     if after is not None and deliver.get_backend().supports_defer:

@@ -9,8 +9,8 @@ class QualityConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import permissions  # noqa: F401  (registers the rules predicates)
-        from .models import MeetingScore, Rubric, RubricCategory, RubricItem
+        from apps.quality import permissions  # noqa: F401  (registers the rules predicates)
+        from apps.quality.models import MeetingScore, Rubric, RubricCategory, RubricItem
 
         for model in (Rubric, RubricCategory, RubricItem, MeetingScore):
             auditlog.register(model)

@@ -24,12 +24,12 @@ from apps.meetings import rules as meeting_rules
 from apps.meetings.models import Meeting
 from apps.orgs.models import Organization
 
-from . import rubrics_data, services
-from .engine import RubricSpec
-from .engine.spec import COMPUTED, JUDGED_CHECKLIST, JUDGED_NUMBER
-from .metrics import gather, metrics_from
-from .models import MeetingScore, Rubric
-from .services_score import _score, result_dict
+from apps.quality import rubrics_data, services
+from apps.quality.engine import RubricSpec
+from apps.quality.engine.spec import COMPUTED, JUDGED_CHECKLIST, JUDGED_NUMBER
+from apps.quality.metrics import gather, metrics_from
+from apps.quality.models import MeetingScore, Rubric
+from apps.quality.services_score import _score, result_dict
 
 CELLS_PER_BATCH = 25  # metrics gathered for ~400 meetings at a time (SQLite limits the parameters of a query)
 PROPOSED_ONLY_DAYS = 31  # the most recent month's meetings are proposed, not yet adopted or confirmed

@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.common.forms import NFCFormMixin
 
-from .engine import RubricSpec
-from .engine.scoring import vn_number
-from .engine.spec import COMPUTED, JUDGED_CHECKLIST, JUDGED_NUMBER
-from .services_score import judged_field
+from apps.quality.engine import RubricSpec
+from apps.quality.engine.scoring import vn_number
+from apps.quality.engine.spec import COMPUTED, JUDGED_CHECKLIST, JUDGED_NUMBER
+from apps.quality.services_score import judged_field
 
 
 class JudgedForm(NFCFormMixin, forms.Form):

@@ -19,9 +19,9 @@ from apps.common.forms import NFCFormMixin, record_date_field
 from apps.meetings.models import Meeting
 from apps.orgs.models import Organization
 
-from .engine.spec import COMPUTED, JUDGED_CHECKLIST
-from .models import Rubric, RubricItem
-from .queries_score import level_label
+from apps.quality.engine.spec import COMPUTED, JUDGED_CHECKLIST
+from apps.quality.models import Rubric, RubricItem
+from apps.quality.queries_score import level_label
 
 EXTRA_BANDS = 2  # empty rows under a computed item's bands, to add a band without JavaScript
 EXTRA_LINES = 1  # the same under a checklist

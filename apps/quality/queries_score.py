@@ -10,13 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.meetings.models import Meeting
 
-from . import services
-from .engine import RubricSpec, score_meeting
-from .engine.scoring import vn_number
-from .engine.spec import COMPUTED, JUDGED_CHECKLIST
-from .metrics import HELD, meeting_metrics
-from .models import MeetingScore, Rubric
-from .services_score import result_dict
+from apps.quality import services
+from apps.quality.engine import RubricSpec, score_meeting
+from apps.quality.engine.scoring import vn_number
+from apps.quality.engine.spec import COMPUTED, JUDGED_CHECKLIST
+from apps.quality.metrics import HELD, meeting_metrics
+from apps.quality.models import MeetingScore, Rubric
+from apps.quality.services_score import result_dict
 
 LEVEL_LABELS = {
     "tot": _("Good"),
@@ -143,9 +143,9 @@ def cell_year_quality(cell, year: int) -> dict:
 
     from apps.meetings.models import Meeting
 
-    from . import services
-    from .engine.scoring import annual_level
-    from .models import MeetingScore
+    from apps.quality import services
+    from apps.quality.engine.scoring import annual_level
+    from apps.quality.models import MeetingScore
 
     scores = (
         MeetingScore.objects.filter(

@@ -19,10 +19,10 @@ from apps.common import rules as common_rules
 from apps.meetings.models import Meeting
 from apps.orgs.models import Organization
 
-from . import rubrics_data
-from .engine import RubricSpec, spec_from_dict
-from .engine.spec import KINDS, OPS
-from .models import Rubric, RubricCategory, RubricItem
+from apps.quality import rubrics_data
+from apps.quality.engine import RubricSpec, spec_from_dict
+from apps.quality.engine.spec import KINDS, OPS
+from apps.quality.models import Rubric, RubricCategory, RubricItem
 
 RUBRIC_FIELDS = (
     "name",

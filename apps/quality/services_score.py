@@ -16,11 +16,11 @@ from apps.meetings import queries as meeting_queries
 from apps.meetings import rules as meeting_rules
 from apps.meetings.models import Meeting
 
-from . import services
-from .engine import RubricSpec, ScoreResult, score_meeting
-from .engine.spec import COMPUTED, JUDGED_CHECKLIST, JUDGED_NUMBER, dec
-from .metrics import HELD, meeting_metrics
-from .models import MeetingScore, Rubric
+from apps.quality import services
+from apps.quality.engine import RubricSpec, ScoreResult, score_meeting
+from apps.quality.engine.spec import COMPUTED, JUDGED_CHECKLIST, JUDGED_NUMBER, dec
+from apps.quality.metrics import HELD, meeting_metrics
+from apps.quality.models import MeetingScore, Rubric
 
 
 def result_dict(result: ScoreResult) -> dict[str, Any]:

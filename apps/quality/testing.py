@@ -7,7 +7,7 @@ from django.utils import timezone
 from apps.meetings import services_live
 from apps.meetings.testing import make_meeting
 
-from . import services
+from apps.quality import services
 
 SMALL_RUBRIC = {
     "code": "TEST-SMALL",

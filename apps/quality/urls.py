@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_rubrics
+from apps.quality import views, views_rubrics
 
 app_name = "quality"
 

@@ -13,10 +13,10 @@ from apps.common.scoping import VIEW
 from apps.common.views import error_messages
 from apps.meetings.models import Meeting
 
-from . import queries_score, services_score
-from .forms import AdoptForm, JudgedForm, OverrideForm
-from .metrics import HELD
-from .models import MeetingScore
+from apps.quality import queries_score, services_score
+from apps.quality.forms import AdoptForm, JudgedForm, OverrideForm
+from apps.quality.metrics import HELD
+from apps.quality.models import MeetingScore
 
 
 def _meeting(request, meeting_id: int) -> Meeting:

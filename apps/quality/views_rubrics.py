@@ -20,10 +20,10 @@ from apps.common.scoping import RESTRUCTURE, ROLE_ACTIONS, VIEW, allows, grants_
 from apps.common.views import verb_page
 from apps.orgs.models import Organization
 
-from . import services
-from .forms_rubrics import CopyForm, RubricEditForm, plain_number
-from .models import Rubric, RubricCategory, RubricItem
-from .queries_score import level_label
+from apps.quality import services
+from apps.quality.forms_rubrics import CopyForm, RubricEditForm, plain_number
+from apps.quality.models import Rubric, RubricCategory, RubricItem
+from apps.quality.queries_score import level_label
 
 MAX_IMPORT_BYTES = 512 * 1024
 

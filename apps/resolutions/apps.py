@@ -9,8 +9,8 @@ class ResolutionsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import permissions  # noqa: F401  (registers the rules predicates)
-        from .models import Feedback, Inspection, Resolution, Target, TargetActual, Task, TaskProgress
+        from apps.resolutions import permissions  # noqa: F401  (registers the rules predicates)
+        from apps.resolutions.models import Feedback, Inspection, Resolution, Target, TargetActual, Task, TaskProgress
 
         for model in (Resolution, Task, TaskProgress, Target, TargetActual, Feedback, Inspection):
             auditlog.register(model)

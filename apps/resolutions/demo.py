@@ -15,7 +15,7 @@ from apps.meetings.models import Meeting
 from apps.members.models import Member
 from apps.orgs.models import Organization
 
-from .models import Feedback, Inspection, Resolution, Target, TargetActual, Task, TaskProgress
+from apps.resolutions.models import Feedback, Inspection, Resolution, Target, TargetActual, Task, TaskProgress
 
 TASKS = [
     "Vận động nhân dân tham gia làm đường bê tông ngõ xóm",

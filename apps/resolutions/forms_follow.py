@@ -5,7 +5,7 @@ from apps.common.forms import DateInput, NFCFormMixin
 from apps.members.models import Member
 from apps.orgs.models import Organization
 
-from .models import Feedback, Inspection, Resolution, Task
+from apps.resolutions.models import Feedback, Inspection, Resolution, Task
 
 
 class CommitteeResolutionForm(NFCFormMixin, forms.Form):

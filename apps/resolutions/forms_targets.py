@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.common.forms import DateInput, NFCFormMixin
 
-from .models import Target
+from apps.resolutions.models import Target
 
 
 def _amount(label: str, **kwargs) -> forms.DecimalField:

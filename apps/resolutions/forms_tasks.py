@@ -6,8 +6,8 @@ from django.utils.translation import ngettext
 
 from apps.common.forms import DateInput, NFCFormMixin
 
-from .models import Resolution
-from .services_tasks import MAX_EVIDENCE_BYTES, REVIEW_DONE, REVIEW_DROPPED, REVIEW_OPEN
+from apps.resolutions.models import Resolution
+from apps.resolutions.services_tasks import MAX_EVIDENCE_BYTES, REVIEW_DONE, REVIEW_DROPPED, REVIEW_OPEN
 
 EVIDENCE_EXTENSIONS = ["pdf", "doc", "docx", "odt", "rtf", "txt", "xls", "xlsx", "ods", "jpg", "jpeg", "png"]
 

@@ -27,8 +27,8 @@ from django.utils.translation import gettext as _
 from apps.common.text import nfc
 from apps.meetings.models import AgendaItem, Meeting, MeetingDocument, Minutes
 
-from . import queries_tasks, rules
-from .models import Resolution, Task
+from apps.resolutions import queries_tasks, rules
+from apps.resolutions.models import Resolution, Task
 
 REVIEW_PREFIX = "Kiểm điểm nhiệm vụ: "
 SECTION_RESULTS = "I. KẾT QUẢ THỰC HIỆN NGHỊ QUYẾT THÁNG TRƯỚC"

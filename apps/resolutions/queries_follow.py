@@ -20,9 +20,9 @@ from apps.common.scoping import VIEW, subtree_filter
 from apps.members.models import Member
 from apps.orgs.models import Organization
 
-from . import rules
-from .models import Feedback, Inspection, Resolution, Task, TaskProgress
-from .services_follow import COMMITTEE_KINDS
+from apps.resolutions import rules
+from apps.resolutions.models import Feedback, Inspection, Resolution, Task, TaskProgress
+from apps.resolutions.services_follow import COMMITTEE_KINDS
 
 # ---------------------------------------------------------------------------------------------- status (pure)
 

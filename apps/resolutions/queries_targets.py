@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from apps.common.scoping import VIEW, subtree_filter
 from apps.orgs.models import Organization
 
-from . import rules
-from .models import Resolution, Target, TargetActual
+from apps.resolutions import rules
+from apps.resolutions.models import Resolution, Target, TargetActual
 
 OUTCOME_LABELS = {
     rules.EXCEEDED: _("exceeded"),

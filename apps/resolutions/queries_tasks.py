@@ -17,8 +17,8 @@ from apps.meetings.models import Meeting
 from apps.members.models import Member
 from apps.orgs.models import Organization
 
-from . import rules
-from .models import Resolution, Task, TaskProgress
+from apps.resolutions import rules
+from apps.resolutions.models import Resolution, Task, TaskProgress
 
 UNFINISHED = Q(completed_on__isnull=True, dropped_reason="")
 

@@ -34,7 +34,7 @@ from apps.common.text import nfc
 from apps.members.models import Member
 from apps.orgs.models import Organization
 
-from .models import Feedback, Inspection, Resolution, Task
+from apps.resolutions.models import Feedback, Inspection, Resolution, Task
 
 COMMITTEE_KINDS = (Resolution.Kind.COMMITTEE, Resolution.Kind.DIRECTIVE)
 FOLLOW_UP_TITLE = "Thực hiện chỉ đạo cấp trên năm {year}"

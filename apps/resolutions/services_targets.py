@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from apps.common.text import nfc
 
-from .models import Resolution, Target, TargetActual
+from apps.resolutions.models import Resolution, Target, TargetActual
 
 EDITABLE = (Resolution.Status.DRAFT, Resolution.Status.ADOPTED)
 

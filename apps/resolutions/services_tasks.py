@@ -23,8 +23,8 @@ from apps.meetings.models import Meeting, Vote
 from apps.members.models import Member
 from apps.orgs.models import RoleGrant
 
-from . import loop, queries_tasks
-from .models import Resolution, Task, TaskProgress
+from apps.resolutions import loop, queries_tasks
+from apps.resolutions.models import Resolution, Task, TaskProgress
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from .models import Resolution, Target, Task
+from apps.resolutions.models import Resolution, Target, Task
 
 
 def make_resolution(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_follow as views
+from apps.resolutions import views_follow as views
 
 urlpatterns = [
     path("committees/<int:org_id>/", views.committee_resolutions, name="committee_resolutions"),

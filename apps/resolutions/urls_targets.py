@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_targets as views
+from apps.resolutions import views_targets as views
 
 urlpatterns = [
     path("<int:resolution_id>/targets/", views.targets, name="targets"),

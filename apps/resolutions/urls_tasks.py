@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_tasks as views
+from apps.resolutions import views_tasks as views
 
 urlpatterns = [
     path("meetings/<int:meeting_id>/", views.meeting_resolution, name="meeting_resolution"),

@@ -21,19 +21,9 @@ from apps.common.scoping import MANAGE, RESTRUCTURE, VIEW, allows
 from apps.common.views import verb_page
 from apps.orgs.models import Organization
 
-from . import queries_follow, services_follow
-from .forms_follow import (
-    AmendForm,
-    CommitteeResolutionForm,
-    CommitteeTaskForm,
-    ConclusionForm,
-    FeedbackForm,
-    FeedbackResponseForm,
-    FollowUpForm,
-    InspectionForm,
-    RemedyForm,
-)
-from .models import Inspection, Resolution
+from apps.resolutions import queries_follow, services_follow
+from apps.resolutions.forms_follow import AmendForm, CommitteeResolutionForm, CommitteeTaskForm, ConclusionForm, FeedbackForm, FeedbackResponseForm, FollowUpForm, InspectionForm, RemedyForm
+from apps.resolutions.models import Inspection, Resolution
 
 FORM_PAGE = "resolutions/follow/form.html"
 

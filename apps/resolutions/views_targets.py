@@ -15,9 +15,9 @@ from apps.common.scoping import MANAGE, VIEW
 from apps.common.views import verb_page, year_param
 from apps.orgs.models import Organization
 
-from . import queries_follow, queries_targets, services_targets
-from .forms_targets import ActualForm, TargetForm
-from .models import Resolution, Target
+from apps.resolutions import queries_follow, queries_targets, services_targets
+from apps.resolutions.forms_targets import ActualForm, TargetForm
+from apps.resolutions.models import Resolution, Target
 
 FORM_PAGE = "resolutions/targets/form.html"
 

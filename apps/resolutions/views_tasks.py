@@ -29,9 +29,9 @@ from apps.meetings import services_docs
 from apps.meetings.models import Meeting
 from apps.members.models import Member
 
-from . import loop, queries_tasks, services_tasks
-from .forms_tasks import DoneForm, DropForm, ProgressForm, ResolutionForm, ReviewForm, TaskForm
-from .models import Resolution, Task, TaskProgress
+from apps.resolutions import loop, queries_tasks, services_tasks
+from apps.resolutions.forms_tasks import DoneForm, DropForm, ProgressForm, ResolutionForm, ReviewForm, TaskForm
+from apps.resolutions.models import Resolution, Task, TaskProgress
 
 # ---------------------------------------------------------------------------------------------- helpers
 

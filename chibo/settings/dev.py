@@ -1,3 +1,3 @@
-from .base import *  # noqa: F403
+from chibo.settings.base import *  # noqa: F403
 
 DEBUG = True

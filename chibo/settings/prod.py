@@ -4,7 +4,7 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
+from chibo.settings.base import *  # noqa: F403
 
 DEBUG = False
 if SECRET_KEY.startswith("dev-only"):  # noqa: F405

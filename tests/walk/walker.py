@@ -24,7 +24,7 @@ from django.test import Client, TestCase
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
-from . import guard, pages
+from tests.walk import guard, pages
 
 ROOT = str(Path(settings.BASE_DIR))
 REDIRECTS = (301, 302, 303, 307, 308)

@@ -20,7 +20,7 @@ from apps.meetings.models import Attendance, DocumentNumber, Meeting, Minutes
 from apps.meetings.testing import make_meeting
 from apps.members.models import Member
 
-from .test_docs_services import adopt_minutes, at, hold_vote, passed_meeting, with_draft
+from apps.meetings.tests.test_docs_services import adopt_minutes, at, hold_vote, passed_meeting, with_draft
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 VIEWS = ["docx_minutes", "docx_resolution", "print_attendance", "print_agenda", "paper_attendance"]

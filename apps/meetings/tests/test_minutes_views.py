@@ -14,7 +14,7 @@ from apps.meetings import services_live, services_prep
 from apps.meetings.models import Minutes, MinutesVersion
 from apps.meetings.testing import make_meeting
 
-from .test_minutes_services import recorded_meeting
+from apps.meetings.tests.test_minutes_services import recorded_meeting
 
 
 def url(name, *args):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from apps.members.models import Dues, DuesRate, Member, MemberDuesBasis
 
-from .test_dues_views import month_post, state
+from apps.members.tests.test_dues_views import month_post, state
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 """The scoring engine: pure Python over plain data (no ORM, no request). See docs/scoring.md."""
 
-from .scoring import ItemResult, ScoreResult, annual_level, score_meeting
-from .spec import Band, CategorySpec, Condition, ItemSpec, KnockOut, RubricSpec, spec_from_dict
+from apps.quality.engine.scoring import ItemResult, ScoreResult, annual_level, score_meeting
+from apps.quality.engine.spec import Band, CategorySpec, Condition, ItemSpec, KnockOut, RubricSpec, spec_from_dict
 
 __all__ = [
     "Band",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .spec import COMPUTED, JUDGED_CHECKLIST, JUDGED_NUMBER, ItemSpec, RubricSpec, compare, dec
+from apps.quality.engine.spec import COMPUTED, JUDGED_CHECKLIST, JUDGED_NUMBER, ItemSpec, RubricSpec, compare, dec
 
 ZERO = Decimal(0)
 

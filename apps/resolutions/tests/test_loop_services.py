@@ -16,7 +16,7 @@ from apps.resolutions import loop, queries_tasks, services_tasks
 from apps.resolutions.models import Resolution, Task
 from apps.resolutions.testing import make_resolution
 
-from .test_tasks_services import adopted, drafted, held, today
+from apps.resolutions.tests.test_tasks_services import adopted, drafted, held, today
 
 
 def agenda(meeting):

@@ -14,7 +14,7 @@ from apps.meetings.models import MeetingDocument
 from apps.resolutions import services_tasks
 from apps.resolutions.models import Target, TargetActual
 
-from .test_tasks_services import drafted, held, today
+from apps.resolutions.tests.test_tasks_services import drafted, held, today
 
 
 def export(meeting):

@@ -19,7 +19,7 @@ from apps.resolutions import services_tasks
 from apps.resolutions.models import Resolution, Task, TaskProgress
 from apps.resolutions.testing import make_resolution
 
-from .test_tasks_services import adopted, drafted, held, today
+from apps.resolutions.tests.test_tasks_services import adopted, drafted, held, today
 
 NO_VOTE = "No closed vote on the resolution at this meeting: the meeting votes on it first, then it is adopted."
 
