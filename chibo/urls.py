@@ -2,11 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from apps.common import views as common_views
+from apps.home.views import home
 
 urlpatterns = [
-    path("", common_views.home, name="home"),
-    path("healthz", common_views.healthz, name="healthz"),
+    path("", home.home, name="home"),
+    path("healthz", home.healthz, name="healthz"),
     path("orgs/", include("apps.orgs.urls")),
     path("members/", include("apps.members.urls")),
     path("meetings/", include("apps.meetings.urls")),

@@ -83,7 +83,7 @@ def test_self_assess_appraise_decide_and_the_year_figure(live_world, page: Page,
 
 
 def test_the_quota_refusal_is_shown_on_the_decision_form(live_world, page: Page):
-    from apps.grading import services
+    from apps.grading.services import grading as services
 
     world = live_world
     year = date.today().year

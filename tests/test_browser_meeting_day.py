@@ -12,9 +12,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from apps.common import demo
-from apps.meetings import queries
+from apps.demo import world as demo
 from apps.meetings.models import Attendance, Meeting, Minutes, Speech, Vote
+from apps.meetings.queries import meeting as queries
 from apps.members.models import Member
 
 pytestmark = pytest.mark.browser

@@ -10,8 +10,9 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from apps.common.testing import PASSWORD
-from apps.meetings import services_live, services_votes
 from apps.meetings.models import MeetingDocument
+from apps.meetings.services import live as services_live
+from apps.meetings.services import votes as services_votes
 from apps.meetings.testing import make_meeting
 from apps.resolutions.models import Resolution, Target, Task
 

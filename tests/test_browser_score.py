@@ -9,8 +9,9 @@ from playwright.sync_api import Page, expect
 
 from apps.common.scoping import Role
 from apps.common.testing import PASSWORD, grant
-from apps.quality import rubrics_data, services
 from apps.quality.models import MeetingScore, Rubric
+from apps.quality.rules import rubrics_data
+from apps.quality.services import rubrics as services
 from apps.quality.testing import held_meeting
 
 pytestmark = pytest.mark.browser

@@ -11,8 +11,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from apps.common.testing import PASSWORD
-from apps.grading import queries as grading_queries
 from apps.grading.models import Discipline
+from apps.grading.queries import grading as grading_queries
 from apps.members.models import DuesRate, MemberDuesBasis
 
 pytestmark = pytest.mark.browser

@@ -11,8 +11,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from apps.common.testing import PASSWORD
-from apps.meetings import services_live
 from apps.meetings.models import Vote
+from apps.meetings.services import live as services_live
 from apps.meetings.testing import make_meeting
 
 pytestmark = pytest.mark.browser

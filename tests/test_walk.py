@@ -22,9 +22,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone, translation
 
-from apps.common import demo
+from apps.demo import world as demo
 from apps.orgs.models import Organization
-
 from tests.walk.walker import Walk, Walker
 
 ACCOUNTS = ["quantri", "canbo", "bithu", "dangvien", "giamsat", "kiemtra"]

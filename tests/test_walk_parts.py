@@ -9,7 +9,6 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from apps.common.audit import record_access
-
 from tests.walk import guard, pages
 from tests.walk.walker import Walk, Walker, spread
 

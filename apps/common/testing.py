@@ -14,10 +14,10 @@ import factory
 from django.contrib.auth import get_user_model
 
 from apps.common.scoping import Role
-from apps.members import services as member_services
 from apps.members.models import Member
-from apps.orgs import services as org_services
+from apps.members.services import member as member_services
 from apps.orgs.models import Organization, RoleGrant
+from apps.orgs.services import tree as org_services
 
 PASSWORD = "mat-khau-thu-nghiem-2026"
 

@@ -1,8 +1,7 @@
 from django.contrib import admin
 
-from apps.members.admin import SuperuserOnly
-
 from apps.grading.models import Discipline
+from apps.members.admin import SuperuserOnly
 
 
 @admin.register(Discipline)

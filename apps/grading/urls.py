@@ -1,6 +1,7 @@
 from django.urls import path
 
-from apps.grading import views, views_discipline
+from apps.grading.views import discipline as views_discipline
+from apps.grading.views import grading as views
 
 app_name = "grading"
 

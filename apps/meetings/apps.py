@@ -10,7 +10,18 @@ class MeetingsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from apps.meetings import permissions  # noqa: F401  (registers the rules predicates)
-        from apps.meetings.models import AgendaItem, AnnualCalendar, Apology, Attendance, Meeting, MeetingDocument, MeetingRule, Minutes, Speech, Vote
+        from apps.meetings.models import (
+            AgendaItem,
+            AnnualCalendar,
+            Apology,
+            Attendance,
+            Meeting,
+            MeetingDocument,
+            MeetingRule,
+            Minutes,
+            Speech,
+            Vote,
+        )
 
         for model in (
             AnnualCalendar,

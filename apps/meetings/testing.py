@@ -7,9 +7,8 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from apps.common.testing import add_member
-
 from apps.meetings.models import Meeting
-from apps.meetings.services import meeting_create
+from apps.meetings.services.meeting import meeting_create
 
 
 def make_meeting(
@@ -44,10 +43,9 @@ def add_history(world, *, months: int = 12) -> History:
     and adopted minutes with their official number. Members, exemption and transfer go through the services; the
     meetings' records are written in bulk with the rows the services write (the services' own tests cover them),
     so that the many tests built on this world stay fast on PostgreSQL too."""
-    from apps.members import services as member_services
-    from apps.members.models import Member
-
     from apps.meetings.models import AgendaItem, Attendance, Minutes, Speech, Vote
+    from apps.members.models import Member
+    from apps.members.services import member as member_services
 
     cell = world.cell_a1
     for name in ("Nguyễn Thị Hoa", "Đỗ Văn Bình", "Vũ Thị Lan", "Bùi Văn Cường", "Ngô Thị Mai", "Hà Văn Dũng"):
@@ -94,10 +92,18 @@ def add_history(world, *, months: int = 12) -> History:
 
 def _hold(held, world) -> None:
     """Close the meetings with their record: attendance, three speakers, a closed vote, adopted minutes, numbers."""
+    from apps.meetings.models import (
+        AgendaItem,
+        Attendance,
+        DocumentNumber,
+        Meeting,
+        Minutes,
+        MinutesVersion,
+        Speech,
+        Vote,
+    )
+    from apps.meetings.services.docs import document_numbers_backfill
     from apps.resolutions.models import Resolution
-
-    from apps.meetings.models import AgendaItem, Attendance, DocumentNumber, Meeting, Minutes, MinutesVersion, Speech, Vote
-    from apps.meetings.services_docs import document_numbers_backfill
 
     attendance, speeches, votes, minutes = [], [], [], []
     items = {item.meeting_id: item for item in AgendaItem.objects.filter(meeting__in=[m for m, *_ in held], position=2)}

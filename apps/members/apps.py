@@ -10,7 +10,17 @@ class MembersConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from apps.members import permissions  # noqa: F401  (registers the rules predicates)
-        from apps.members.models import Attachment, CellMembership, CellRole, Dues, DuesRate, Exemption, Member, MemberDuesBasis, Suspension
+        from apps.members.models import (
+            Attachment,
+            CellMembership,
+            CellRole,
+            Dues,
+            DuesRate,
+            Exemption,
+            Member,
+            MemberDuesBasis,
+            Suspension,
+        )
 
         auditlog.register(Member, exclude_fields=["full_name_search"])
         auditlog.register(CellMembership)

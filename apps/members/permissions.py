@@ -1,8 +1,7 @@
 import rules
 
 from apps.common.scoping import MANAGE, VIEW, allows
-
-from apps.members.queries_watch import can_watch
+from apps.members.queries.watch import can_watch
 
 
 @rules.predicate

@@ -1,6 +1,9 @@
 from django.urls import path
 
-from apps.members import views, views_attachment, views_dues_settings, views_watch
+from apps.members.views import attachment as views_attachment
+from apps.members.views import dues_settings as views_dues_settings
+from apps.members.views import member as views
+from apps.members.views import watch as views_watch
 
 app_name = "members"
 urlpatterns = [

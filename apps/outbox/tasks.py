@@ -6,6 +6,6 @@ from django_tasks import task
 @task()
 def deliver(message_id: int) -> str:
     """Try one outbound message once; the service records the outcome and schedules the next try."""
-    from apps.outbox.services import message_deliver
+    from apps.outbox.services.delivery import message_deliver
 
     return message_deliver(message_id=message_id)

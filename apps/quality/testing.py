@@ -4,10 +4,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from apps.meetings import services_live
+from apps.meetings.services import live as services_live
 from apps.meetings.testing import make_meeting
-
-from apps.quality import services
+from apps.quality.services import rubrics as services
 
 SMALL_RUBRIC = {
     "code": "TEST-SMALL",

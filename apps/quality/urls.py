@@ -1,6 +1,7 @@
 from django.urls import path
 
-from apps.quality import views, views_rubrics
+from apps.quality.views import rubrics as views_rubrics
+from apps.quality.views import score as views
 
 app_name = "quality"
 

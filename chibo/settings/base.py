@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "apps.grading",
     "apps.quality",
     "apps.outbox",
+    "apps.home",
+    "apps.demo",
 ]
 
 MIDDLEWARE = [

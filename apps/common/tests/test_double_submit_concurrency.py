@@ -11,8 +11,8 @@ from django.db import connection, connections
 from apps.common import idempotency
 from apps.common.models import FormSubmission
 from apps.common.testing import build_world
-from apps.members import services
 from apps.members.models import Member
+from apps.members.services import member as services
 
 pytestmark = [
     pytest.mark.postgres,

@@ -102,7 +102,7 @@ def test_ended_grants_no_longer_count(world):
 def test_sibling_paths_are_not_prefixes(world):
     """Prefix tests must not leak between siblings whose paths share leading characters."""
     from apps.common.testing import UserFactory, grant
-    from apps.orgs.services import organization_create
+    from apps.orgs.services.tree import organization_create
 
     siblings = [organization_create(parent=world.commune_b, kind="cell", code=f"S{i}", name=f"S{i}") for i in range(11)]
     user = UserFactory()

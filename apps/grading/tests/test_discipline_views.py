@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.common.testing import add_member
-from apps.grading import queries, services_discipline
 from apps.grading.models import Discipline
+from apps.grading.queries import grading as queries
+from apps.grading.services import discipline as services_discipline
 from apps.orgs.models import Organization
 
 YEAR = 2025

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from apps.grading import rules
-from apps.grading.rules import HTNV, HTTNV, HTXSNV, KHTNV
+from apps.grading.rules import grading as rules
+from apps.grading.rules.grading import HTNV, HTTNV, HTXSNV, KHTNV
 
 RULE = import_module("apps.grading.migrations.0002_rule_qd366").QD366
 CLEAN = {"tasks_total": 10, "tasks_late": 0, "exceeding_percent": 40}

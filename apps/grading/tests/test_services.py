@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from apps.common.testing import add_member
-from apps.grading import queries, services
 from apps.grading.models import AnnualRating, Discipline
+from apps.grading.queries import grading as queries
+from apps.grading.services import grading as services
 from apps.meetings.models import Attendance
 from apps.meetings.testing import make_meeting
 from apps.members.models import Exemption

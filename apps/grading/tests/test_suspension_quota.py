@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from apps.common.testing import add_member
-from apps.grading import queries, services
 from apps.grading.models import AnnualRating, GradingRule
+from apps.grading.queries import grading as queries
+from apps.grading.services import grading as services
 from apps.members.models import Suspension
 
 YEAR = 2025
@@ -108,7 +109,7 @@ def test_member_evidence_carries_the_cells_meeting_quality(world, client_for):
 
     from django.utils import timezone
 
-    from apps.quality import services_score
+    from apps.quality.services import score as services_score
     from apps.quality.testing import attach_small_rubric, held_meeting
 
     attach_small_rubric(world.cell_a1)

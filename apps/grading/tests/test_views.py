@@ -6,8 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.common.testing import add_member
-from apps.grading import services
 from apps.grading.models import AnnualRating
+from apps.grading.services import grading as services
 from apps.members.models import Exemption
 
 YEAR = 2025

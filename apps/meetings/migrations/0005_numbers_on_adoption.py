@@ -6,7 +6,7 @@ from django.db import migrations, models
 def number_adopted_documents(apps, schema_editor):
     """Adopted minutes and adopted resolutions that have no number yet (numbers used to be issued on the first
     download) are numbered now, in the order they were adopted, so that a download never needs to write."""
-    from apps.meetings.services_docs import document_numbers_backfill
+    from apps.meetings.services.docs import document_numbers_backfill
 
     document_numbers_backfill(
         DocumentNumber=apps.get_model("meetings", "DocumentNumber"),

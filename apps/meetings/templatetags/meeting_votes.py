@@ -3,7 +3,7 @@ page already read, so the page's view does not need to know about paper ballots,
 
 from django import template
 
-from apps.meetings.views_votes import VotesPanel, votes_panel
+from apps.meetings.views.votes import VotesPanel, votes_panel
 
 register = template.Library()
 

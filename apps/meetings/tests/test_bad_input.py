@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.common.testing import UserFactory
-from apps.meetings import services_live
 from apps.meetings.models import Apology, Guest, Meeting
+from apps.meetings.services import live as services_live
 from apps.meetings.testing import make_meeting
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +51,7 @@ def test_the_service_refuses_an_absurd_date_too(world):
     """Whoever calls it (a script, a future page), the service checks the range itself."""
     from django.core.exceptions import ValidationError
 
-    from apps.meetings import services_calendar
+    from apps.meetings.services import calendar as services_calendar
 
     meeting = make_meeting(world.cell_a1, when=timezone.now() + timedelta(days=10))
     far = timezone.now().replace(year=timezone.now().year + 50)

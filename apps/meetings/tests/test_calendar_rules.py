@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from apps.meetings import rules
-from apps.meetings.holidays import holiday_checker, holiday_name, is_holiday
-from apps.meetings.queries_calendar import FeedEvent, ical_calendar, ical_datetime, ical_fold, ical_text
+from apps.meetings.queries.calendar import FeedEvent, ical_calendar, ical_datetime, ical_fold, ical_text
+from apps.meetings.rules import meeting as rules
+from apps.meetings.rules.holidays import holiday_checker, holiday_name, is_holiday
 
 # ---------------------------------------------------------------------------------------------- holidays
 

@@ -10,8 +10,6 @@ from django.utils import timezone
 
 from apps.common.scoping import Role
 from apps.common.testing import UserFactory, grant
-from apps.meetings import rules, services_calendar
-from apps.meetings.holidays import is_holiday
 from apps.meetings.models import (
     AnnualCalendar,
     Apology,
@@ -21,6 +19,9 @@ from apps.meetings.models import (
     MeetingRule,
     NotificationPreference,
 )
+from apps.meetings.rules import meeting as rules
+from apps.meetings.rules.holidays import is_holiday
+from apps.meetings.services import calendar as services_calendar
 from apps.meetings.testing import make_meeting
 from apps.members.models import CellRole
 
@@ -446,7 +447,7 @@ def test_a_failed_send_is_retried_next_time(world):
     give_emails(world)
     meeting = make_meeting(world.cell_a1, when=timezone.now() + timedelta(hours=5))
     with (
-        mock.patch("apps.meetings.services_calendar.mail.send", side_effect=ConnectionRefusedError),
+        mock.patch("apps.meetings.services.calendar.mail.send", side_effect=ConnectionRefusedError),
         pytest.raises(services_calendar.ReminderFailure),
     ):
         services_calendar.reminders_send(now=timezone.now(), within=timedelta(hours=48))

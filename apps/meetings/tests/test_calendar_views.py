@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.common.testing import add_member
-from apps.meetings import services_calendar
 from apps.meetings.models import (
     AnnualCalendar,
     Apology,
@@ -21,9 +20,10 @@ from apps.meetings.models import (
     MeetingRule,
     NotificationPreference,
 )
+from apps.meetings.services import calendar as services_calendar
 from apps.meetings.testing import make_meeting
 from apps.meetings.tests.test_calendar_rules import unfold
-from apps.orgs import services as org_services
+from apps.orgs.services import tree as org_services
 
 NEXT = timezone.localdate().year + 1
 

@@ -7,8 +7,8 @@ import pytest
 from django.db import connection, connections
 
 from apps.common.testing import build_world
-from apps.meetings import services_docs
 from apps.meetings.models import DocumentNumber
+from apps.meetings.services import docs as services_docs
 from apps.meetings.testing import make_meeting
 
 pytestmark = [
@@ -50,8 +50,9 @@ def test_parallel_adoptions_get_distinct_numbers_in_one_series(transactional_db)
     devices, get six distinct numbers 01..06; each meeting's second adoption is refused and issues nothing."""
     from django.core.exceptions import ValidationError
 
-    from apps.meetings import services_live, services_prep
     from apps.meetings.models import Minutes
+    from apps.meetings.services import live as services_live
+    from apps.meetings.services import prep as services_prep
 
     world = build_world()
     meetings = [services_live.meeting_start(meeting=make_meeting(world.cell_a1)) for _ in range(6)]

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from apps.meetings import services_docs
 from apps.meetings.models import DocumentNumber, Meeting, Minutes
+from apps.meetings.services import docs as services_docs
 from apps.meetings.testing import make_meeting
 from apps.resolutions.models import Resolution
 

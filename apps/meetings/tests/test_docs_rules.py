@@ -13,7 +13,8 @@ from docx.shared import Pt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from apps.meetings import documents, rules
+from apps.meetings.rules import documents
+from apps.meetings.rules import meeting as rules
 
 
 @pytest.mark.parametrize(

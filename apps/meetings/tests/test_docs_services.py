@@ -15,12 +15,15 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from apps.common.testing import add_member
-from apps.meetings import services_docs, services_live, services_prep, services_votes
 from apps.meetings.models import Attendance, DocumentNumber, MeetingDocument, Minutes
-from apps.meetings.services_docs import PaperMark
+from apps.meetings.services import docs as services_docs
+from apps.meetings.services import live as services_live
+from apps.meetings.services import prep as services_prep
+from apps.meetings.services import votes as services_votes
+from apps.meetings.services.docs import PaperMark
 from apps.meetings.testing import make_meeting
-from apps.members import services as member_services
 from apps.members.models import Member
+from apps.members.services import member as member_services
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 DRAFT_TEXT = (
@@ -55,7 +58,7 @@ def hold_vote(world, meeting, *, approving: int, method="open"):
 
 def adopt_resolution(world, meeting):
     """The cell's resolution of the meeting drafted and adopted on its passing vote: numbered then."""
-    from apps.resolutions import services_tasks
+    from apps.resolutions.services import tasks as services_tasks
 
     draft = services_tasks.resolution_for_meeting(meeting=meeting, by=world.secretary)
     services_tasks.resolution_adopt(resolution=draft, by=world.secretary)
@@ -369,7 +372,7 @@ def test_paper_sheet_refused_once_the_minutes_are_adopted(world, cell):
 
 @pytest.mark.django_db
 def test_letterhead_uses_the_meeting_place_when_no_commune_is_named(world):
-    from apps.orgs import services as org_services
+    from apps.orgs.services import tree as org_services
 
     bloc = org_services.organization_create(
         parent=world.province, kind="committee", code="KCQ", name="Đảng bộ Khối cơ quan"

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.meetings import queries, services_live
+from apps.meetings.queries import meeting as queries
+from apps.meetings.services import live as services_live
 from apps.meetings.testing import make_meeting
 
 

@@ -7,8 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.common.testing import add_member
-from apps.meetings import services_live, services_votes
 from apps.meetings.models import Attendance, Guest, Meeting, Speech, Vote
+from apps.meetings.services import live as services_live
+from apps.meetings.services import votes as services_votes
 from apps.meetings.testing import make_meeting
 
 

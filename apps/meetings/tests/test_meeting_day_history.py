@@ -11,12 +11,14 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.meetings import queries, rules, services_live
 from apps.meetings.models import Attendance, Meeting
+from apps.meetings.queries import meeting as queries
+from apps.meetings.rules import meeting as rules
+from apps.meetings.services import live as services_live
 from apps.meetings.testing import make_meeting
-from apps.members import services as member_services
 from apps.members.models import Attachment
-from apps.quality.metrics import meeting_metrics
+from apps.members.services import member as member_services
+from apps.quality.queries.metrics import meeting_metrics
 
 
 @pytest.fixture
@@ -322,8 +324,9 @@ def test_a_mark_refused_because_the_minutes_were_adopted_shows_the_row_read_only
 
 @pytest.mark.django_db
 def test_minutes_are_not_adopted_while_a_vote_is_open(history_world, today_meeting):
-    from apps.meetings import services_prep, services_votes
     from apps.meetings.models import Minutes
+    from apps.meetings.services import prep as services_prep
+    from apps.meetings.services import votes as services_votes
 
     services_votes.vote_open(meeting=today_meeting, question="Thông qua nghị quyết", method="open")
     minutes = services_prep.minutes_generate(meeting=today_meeting)
@@ -336,7 +339,7 @@ def test_minutes_are_not_adopted_while_a_vote_is_open(history_world, today_meeti
 def test_once_the_resolution_passed_the_next_question_defaults_to_another_purpose(
     history_world, client_for, today_meeting
 ):
-    from apps.meetings import services_votes
+    from apps.meetings.services import votes as services_votes
 
     client = client_for(history_world.secretary)
     page = client.get(url("detail", today_meeting.pk)).content.decode()

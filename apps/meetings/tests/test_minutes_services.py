@@ -8,9 +8,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from apps.common.testing import add_member
-from apps.meetings import queries_prep, services_live, services_prep, services_votes
 from apps.meetings.models import Meeting, MeetingDocument, Minutes, MinutesVersion
-from apps.meetings.services_prep import StaleMinutes
+from apps.meetings.queries import prep as queries_prep
+from apps.meetings.services import live as services_live
+from apps.meetings.services import prep as services_prep
+from apps.meetings.services import votes as services_votes
+from apps.meetings.services.prep import StaleMinutes
 from apps.meetings.testing import make_meeting
 from apps.members.models import Member
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from apps.meetings import minutes as m
-from apps.meetings.rules import AttendanceSummary, VoteResult, summarise_attendance
+from apps.meetings.rules import minutes as m
+from apps.meetings.rules.meeting import AttendanceSummary, VoteResult, summarise_attendance
 
 START = datetime(2026, 3, 5, 19, 30)
 END = datetime(2026, 3, 5, 21, 5)

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.common.testing import UserFactory, add_member
-from apps.meetings import services_live, services_prep
 from apps.meetings.models import Minutes, MinutesVersion
+from apps.meetings.services import live as services_live
+from apps.meetings.services import prep as services_prep
 from apps.meetings.testing import make_meeting
-
 from apps.meetings.tests.test_minutes_services import recorded_meeting
 
 

@@ -12,11 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.common.testing import UserFactory, add_member
-from apps.meetings import queries_prep, services_prep
-from apps.meetings.documents import vietnamese_date
+from apps.meetings.queries import prep as queries_prep
+from apps.meetings.rules.documents import vietnamese_date
+from apps.meetings.services import prep as services_prep
 from apps.meetings.testing import make_meeting
-from apps.members import services as member_services
 from apps.members.models import Member
+from apps.members.services import member as member_services
 from apps.outbox.models import OutboundMessage
 
 

@@ -16,8 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.common.testing import add_member
-from apps.meetings import queries_prep, services_live, services_prep
 from apps.meetings.models import Meeting
+from apps.meetings.queries import prep as queries_prep
+from apps.meetings.services import live as services_live
+from apps.meetings.services import prep as services_prep
 from apps.meetings.testing import make_meeting
 from apps.outbox.models import OutboundMessage
 

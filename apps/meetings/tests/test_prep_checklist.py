@@ -6,12 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from apps.meetings.queries_prep import (
-    DocumentFact,
-    PreparationFacts,
-    documents_available_at,
-    preparation_checklist,
-)
+from apps.meetings.queries.prep import DocumentFact, PreparationFacts, documents_available_at, preparation_checklist
 
 MEETING = datetime(2026, 3, 5, 12, 30, tzinfo=UTC)  # 19:30 in Hà Nội
 EARLY = MEETING - timedelta(days=3)

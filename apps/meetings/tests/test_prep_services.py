@@ -10,8 +10,10 @@ from django.utils import timezone
 
 from apps.common.scoping import Role
 from apps.common.testing import UserFactory, add_member, grant
-from apps.meetings import queries_prep, services_live, services_prep
 from apps.meetings.models import AgendaItem, Meeting, MeetingDocument, NotificationPreference
+from apps.meetings.queries import prep as queries_prep
+from apps.meetings.services import live as services_live
+from apps.meetings.services import prep as services_prep
 from apps.meetings.testing import make_meeting
 from apps.orgs.models import RoleGrant
 
@@ -275,8 +277,8 @@ def test_an_item_with_speakers_stays(world):
 
 @pytest.mark.django_db
 def test_assigning_the_preparer_is_timestamped(world):
-    from apps.meetings import services_prep
-    from apps.meetings.queries_prep import preparation_checklist, preparation_facts
+    from apps.meetings.queries.prep import preparation_checklist, preparation_facts
+    from apps.meetings.services import prep as services_prep
     from apps.meetings.testing import make_meeting
 
     meeting = make_meeting(world.cell_a1)

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.meetings import services_prep
 from apps.meetings.models import AgendaItem, Meeting, MeetingDocument, Minutes, MinutesVersion
+from apps.meetings.services import prep as services_prep
 from apps.meetings.testing import make_meeting
 
 

@@ -7,10 +7,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.meetings import queries, rules
 from apps.meetings.models import Attendance, Meeting
+from apps.meetings.queries import meeting as queries
+from apps.meetings.rules import meeting as rules
 from apps.meetings.testing import make_meeting
-from apps.members import services as member_services
+from apps.members.services import member as member_services
 
 
 def _lan(world):

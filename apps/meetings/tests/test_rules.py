@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from apps.meetings import rules
-from apps.meetings.rules import Voter
+from apps.meetings.rules import meeting as rules
+from apps.meetings.rules.meeting import Voter
 
 
 def test_attendance_rate_excludes_exempted_members_who_did_not_come():

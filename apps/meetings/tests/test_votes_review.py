@@ -13,11 +13,15 @@ from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from apps.meetings import queries, services_docs, services_live, services_prep, services_votes
 from apps.meetings.models import MeetingDocument, Minutes, Vote
+from apps.meetings.queries import meeting as queries
+from apps.meetings.services import docs as services_docs
+from apps.meetings.services import live as services_live
+from apps.meetings.services import prep as services_prep
+from apps.meetings.services import votes as services_votes
 from apps.meetings.testing import make_meeting
-from apps.resolutions import services_tasks
 from apps.resolutions.models import Resolution
+from apps.resolutions.services import tasks as services_tasks
 
 
 @pytest.fixture

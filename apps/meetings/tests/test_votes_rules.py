@@ -5,8 +5,8 @@ never passes."""
 import pytest
 from django.utils import translation
 
-from apps.meetings import rules
-from apps.meetings.rules import PaperBallots, VoteResult
+from apps.meetings.rules import meeting as rules
+from apps.meetings.rules.meeting import PaperBallots, VoteResult
 
 
 def too_many(issued, electronic, present):

@@ -10,11 +10,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
-from apps.meetings import minutes as minutes_text
-from apps.meetings import queries, queries_prep, services_live, services_prep, services_votes
 from apps.meetings.models import Minutes, Vote
+from apps.meetings.queries import meeting as queries
+from apps.meetings.queries import prep as queries_prep
+from apps.meetings.rules import minutes as minutes_text
+from apps.meetings.services import live as services_live
+from apps.meetings.services import prep as services_prep
+from apps.meetings.services import votes as services_votes
 from apps.meetings.testing import make_meeting
-from apps.resolutions import services_tasks
+from apps.resolutions.services import tasks as services_tasks
 
 
 @pytest.fixture(autouse=True)

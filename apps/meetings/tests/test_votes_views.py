@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.meetings import services_live, services_votes
 from apps.meetings.models import Vote
+from apps.meetings.services import live as services_live
+from apps.meetings.services import votes as services_votes
 from apps.meetings.testing import make_meeting
 
 

@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.members.models import Dues, DuesRate, Member, MemberDuesBasis
-
 from apps.members.tests.test_dues_views import month_post, state
 
 pytestmark = pytest.mark.django_db
@@ -47,8 +46,8 @@ def test_the_dues_service_refuses_an_absurd_amount_too(world):
 
     from django.core.exceptions import ValidationError
 
-    from apps.members import services_dues
-    from apps.members.services_dues import DuesEntry
+    from apps.members.services import dues as services_dues
+    from apps.members.services.dues import DuesEntry
 
     entry = DuesEntry(member=world.plain_member, status="paid", amount=Decimal("1e12"))
     with pytest.raises(ValidationError):

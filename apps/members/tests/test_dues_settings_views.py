@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.common.testing import add_member
-from apps.members import services_dues
 from apps.members.models import DuesRate, Member, MemberDuesBasis
-from apps.orgs import services as org_services
+from apps.members.services import dues as services_dues
+from apps.orgs.services import tree as org_services
 
 FROM = "01/01/2024"
 

@@ -10,9 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.common.testing import add_member
-from apps.members import queries_watch, services_dues
 from apps.members.models import Dues
-from apps.members.services_dues import DuesEntry
+from apps.members.queries import watch as queries_watch
+from apps.members.services import dues as services_dues
+from apps.members.services.dues import DuesEntry
 
 MONTH = date(2026, 3, 1)
 

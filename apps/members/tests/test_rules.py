@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from apps.members import rules
+from apps.members.rules import member as rules
 
 
 @pytest.mark.parametrize(

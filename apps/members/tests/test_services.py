@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from apps.common.scoping import Role, grants_for
 from apps.common.testing import MemberFactory, add_member
-from apps.members import services
 from apps.members.models import CellMembership, CellRole, Member
+from apps.members.services import member as services
 from apps.orgs.models import RoleGrant
 
 

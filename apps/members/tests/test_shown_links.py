@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from apps.common.scoping import Role
 from apps.common.testing import grant
-from apps.members import services_dues
+from apps.members.services import dues as services_dues
 
 HREF = re.compile(r'href="([^"]+)"')
 

@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.common.testing import add_member
-from apps.meetings import queries as meeting_queries
+from apps.meetings.queries import meeting as meeting_queries
 from apps.meetings.testing import make_meeting
-from apps.members import services
 from apps.members.models import Suspension
+from apps.members.services import member as services
 
 
 def _post(client, member, **data):

@@ -193,7 +193,7 @@ def test_member_list_query_count_is_constant(world, client_for, extra):
 def test_member_detail_query_count_is_constant(world, client_for, extra):
     from datetime import date
 
-    from apps.members import services
+    from apps.members.services import member as services
 
     for i in range(extra):
         services.exemption_add(

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from apps.members import watch
+from apps.members.rules import watch
 
 
 @pytest.mark.parametrize(

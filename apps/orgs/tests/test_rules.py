@@ -1,6 +1,6 @@
 import pytest
 
-from apps.orgs import rules
+from apps.orgs.rules import tree as rules
 
 
 @pytest.mark.parametrize(

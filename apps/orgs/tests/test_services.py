@@ -1,8 +1,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from apps.orgs import services
 from apps.orgs.models import Organization
+from apps.orgs.services import tree as services
 
 
 def snapshot():

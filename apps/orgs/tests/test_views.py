@@ -122,7 +122,7 @@ def test_duplicate_code_is_refused_in_vietnamese(world, client_for):
 
 def _add_cells(parent, n):
     from apps.common.testing import add_member
-    from apps.orgs.services import organization_create
+    from apps.orgs.services.tree import organization_create
 
     for i in range(n):
         cell = organization_create(parent=parent, kind="cell", code=f"QC{i}", name=f"Chi bộ thêm {i}")

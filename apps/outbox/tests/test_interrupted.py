@@ -14,10 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from apps.meetings import queries_prep, services_prep
+from apps.meetings.queries import prep as queries_prep
+from apps.meetings.services import prep as services_prep
 from apps.meetings.testing import make_meeting
-from apps.outbox import services
 from apps.outbox.models import OutboundMessage
+from apps.outbox.services import delivery as services
 
 DB_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 
-from apps.outbox.rules import retry_delay, sms_address
+from apps.outbox.rules.delivery import retry_delay, sms_address
 
 DELAYS = (60, 600, 3600)
 

@@ -12,8 +12,8 @@ from django.test import override_settings
 
 from apps.common.scoping import MANAGE
 from apps.meetings.testing import make_meeting
-from apps.outbox import services
 from apps.outbox.models import OutboundMessage
+from apps.outbox.services import delivery as services
 
 
 class RefusingBackend(BaseEmailBackend):

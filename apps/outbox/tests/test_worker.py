@@ -10,8 +10,8 @@ from django.db import transaction
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
-from apps.outbox import services
 from apps.outbox.models import OutboundMessage
+from apps.outbox.services import delivery as services
 
 DB_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

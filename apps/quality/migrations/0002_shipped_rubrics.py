@@ -1,4 +1,4 @@
-"""Ship the rubrics of DOMAIN.md §7 as data (apps/quality/rubrics_data.py).
+"""Ship the rubrics of DOMAIN.md §7 as data (apps/quality/rules/rubrics_data.py).
 
 They are national/provincial sheets without an issuing committee in this installation (``issuer`` and
 ``applies_to`` empty): HD-12 (2018-era) and the HD-42 ward sheet (2025) apply everywhere by default; the Nghệ An and
@@ -8,7 +8,7 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from apps.quality import rubrics_data
+    from apps.quality.rules import rubrics_data
 
     models = {name: apps.get_model("quality", name) for name in ("Rubric", "RubricCategory", "RubricItem")}
     for data in rubrics_data.SHIPPED:
@@ -17,7 +17,7 @@ def load(apps, schema_editor):
 
 
 def unload(apps, schema_editor):
-    from apps.quality import rubrics_data
+    from apps.quality.rules import rubrics_data
 
     Rubric = apps.get_model("quality", "Rubric")  # noqa: N806
     codes = [data["code"] for data in rubrics_data.SHIPPED]

@@ -8,17 +8,18 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.common import demo
-from apps.grading import queries as grading_queries
-from apps.grading import rules as grading_rules
+from apps.demo import world as demo
 from apps.grading.models import AnnualRating, Discipline
+from apps.grading.queries import grading as grading_queries
+from apps.grading.rules import grading as grading_rules
 from apps.meetings.models import Meeting
 from apps.members.models import Member
-from apps.quality import services, services_score
-from apps.quality.engine import score_meeting
-from apps.quality.metrics import meeting_metrics
 from apps.quality.models import MeetingScore, Rubric
-from apps.quality.services_score import result_dict
+from apps.quality.queries.metrics import meeting_metrics
+from apps.quality.rules.engine import score_meeting
+from apps.quality.services import rubrics as services
+from apps.quality.services import score as services_score
+from apps.quality.services.score import result_dict
 
 AS_OF = date(2026, 11, 25)
 
@@ -174,7 +175,7 @@ def test_the_grading_page_of_the_demo_commune_shows_figures(sample, client):
 )
 def test_demo_decisions_count_the_quota_as_the_service_does(decided, appraised, allowed):
     """services.rating_decide's quota (20 % of those HTTNV or better in the grassroots organisation)."""
-    from apps.grading.demo import _within_quota
+    from apps.demo.grading import _within_quota
 
     unit = [AnnualRating(status="decided", decision_level=level) for level in decided]
     unit += [AnnualRating(status="appraised", appraisal_level=level) for level in appraised]

@@ -4,9 +4,9 @@
 
 from django.utils import translation
 
-from apps.quality import rubrics_data
-from apps.quality.engine import score_meeting, spec_from_dict
-from apps.quality.forms import JudgedForm
+from apps.quality.forms.score import JudgedForm
+from apps.quality.rules import rubrics_data
+from apps.quality.rules.engine import score_meeting, spec_from_dict
 
 NA = spec_from_dict(rubrics_data.NA_08_2021)
 

@@ -9,14 +9,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from apps.common.testing import add_member
-from apps.meetings import services_live
 from apps.meetings.models import Meeting, MeetingDocument, Minutes
-from apps.meetings.services import meeting_create
+from apps.meetings.services import live as services_live
+from apps.meetings.services.meeting import meeting_create
 from apps.meetings.testing import make_meeting
-from apps.members import services as member_services
-from apps.quality import services
-from apps.quality.engine import score_meeting
-from apps.quality.metrics import max_streak, meeting_metrics, results_share
+from apps.members.services import member as member_services
+from apps.quality.queries.metrics import max_streak, meeting_metrics, results_share
+from apps.quality.rules.engine import score_meeting
+from apps.quality.services import rubrics as services
 from apps.resolutions.models import Resolution, TargetActual
 from apps.resolutions.testing import make_resolution
 

@@ -13,9 +13,10 @@ from django.urls import reverse
 
 from apps.common.scoping import Role
 from apps.common.testing import UserFactory, grant
-from apps.quality import services, services_score
 from apps.quality.models import Rubric
-from apps.quality.rubrics_data import HD42_PHUONG_2025
+from apps.quality.rules.rubrics_data import HD42_PHUONG_2025
+from apps.quality.services import rubrics as services
+from apps.quality.services import score as services_score
 from apps.quality.testing import SMALL_RUBRIC, attach_small_rubric, held_meeting
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from apps.common.testing import UserFactory, add_member, grant
-from apps.quality import rubrics_data, services
-from apps.quality.engine import score_meeting, spec_from_dict
 from apps.quality.models import Rubric, RubricItem
+from apps.quality.rules import rubrics_data
+from apps.quality.rules.engine import score_meeting, spec_from_dict
+from apps.quality.services import rubrics as services
 
 
 @pytest.mark.django_db

@@ -4,9 +4,9 @@ may be judged by hand on the scoring page; left empty, it gets the sheet's point
 import pytest
 from django.urls import reverse
 
-from apps.quality import services_score
 from apps.quality.models import MeetingScore
-from apps.quality.queries_score import score_page
+from apps.quality.queries.score import score_page
+from apps.quality.services import score as services_score
 from apps.quality.testing import held_meeting
 
 pytestmark = pytest.mark.django_db

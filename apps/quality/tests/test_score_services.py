@@ -4,8 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from apps.meetings.testing import make_meeting
-from apps.quality import services, services_score
 from apps.quality.models import MeetingScore, Rubric
+from apps.quality.services import rubrics as services
+from apps.quality.services import score as services_score
 from apps.quality.testing import attach_small_rubric, held_meeting
 
 pytestmark = pytest.mark.django_db

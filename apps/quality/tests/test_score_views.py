@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from apps.common.scoping import Role
 from apps.common.testing import add_member, grant
-from apps.quality import services_score
 from apps.quality.models import MeetingScore
+from apps.quality.services import score as services_score
 from apps.quality.testing import attach_small_rubric, held_meeting
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from datetime import datetime
 import pytest
 from django.utils import timezone
 
-from apps.quality import services_score
-from apps.quality.queries_score import cell_year_quality
+from apps.quality.queries.score import cell_year_quality
+from apps.quality.services import score as services_score
 from apps.quality.testing import attach_small_rubric, held_meeting
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def test_year_quality_rolls_up_the_final_levels(world):
     result = cell_year_quality(world.cell_a1, year)
     assert result["meeting_levels"] == levels
     assert result["rubric"] == rubric.code
-    from apps.quality import services
-    from apps.quality.engine.scoring import annual_level
+    from apps.quality.rules.engine.scoring import annual_level
+    from apps.quality.services import rubrics as services
 
     assert result["annual_level"] == annual_level(services.rubric_spec(rubric), levels)

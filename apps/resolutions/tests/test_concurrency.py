@@ -7,8 +7,8 @@ import pytest
 from django.db import connection, connections
 
 from apps.common.testing import build_world
-from apps.resolutions import services_follow
 from apps.resolutions.models import Resolution
+from apps.resolutions.services import follow as services_follow
 
 pytestmark = [
     pytest.mark.postgres,

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from apps.resolutions.queries_follow import combined_status
-from apps.resolutions.rules import DONE, DROPPED, IN_PROGRESS, LATE, OPEN
+from apps.resolutions.queries.follow import combined_status
+from apps.resolutions.rules.follow import DONE, DROPPED, IN_PROGRESS, LATE, OPEN
 
 
 @pytest.mark.parametrize(

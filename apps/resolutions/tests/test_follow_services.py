@@ -7,8 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from apps.resolutions import queries_follow, rules, services_follow
 from apps.resolutions.models import Feedback, Inspection, Resolution, Task, TaskProgress
+from apps.resolutions.queries import follow as queries_follow
+from apps.resolutions.rules import follow as rules
+from apps.resolutions.services import follow as services_follow
 from apps.resolutions.testing import make_resolution
 
 
@@ -359,7 +361,8 @@ def test_inspections_are_listed_for_the_subtree(world):
 def test_an_amended_resolutions_tasks_are_still_followed(world):
     """Tasks stay on the amended version: they are still late, still reviewed, still alerted."""
     from apps.meetings.testing import make_meeting
-    from apps.resolutions import queries_tasks, services_tasks
+    from apps.resolutions.queries import tasks as queries_tasks
+    from apps.resolutions.services import tasks as services_tasks
 
     late = today() - timedelta(days=3)
     original = make_resolution(world.cell_a1, tasks=1, targets=0, lead=world.plain_member, deadline=late)

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.resolutions import services_follow
 from apps.resolutions.models import Feedback, Inspection, Resolution, Task, TaskProgress
+from apps.resolutions.services import follow as services_follow
 from apps.resolutions.testing import make_resolution
 
 

@@ -8,14 +8,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from apps.meetings import services_prep
-from apps.meetings.agenda import template_for
 from apps.meetings.models import AgendaItem, Meeting, MeetingDocument
+from apps.meetings.rules.agenda import template_for
+from apps.meetings.services import prep as services_prep
 from apps.meetings.testing import make_meeting
-from apps.resolutions import loop, queries_tasks, services_tasks
 from apps.resolutions.models import Resolution, Task
+from apps.resolutions.queries import tasks as queries_tasks
+from apps.resolutions.services import loop
+from apps.resolutions.services import tasks as services_tasks
 from apps.resolutions.testing import make_resolution
-
 from apps.resolutions.tests.test_tasks_services import adopted, drafted, held, today
 
 

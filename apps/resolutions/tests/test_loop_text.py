@@ -6,8 +6,9 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from apps.resolutions import loop, rules
-from apps.resolutions.loop import ResultRow
+from apps.resolutions.rules import follow as rules
+from apps.resolutions.services import loop
+from apps.resolutions.services.loop import ResultRow
 
 ROWS = [
     ResultRow("Vận động đóng đảng phí", "Lê Văn Đảng Viên", date(2026, 3, 31), rules.DONE, "Đạt 100%"),

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from apps.resolutions import rules
-from apps.resolutions.rules import DONE, DROPPED, EXCEEDED, IN_PROGRESS, LATE, MET, MISSED, NO_DATA, OPEN
+from apps.resolutions.rules import follow as rules
+from apps.resolutions.rules.follow import DONE, DROPPED, EXCEEDED, IN_PROGRESS, LATE, MET, MISSED, NO_DATA, OPEN
 
 D = Decimal
 

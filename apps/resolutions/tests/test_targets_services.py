@@ -8,8 +8,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from apps.resolutions import queries_targets, rules, services_follow, services_targets
 from apps.resolutions.models import Resolution, Target, TargetActual
+from apps.resolutions.queries import targets as queries_targets
+from apps.resolutions.rules import follow as rules
+from apps.resolutions.services import follow as services_follow
+from apps.resolutions.services import targets as services_targets
 from apps.resolutions.testing import make_resolution
 
 D = Decimal

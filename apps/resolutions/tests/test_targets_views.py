@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.resolutions import services_targets
 from apps.resolutions.models import Resolution, Target, TargetActual
+from apps.resolutions.services import targets as services_targets
 from apps.resolutions.testing import make_resolution
 
 D = Decimal

@@ -9,11 +9,11 @@ import pytest
 from django.utils import timezone
 from docx.text.paragraph import Paragraph
 
-from apps.meetings import documents, services_docs
 from apps.meetings.models import MeetingDocument
-from apps.resolutions import services_tasks
+from apps.meetings.rules import documents
+from apps.meetings.services import docs as services_docs
 from apps.resolutions.models import Target, TargetActual
-
+from apps.resolutions.services import tasks as services_tasks
 from apps.resolutions.tests.test_tasks_services import drafted, held, today
 
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from apps.resolutions import rules
+from apps.resolutions.rules import follow as rules
 
 DEADLINE = date(2026, 3, 31)
 

@@ -15,12 +15,14 @@ from django.utils.translation import ngettext
 
 from apps.common.scoping import Role
 from apps.common.testing import add_member, grant
-from apps.meetings import services_live, services_votes
 from apps.meetings.models import Meeting
+from apps.meetings.services import live as services_live
+from apps.meetings.services import votes as services_votes
 from apps.meetings.testing import make_meeting
 from apps.members.models import Member
-from apps.resolutions import queries_tasks, services_tasks
 from apps.resolutions.models import Resolution, Task, TaskProgress
+from apps.resolutions.queries import tasks as queries_tasks
+from apps.resolutions.services import tasks as services_tasks
 from apps.resolutions.testing import make_resolution
 
 # ---------------------------------------------------------------------------------------------- story helpers
@@ -338,7 +340,7 @@ def test_leads_are_suggested_by_residential_group_then_load(world):
 
 @pytest.mark.django_db
 def test_the_task_form_labels_suggestions_with_group_and_load(world):
-    from apps.resolutions.forms_tasks import LeadChoiceField
+    from apps.resolutions.forms.tasks import LeadChoiceField
 
     member = add_member(world.cell_a1, full_name="Nguyễn Văn A", residence="Khu 3")
     adopted_task(world, lead=member)
@@ -405,8 +407,8 @@ def test_draft_resolutions_raise_no_alert(world, django_capture_on_commit_callba
 def test_a_cell_cannot_decide_a_task_assigned_by_the_committee(world):
     from django.core.exceptions import ValidationError
 
-    from apps.resolutions import services_tasks
     from apps.resolutions.models import Task
+    from apps.resolutions.services import tasks as services_tasks
     from apps.resolutions.testing import make_resolution
 
     directive = make_resolution(world.commune_a, tasks=0, targets=0)

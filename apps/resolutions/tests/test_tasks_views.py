@@ -15,10 +15,9 @@ from django.utils.translation import gettext, ngettext
 from apps.common.testing import UserFactory, add_member
 from apps.meetings.models import AgendaItem, MeetingDocument
 from apps.meetings.testing import make_meeting
-from apps.resolutions import services_tasks
 from apps.resolutions.models import Resolution, Task, TaskProgress
+from apps.resolutions.services import tasks as services_tasks
 from apps.resolutions.testing import make_resolution
-
 from apps.resolutions.tests.test_tasks_services import adopted, drafted, held, today
 
 NO_VOTE = "No closed vote on the resolution at this meeting: the meeting votes on it first, then it is adopted."

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 
-from apps.meetings import services_calendar
+from apps.meetings.services import calendar as services_calendar
 
 
 class Command(BaseCommand):

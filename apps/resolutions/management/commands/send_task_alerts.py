@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone, translation
 
-from apps.resolutions import services_tasks
+from apps.resolutions.services import tasks as services_tasks
 
 
 class Command(BaseCommand):

@@ -1,0 +1,191 @@
+"""Reads of the tasks feature: a task's status from its facts, the review list of a meeting, suggested leads,
+a member's own tasks and the overdue list. Every list starts from ``visible_to`` or from an object already
+looked up through it; each returns in a fixed number of queries whatever the number of rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import pgettext_lazy
+
+from apps.common.scoping import VIEW
+from apps.common.text import nfc
+from apps.meetings.models import Meeting
+from apps.members.models import Member
+from apps.orgs.models import Organization
+from apps.resolutions.models import Resolution, Task, TaskProgress
+from apps.resolutions.rules import follow as rules
+
+UNFINISHED = Q(completed_on__isnull=True, dropped_reason="")
+
+
+def with_facts(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    """The facts the status rule needs and what a task line shows: lead, report meeting, organisation, whether
+    progress is logged (an EXISTS, not a query per task), helpers (one prefetch query)."""
+    return (
+        tasks.select_related("lead", "report_meeting", "organization", "resolution")
+        .annotate(has_progress=Exists(TaskProgress.objects.filter(task=OuterRef("pk"))))
+        .prefetch_related(Prefetch("helpers", queryset=Member.objects.order_by("full_name_search", "pk")))
+    )
+
+
+def status_of(task: Task, today: date) -> str:
+    return rules.task_status(
+        deadline=task.deadline,
+        today=today,
+        completed_on=task.completed_on,
+        dropped=bool(task.dropped_reason),
+        has_progress=_has_progress(task),
+    )
+
+
+def _has_progress(task: Task) -> bool:
+    if hasattr(task, "has_progress"):
+        return bool(task.has_progress)
+    return TaskProgress.objects.filter(task=task).exists()
+
+
+# The task's statuses as the pages show them. A message context keeps "In progress" of a task apart from the
+# same words of a meeting that is in session (a different Vietnamese word).
+STATUS_LABELS = {
+    rules.OPEN: pgettext_lazy("task status", "Open"),
+    rules.IN_PROGRESS: pgettext_lazy("task status", "In progress"),
+    rules.DONE: pgettext_lazy("task status", "Done"),
+    rules.LATE: pgettext_lazy("task status", "Late"),
+    rules.DROPPED: pgettext_lazy("task status", "Dropped"),
+}
+
+
+def label_of(status: str) -> str:
+    return str(STATUS_LABELS[status])
+
+
+def annotate_status(tasks: Iterable[Task], today: date) -> list[Task]:
+    """Attach ``state`` (the computed status), its label and whether it was done late to each task."""
+    rows = list(tasks)
+    for task in rows:
+        task.state = status_of(task, today)
+        task.state_label = label_of(task.state)
+        task.done_late = rules.done_late(deadline=task.deadline, completed_on=task.completed_on)
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------- resolutions
+
+
+def resolutions_for(user, action: str = VIEW) -> QuerySet[Resolution]:
+    return Resolution.objects.visible_to(user, action).select_related("organization", "meeting", "vote")
+
+
+def resolution_of_meeting(meeting: Meeting) -> Resolution | None:
+    """The cell's current resolution of a meeting (an amended one is superseded by its amendment)."""
+    return (
+        Resolution.objects.filter(meeting=meeting, organization_id=meeting.cell_id)
+        .exclude(status=Resolution.Status.AMENDED)
+        .order_by("pk")
+        .first()
+    )
+
+
+def next_regular_meeting(meeting: Meeting) -> Meeting | None:
+    """The cell's next planned regular meeting after this one: where this month's tasks are reported."""
+    return (
+        Meeting.objects.filter(
+            cell_id=meeting.cell_id,
+            kind=Meeting.Kind.REGULAR,
+            status=Meeting.Status.PLANNED,
+            scheduled_at__gt=meeting.scheduled_at,
+        )
+        .order_by("scheduled_at", "pk")
+        .first()
+    )
+
+
+def report_meeting_choices(resolution: Resolution) -> QuerySet[Meeting]:
+    """Meetings a task of the resolution may be reported at: the cell's planned regular and thematic meetings
+    after the resolution's meeting."""
+    qs = Meeting.objects.filter(
+        cell_id=resolution.organization_id,
+        status=Meeting.Status.PLANNED,
+        kind__in=[Meeting.Kind.REGULAR, Meeting.Kind.THEMATIC],
+    )
+    if resolution.meeting_id:
+        qs = qs.filter(scheduled_at__gt=resolution.meeting.scheduled_at)
+    return qs.order_by("scheduled_at", "pk")
+
+
+def review_tasks(meeting: Meeting) -> QuerySet[Task]:
+    """The tasks a meeting reviews ("last month's results"): those to be reported at this meeting, and every task
+    of an earlier adopted resolution of the cell that is still open, in progress or late."""
+    earlier = Q(resolution__meeting__scheduled_at__lt=meeting.scheduled_at) | Q(
+        resolution__meeting__isnull=True, resolution__adopted_on__lt=timezone.localdate(meeting.scheduled_at)
+    )
+    return (
+        Task.objects.filter(organization_id=meeting.cell_id)
+        .exclude(resolution__status=Resolution.Status.DRAFT)  # adopted, or amended (its tasks stay on it)
+        .exclude(resolution__meeting=meeting)
+        .filter(Q(report_meeting=meeting) | (UNFINISHED & earlier))
+        .order_by("deadline", "pk")
+    )
+
+
+# ---------------------------------------------------------------------------------------------- suggestions
+
+
+def suggest_leads(cell: Organization, residence_hint: str = "") -> QuerySet[Member]:
+    """Active members of the cell best placed to lead a task (seed 002: fit capacity and place of residence):
+    those living in the hinted residential group first, then those leading the fewest unfinished tasks.
+
+    One query: ``same_group`` (0 for the hinted group) and ``open_tasks`` are annotations."""
+    hint = nfc(residence_hint)
+    same_group = Case(When(residence=hint, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return (
+        Member.objects.filter(cell=cell, active=True)
+        .annotate(
+            open_tasks=Count(
+                "led_tasks",
+                filter=Q(led_tasks__completed_on__isnull=True, led_tasks__dropped_reason=""),
+                distinct=True,
+            ),
+            same_group=same_group if hint else Value(1, output_field=IntegerField()),
+        )
+        .order_by("same_group", "open_tasks", "full_name_search", "pk")
+    )
+
+
+def residences(cell: Organization) -> list[str]:
+    """The residential groups the cell's active members live in, for the suggestion's choice."""
+    values = Member.objects.filter(cell=cell, active=True).exclude(residence="").values_list("residence", flat=True)
+    return sorted(set(values))
+
+
+# ---------------------------------------------------------------------------------------------- lists
+
+
+def my_tasks(user) -> tuple[Member | None, QuerySet[Task]]:
+    """Tasks the user's active member leads or helps with, within what the user may see."""
+    member = Member.objects.filter(user=user, active=True).first()
+    if member is None:
+        return None, Task.objects.none()
+    helped = Task.helpers.through.objects.filter(member_id=member.pk).values("task_id")
+    tasks = (
+        Task.objects.visible_to(user, VIEW)
+        .filter(Q(lead=member) | Q(pk__in=helped))
+        .exclude(resolution__status=Resolution.Status.DRAFT)
+        .order_by("deadline", "pk")
+    )
+    return member, tasks
+
+
+def overdue_for(user, *, today: date) -> QuerySet[Task]:
+    """Late tasks (deadline passed, neither done nor dropped) of adopted resolutions, in the user's scope."""
+    return (
+        Task.objects.visible_to(user, VIEW)
+        .filter(UNFINISHED, deadline__lt=today)
+        .exclude(resolution__status=Resolution.Status.DRAFT)
+        .select_related("organization", "lead", "resolution")
+        .order_by("deadline", "organization__path", "pk")
+    )
