@@ -1,8 +1,142 @@
-"""Explicit audit calls. Model changes are recorded by django-auditlog; reads of sensitive records and exports
-are recorded here as "access" entries (DOMAIN.md §12), with the acting user taken from the request."""
+"""The audit trail (DOMAIN.md §12), written by the services themselves.
 
+django-auditlog records a change to an audited model when a single object is saved or deleted (its signals). Writes
+that send no signal (``QuerySet.update()``, ``bulk_create``, ``bulk_update``, ``QuerySet.delete()``) go through the
+functions here instead, which write the change and its audit entries together: a service never writes an audited
+model in bulk without a trace (apps/common/tests/test_house.py checks it). Reads of sensitive records and exports are
+recorded as "access" entries. The acting user is the one django-auditlog's middleware set for the request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from auditlog.context import auditlog_value
+from auditlog.models import LogEntry
+from auditlog.registry import auditlog
 from auditlog.signals import accessed
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+Changes = dict[str, list[Any]]
 
 
 def record_access(instance) -> None:
     accessed.send(sender=instance.__class__, instance=instance)
+
+
+def is_audited(model: type[models.Model]) -> bool:
+    return auditlog.contains(model)
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value.pk if isinstance(value, models.Model) else value)
+
+
+def _entries(model: type[models.Model], rows: Iterable[tuple[object, str, Changes | None]], action: int) -> None:
+    """One LogEntry per (pk, repr, changes), with the request's actor and address, in one insert."""
+    if not is_audited(model):
+        return
+    context = auditlog_value.get({})
+    actor = context.get("actor")
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    content_type = ContentType.objects.get_for_model(model)
+    LogEntry.objects.bulk_create(
+        [
+            LogEntry(
+                content_type=content_type,
+                object_pk=str(pk),
+                object_id=pk if isinstance(pk, int) else None,
+                object_repr=label[:500],
+                action=action,
+                changes=changes,
+                actor=actor,
+                actor_email=getattr(actor, "email", None) if actor else None,
+                remote_addr=context.get("remote_addr"),
+            )
+            for pk, label, changes in rows
+        ]
+    )
+
+
+def _excluded(model: type[models.Model]) -> set[str]:
+    options = auditlog.get_model_fields(model) if is_audited(model) else {}
+    return set(options.get("exclude_fields") or ())
+
+
+def update(queryset: models.QuerySet, **values) -> int:
+    """``queryset.update(**values)``, with one audit entry per row that changed (old → new of each field)."""
+    model = queryset.model
+    if not is_audited(model):
+        return queryset.update(**values)
+    fields = [f for f in values if f not in _excluded(model)]
+    columns = [model._meta.get_field(f).attname for f in fields]
+    before = list(queryset.values_list("pk", *columns))
+    count = model._default_manager.filter(pk__in=[row[0] for row in before]).update(**values)
+    rows = []
+    for pk, *old in before:
+        changes = {
+            f: [_text(o), _text(values[f])] for f, o in zip(fields, old, strict=True) if _text(o) != _text(values[f])
+        }
+        if changes:
+            rows.append((pk, f"{model._meta.verbose_name} #{pk}", changes))
+    _entries(model, rows, LogEntry.Action.UPDATE)
+    return count
+
+
+def bulk_create(model: type[models.Model], objects: Sequence[models.Model], **kwargs) -> list[models.Model]:
+    """``model.objects.bulk_create(objects)``, with one "create" entry per new row (its fields as the changes)."""
+    created = model._default_manager.bulk_create(objects, **kwargs)
+    excluded = _excluded(model)
+    _entries(
+        model,
+        (
+            (
+                obj.pk,
+                str(obj),
+                {
+                    f.name: [None, _text(getattr(obj, f.attname))]
+                    for f in model._meta.concrete_fields
+                    if not f.primary_key and f.name not in excluded
+                },
+            )
+            for obj in created
+            if obj.pk is not None
+        ),
+        LogEntry.Action.CREATE,
+    )
+    return created
+
+
+def bulk_update(model: type[models.Model], objects: Sequence[models.Model], fields: Sequence[str]) -> int:
+    """``model.objects.bulk_update(objects, fields)``, with one entry per row whose values changed."""
+    excluded = _excluded(model)
+    audited = [f for f in fields if f not in excluded]
+    columns = [model._meta.get_field(f).attname for f in audited]
+    before = {
+        row[0]: row[1:]
+        for row in model._default_manager.filter(pk__in=[o.pk for o in objects]).values_list("pk", *columns)
+    }
+    count = model._default_manager.bulk_update(objects, fields)
+    rows = []
+    for obj in objects:
+        old = before.get(obj.pk, ())
+        changes = {
+            f: [_text(o), _text(getattr(obj, c))]
+            for f, c, o in zip(audited, columns, old, strict=False)
+            if _text(o) != _text(getattr(obj, c))
+        }
+        if changes:
+            rows.append((obj.pk, str(obj), changes))
+    _entries(model, rows, LogEntry.Action.UPDATE)
+    return count
+
+
+def delete(queryset: models.QuerySet) -> int:
+    """``queryset.delete()`` of an audited model's rows, with one "delete" entry per row."""
+    model = queryset.model
+    rows = [(obj.pk, str(obj), None) for obj in queryset] if is_audited(model) else []
+    count, _by_model = queryset.delete()
+    _entries(model, rows, LogEntry.Action.DELETE)
+    return count

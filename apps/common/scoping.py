@@ -132,6 +132,12 @@ class ScopedQuerySet(models.QuerySet):
                     condition |= Q(**{member_scope: user.pk})
         return self.filter(condition)
 
+    def applying_to(self, path: str, *, step: int = 4) -> ScopedQuerySet:
+        """Settings that apply at the node ``path``: those issued there or by any committee above it (rubrics,
+        dues rates). The one way to read inherited rows; ``step`` is the tree's path step (orgs.Organization)."""
+        ancestors = [path[:end] for end in range(step, len(path) + 1, step)]
+        return self.filter(**{f"{self.model.scope_path}__in": ancestors})
+
 
 def today() -> date:
     return timezone.localdate()

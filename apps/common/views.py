@@ -1,8 +1,11 @@
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -40,17 +43,38 @@ def form_error_messages(request, form) -> None:
             messages.error(request, message)
 
 
-def verb_page(
-    request, form, action, *, done: str, then, template: str, context: dict | None = None, once: bool = False
-):
-    """The page of a verb (add, edit, transfer…): on a valid POST, ``action(form.cleaned_data)`` calls the service
-    (atomic), then a success message and a redirect to ``then`` (a URL, or a function of the service's result
-    giving one); a ValidationError from the service goes onto the form and nothing is saved. Otherwise (GET, or
-    errors) the form page ``template`` with ``form`` and ``context``.
+NOT_SAVED = "X-Not-Saved"  # on an htmx answer that shows why a change was refused (static/js/htmx-status.js)
 
-    ``once``: the verb creates a record, and a double submit must not create two (apps.common.idempotency): the
-    page gets a one-time ``submission_token`` to render as a hidden input; a second POST with it creates nothing and
-    is redirected to what the first created."""
+
+def verb(
+    request,
+    form,
+    action: Callable[[dict], Any],
+    *,
+    done: str | None,
+    then: str | Callable[[Any], str] | None = None,
+    template: str | None = None,
+    context: dict | None = None,
+    once: bool = False,
+    back: str | None = None,
+    fragment: Callable[[Any], HttpResponse] | None = None,
+) -> HttpResponse:
+    """The one shape of a verb view: form → service → its refusal onto the form → message → redirect or fragment.
+
+    - ``form``: the form, bound on a POST. ``action(form.cleaned_data)`` calls the service (atomic); a
+      ValidationError it raises goes onto the form (per field where it names one) and nothing is saved.
+    - ``done``: the success message (None: the fragment shows the change, no message).
+    - ``then``: where a success goes (a URL, or a function of the service's result giving one); default ``back``.
+    - ``template``: the verb's own page, shown on a GET and, with the form's errors, after a refused POST.
+    - ``back``: for a verb without a page of its own (a form on a larger page): a refused POST goes back there with
+      the form's errors as messages.
+    - ``fragment``: for an htmx request, the part of the page the form lives in: ``fragment(form)`` renders it.
+      After a success it gets ``None`` (fresh, as reloaded); after a refusal it gets the bound form, so the part is
+      drawn again with the form's own errors, marked "not saved" for the screen's saving indicator.
+    - ``once``: the verb creates a record and a double submit must not create two (apps.common.idempotency): the
+      page carries a one-time ``submission_token``; a second POST with it creates nothing and is redirected to what
+      the first created.
+    """
     token = idempotency.posted_token(request) if once and request.method == "POST" else ""
     if token:
         try:
@@ -60,24 +84,48 @@ def verb_page(
             return _verb_form(request, template, form, context, token=idempotency.new_token())
         if earlier is not None:
             messages.info(request, _("This form had already been sent: it was saved once."))
-            return redirect(then(earlier) if callable(then) else then)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if once:
-                result, _first = idempotency.submit_once(
-                    token=token, user=request.user, action=lambda: action(form.cleaned_data)
-                )
+            return redirect(_target(then or back, earlier))
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                if once:
+                    result, _first = idempotency.submit_once(
+                        token=token, user=request.user, action=lambda: action(form.cleaned_data)
+                    )
+                else:
+                    result = action(form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
             else:
-                result = action(form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect(then(result) if callable(then) else then)
+                if done:
+                    messages.success(request, done)
+                if fragment is not None and request.htmx:
+                    return fragment(None)
+                return _go(request, _target(then or back, result))
+        if fragment is not None and request.htmx:
+            response = fragment(form)
+            response[NOT_SAVED] = "1"
+            return response
+        if template is None:
+            form_error_messages(request, form)
+            return _go(request, back or _target(then, None))
     return _verb_form(request, template, form, context, token=(token or idempotency.new_token()) if once else "")
 
 
-def _verb_form(request, template: str, form, context: dict | None, *, token: str):
+def _target(then, result) -> str:
+    return then(result) if callable(then) else then
+
+
+def _go(request, url: str) -> HttpResponse:
+    """A redirect; for htmx, one it follows as a full page load (so the messages show)."""
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def _verb_form(request, template: str | None, form, context: dict | None, *, token: str):
     """The form page; a page whose verb creates once carries its one-time token (the same one after an error:
     nothing was created with it)."""
     page = {"form": form, **(context or {})}

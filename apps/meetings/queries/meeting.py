@@ -18,7 +18,8 @@ from apps.members.rules.member import in_force_on
 
 
 def meetings_for(user, action: str = VIEW) -> QuerySet[Meeting]:
-    return Meeting.objects.visible_to(user, action).select_related("cell")
+    """The one lookup of meetings for views: those ``user`` may ``action``, with what every meeting page shows."""
+    return Meeting.objects.visible_to(user, action).select_related("cell", "presiding", "minute_taker")
 
 
 @dataclass

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.common.forms import apply_errors
 from apps.common.scoping import MANAGE, today
-from apps.common.views import paginate, verb_page
+from apps.common.views import paginate, verb
 from apps.meetings.forms.calendar import (
     ApologyForm,
     MeetingNewForm,
@@ -178,7 +178,7 @@ def calendars(request):
 def meeting_new(request, cell_id: int):
     cell = _cell(request, cell_id, MANAGE)
     form = MeetingNewForm(request.POST or None)
-    return verb_page(
+    return verb(
         request,
         form,
         lambda data: services.calendar_meeting_add(cell=cell, by=request.user, **data),

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.common.forms import apply_errors
 from apps.common.scoping import MANAGE, VIEW, allows
-from apps.common.views import error_messages, form_error_messages, verb_page
+from apps.common.views import error_messages, form_error_messages, verb
 from apps.meetings.forms.notices import NoticeToldForm
 from apps.meetings.forms.prep import (
     AgendaItemAddForm,
@@ -118,7 +118,7 @@ def prepare_preparer(request, meeting_id: int):
 def document_add(request, meeting_id: int):
     meeting = _prep_meeting(request, meeting_id, MANAGE)
     form = DocumentForm(request.POST or None, request.FILES or None, meeting=meeting)
-    return verb_page(
+    return verb(
         request,
         form,
         lambda data: services_prep.document_add(meeting=meeting, by=request.user, **data),

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from apps.common.audit import record_access
 from apps.common.scoping import MANAGE, RESTRUCTURE, allows, forget_grants, today
-from apps.common.views import paginate, verb_page
+from apps.common.views import paginate, verb
 from apps.members.forms.member import (
     CellRoleForm,
     ExemptionForm,
@@ -40,7 +40,7 @@ def _member_action(request, member: Member, form, action, *, done: str, title: s
             return reverse("members:detail", args=[member.pk])
         return reverse("home")
 
-    return verb_page(
+    return verb(
         request,
         form,
         action,
@@ -89,7 +89,7 @@ def member_create(request, cell_id: int):
         org_queries.organizations_for(request.user, MANAGE).filter(kind=Organization.Kind.CELL), pk=cell_id
     )
     form = MemberCreateForm(request.POST or None, request.FILES or None)
-    return verb_page(
+    return verb(
         request,
         form,
         lambda data: services.member_create(
@@ -108,7 +108,7 @@ def member_create(request, cell_id: int):
 def member_edit(request, member_id: int):
     member = _member(request, member_id, MANAGE)
     form = MemberForm(request.POST or None, request.FILES or None, instance=member)
-    return verb_page(
+    return verb(
         request,
         form,
         lambda _data: services.member_update(member=form.instance),

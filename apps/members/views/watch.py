@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from apps.common import rules
 from apps.common.scoping import MANAGE, VIEW, today
-from apps.common.views import verb_page, year_param
+from apps.common.views import verb, year_param
 from apps.members.forms.dues import DuesMonthForm
 from apps.members.models import Member
 from apps.members.queries import member as queries
@@ -68,7 +68,7 @@ def dues_month(request, cell_id: int):
     form = DuesMonthForm(request.POST or None, lines=lines)
     previous = date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)
     following = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-    return verb_page(
+    return verb(
         request,
         form,
         lambda _data: services_dues.dues_record_month(cell=cell, month=month, entries=form.entries(), by=request.user),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from apps.common.scoping import RESTRUCTURE, today
-from apps.common.views import paginate, verb_page
+from apps.common.views import paginate, verb
 from apps.meetings.queries import meeting as meeting_queries
 from apps.members.queries import member as member_queries
 from apps.orgs.forms.tree import MoveForm, OrganizationForm
@@ -69,7 +69,7 @@ def detail(request, org_id: int):
 def create_child(request, org_id: int):
     parent = _visible(request, org_id, RESTRUCTURE)
     form = OrganizationForm(request.POST or None, initial={"kind": "cell"})
-    return verb_page(
+    return verb(
         request,
         form,
         lambda data: services.organization_create(parent=parent, **data),
@@ -89,7 +89,7 @@ def move(request, org_id: int):
     parent_kinds = [k for k in rules.ALLOWED_PARENT_KINDS[node.kind] if k]
     targets = queries.organizations_for(request.user, RESTRUCTURE).filter(kind__in=parent_kinds)
     form = MoveForm(request.POST or None, targets=targets)
-    return verb_page(
+    return verb(
         request,
         form,
         lambda data: services.organization_move(node=node, new_parent=data["new_parent"]),

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from apps.common.forms import apply_errors
 from apps.common.scoping import RESTRUCTURE, ROLE_ACTIONS, VIEW, allows, grants_for
-from apps.common.views import verb_page
+from apps.common.views import verb
 from apps.orgs.models import Organization
 from apps.quality.forms.rubrics import CopyForm, RubricEditForm, plain_number
 from apps.quality.models import Rubric, RubricCategory, RubricItem
@@ -147,7 +147,7 @@ def rubric_import(request, org_id: int):
             raise ValidationError(_("The file must hold one rubric."))
         return services.rubric_import(data=data, issuer=org, applies_to=org)
 
-    return verb_page(
+    return verb(
         request,
         form,
         import_file,

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.common.forms import apply_errors
 from apps.common.scoping import MANAGE, RESTRUCTURE, VIEW, allows
-from apps.common.views import verb_page
+from apps.common.views import verb
 from apps.orgs.models import Organization
 from apps.resolutions.forms.follow import (
     AmendForm,
@@ -47,8 +47,8 @@ def _form_page(request, form, **page):
 
 
 def _form_verb(request, form, action, *, done: str, then, **page):
-    """A verb on the shared form page (its title, way back and intro in ``page``): ``verb_page``."""
-    return verb_page(request, form, action, done=done, then=then, template=FORM_PAGE, context=_form_context(**page))
+    """A verb on the shared form page (its title, way back and intro in ``page``): ``verb``."""
+    return verb(request, form, action, done=done, then=then, template=FORM_PAGE, context=_form_context(**page))
 
 
 def _committee(request, org_id: int, action: str = VIEW) -> Organization:

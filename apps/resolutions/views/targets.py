@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from apps.common.scoping import MANAGE, VIEW
-from apps.common.views import verb_page, year_param
+from apps.common.views import verb, year_param
 from apps.orgs.models import Organization
 from apps.resolutions.forms.targets import ActualForm, TargetForm
 from apps.resolutions.models import Resolution, Target
@@ -39,7 +39,7 @@ def _editable(resolution: Resolution) -> bool:
 
 def _target_action(request, target: Target, form, action, *, done: str, title: str):
     """A verb on one target (targets/form.html); back to the target's page when it is done."""
-    return verb_page(
+    return verb(
         request,
         form,
         action,
@@ -79,7 +79,7 @@ def _initial_period(resolution: Resolution) -> dict:
 def target_add(request, resolution_id: int):
     resolution = _resolution(request, resolution_id, MANAGE)
     form = TargetForm(request.POST or None, initial=_initial_period(resolution))
-    return verb_page(
+    return verb(
         request,
         form,
         lambda data: services_targets.target_create(resolution=resolution, **data),
