@@ -25,7 +25,9 @@ from apps.meetings.models import (
     Vote,
 )
 from apps.meetings.rules import agenda
-from apps.meetings.rules import meeting as rules
+from apps.meetings.rules import calendar as rules_calendar
+from apps.meetings.rules import live as rules_live
+from apps.meetings.rules import votes as rules_votes
 from apps.members.models import Member
 from apps.orgs.models import Organization
 from apps.outbox.models import OutboundMessage
@@ -174,10 +176,10 @@ def build_history(
     meetings: list[Meeting] = []
     plan: list[tuple[Meeting, Organization]] = []
     combined: set[int] = set()  # id() of the meetings sharing a session (regular + thematic): norm 120 minutes
-    thematic = set(rules.thematic_months(2))
+    thematic = set(rules_calendar.thematic_months(2))
     cell_rules = [(cell, rule) for cell, rule in zip(cells, rules_rows, strict=True) for _y in years]
     for (cell, rule), calendar in zip(cell_rules, calendars, strict=True):
-        dates = rules.monthly_dates(calendar.year, rule.day_of_month, is_holiday)
+        dates = rules_calendar.monthly_dates(calendar.year, rule.day_of_month, is_holiday)
         for month, held_on in enumerate(dates, start=1):
             if today_cell is not None and cell.pk == today_cell.pk and (calendar.year, month) == (year, as_of.month):
                 held_on = as_of  # the demo cell meets today
@@ -240,7 +242,7 @@ def build_history(
                 notices += [_notice(m, member, told) for member in members[:-2]]
             continue
         m.started_at = m.scheduled_at + timedelta(minutes=rng.randint(-5, 12))
-        norm = rules.duration_norm_minutes(members=len(members), combined_session=id(m) in combined)
+        norm = rules_live.duration_norm_minutes(members=len(members), combined_session=id(m) in combined)
         minutes_long = norm + rng.randint(0, 25) if rng.random() < q else norm - rng.choice([10, 20, 35, 50])
         if m.kind == "regular" and rng.random() < q:  # the board (or secretary and deputy) met to prepare it
             board_before.append((m, rng.randint(2, 6)))
@@ -307,7 +309,7 @@ def build_history(
         if rng.random() < 0.3:
             guests.append(Guest(meeting=m, name="Lê Văn Dũng", position="Đảng ủy viên phụ trách chi bộ"))
         voters = [
-            rules.Voter(
+            rules_votes.Voter(
                 official=x.status == "official",
                 exempt=x.pk in exempt_ids,
                 attended=s in ("present", "late"),
@@ -315,8 +317,8 @@ def build_history(
             )
             for x, s in statuses
         ]
-        eligible = rules.eligible_count(voters)
-        voting = sum(1 for v in voters if rules.may_vote(v))
+        eligible = rules_votes.eligible_count(voters)
+        voting = sum(1 for v in voters if rules_votes.may_vote(v))
         against = 1 if voting > 10 and rng.random() < 0.1 else 0
         votes.append(
             Vote(
@@ -331,7 +333,7 @@ def build_history(
                 eligible=eligible,
             )
         )
-        result = rules.VoteResult(approving=voting - against, against=against, abstain=0, eligible=eligible)
+        result = rules_votes.VoteResult(approving=voting - against, against=against, abstain=0, eligible=eligible)
         vote_line = (
             f"Biểu quyết thông qua nghị quyết: {result.approving}/{result.eligible} đồng chí tán thành "
             f"({str(result.percent).replace('.', ',')}%)."

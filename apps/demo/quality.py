@@ -21,7 +21,7 @@ from typing import Any
 from django.utils import timezone
 
 from apps.meetings.models import Meeting
-from apps.meetings.rules import meeting as meeting_rules
+from apps.meetings.rules import votes as meeting_rules_votes
 from apps.orgs.models import Organization
 from apps.quality.models import MeetingScore, Rubric
 from apps.quality.queries.metrics import gather, metrics_from
@@ -215,9 +215,9 @@ def build_scores(
                 score.adopted_by = secretaries.get(cell.pk)
                 # meetings.queries.eligible / voters_present over the roll call, its voters built once
                 voters = [row.voter for row in records.roll_calls[m.pk]]
-                eligible = meeting_rules.eligible_count(voters)
-                approving = sum(1 for v in voters if meeting_rules.may_vote(v)) - (1 if rng.random() < 0.1 else 0)
-                vote = meeting_rules.VoteResult(approving=approving, against=0, abstain=0, eligible=eligible)
+                eligible = meeting_rules_votes.eligible_count(voters)
+                approving = sum(1 for v in voters if meeting_rules_votes.may_vote(v)) - (1 if rng.random() < 0.1 else 0)
+                vote = meeting_rules_votes.VoteResult(approving=approving, against=0, abstain=0, eligible=eligible)
                 if rng.random() < 0.92 and vote.passed:  # else adopted by the board, without a count
                     score.votes_for, score.votes_eligible = approving, eligible
                 counts.adopted += 1

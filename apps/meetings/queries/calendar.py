@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from apps.common.scoping import MANAGE, VIEW, allows
 from apps.meetings.models import AnnualCalendar, Apology, Attendance, Meeting, MeetingDocument, MeetingRule
-from apps.meetings.rules import meeting as rules
+from apps.meetings.rules import calendar as rules_calendar
 from apps.members.models import Member
 from apps.orgs.models import Organization
 
@@ -55,7 +55,7 @@ def calendar_checks(meetings: Iterable[Meeting], year: int) -> CalendarChecks:
     thematic = [timezone.localtime(m.scheduled_at).date() for m in live if m.kind == Meeting.Kind.THEMATIC]
     months = {timezone.localtime(m.scheduled_at).month for m in live if m.kind == Meeting.Kind.REGULAR}
     return CalendarChecks(
-        quarters_without_thematic=rules.quarters_without_thematic(thematic, year),
+        quarters_without_thematic=rules_calendar.quarters_without_thematic(thematic, year),
         months_without_regular=[m for m in range(1, 13) if m not in months],
     )
 

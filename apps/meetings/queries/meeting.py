@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from apps.common.scoping import VIEW
 from apps.meetings.models import Attendance, Meeting, Vote
-from apps.meetings.rules import meeting as rules
+from apps.meetings.rules import live as rules_live
+from apps.meetings.rules import votes as rules_votes
 from apps.members.models import Attachment, Exemption, Member, Suspension
 from apps.members.rules.member import in_force_on
 
@@ -41,17 +42,17 @@ class RollCallRow:
         if self.attendance:
             return self.attendance.status
         if self.exempt:
-            return rules.EXEMPT
-        return rules.ATTACHED if self.attached_to else None
+            return rules_live.EXEMPT
+        return rules_live.ATTACHED if self.attached_to else None
 
     @property
-    def voter(self) -> rules.Voter:
+    def voter(self) -> rules_votes.Voter:
         status = self.status
-        return rules.Voter(
+        return rules_votes.Voter(
             official=self.member.status == Member.Status.OFFICIAL,
             exempt=self.exempt,
-            attended=status in (rules.PRESENT, rules.LATE),
-            excused_all_session=status == rules.EXCUSED,
+            attended=status in (rules_live.PRESENT, rules_live.LATE),
+            excused_all_session=status == rules_live.EXCUSED,
             attached_elsewhere=bool(self.attached_to),
             suspended=self.suspended,
             visiting=self.visiting,
@@ -177,22 +178,22 @@ def roll_calls(meetings: Sequence[Meeting]) -> dict[int, list[RollCallRow]]:
     return out
 
 
-def summary(rows: list[RollCallRow]) -> rules.AttendanceSummary:
+def summary(rows: list[RollCallRow]) -> rules_live.AttendanceSummary:
     """The cell's attendance: members of other cells attending while attached here are not counted."""
-    return rules.summarise_attendance(row.status for row in rows if not row.visiting)
+    return rules_live.summarise_attendance(row.status for row in rows if not row.visiting)
 
 
 def eligible(rows: list[RollCallRow]) -> int:
-    return rules.eligible_count(row.voter for row in rows)
+    return rules_votes.eligible_count(row.voter for row in rows)
 
 
 def voters_present(rows: list[RollCallRow]) -> int:
-    return sum(1 for row in rows if rules.may_vote(row.voter))
+    return sum(1 for row in rows if rules_votes.may_vote(row.voter))
 
 
-def paper_ballots(vote: Vote) -> rules.PaperBallots:
+def paper_ballots(vote: Vote) -> rules_votes.PaperBallots:
     """The vote-counting board's figures stored on a secret vote, as the rules read them."""
-    return rules.PaperBallots(
+    return rules_votes.PaperBallots(
         issued=vote.paper_issued,
         returned=vote.paper_returned,
         valid=vote.paper_valid,
@@ -203,26 +204,26 @@ def paper_ballots(vote: Vote) -> rules.PaperBallots:
     )
 
 
-def vote_result(vote: Vote, rows: list[RollCallRow] | None = None) -> rules.VoteResult:
+def vote_result(vote: Vote, rows: list[RollCallRow] | None = None) -> rules_votes.VoteResult:
     """The result against the eligible members (frozen at closing; live from the roll call while open).
 
     A secret vote adds its paper ballots (counted by the board) to those cast on phones, and shows no count before
-    it is closed, nor when too few ballots are in (rules.secret_result_withheld). A voided vote never passes."""
+    it is closed, nor when too few ballots are in (rules_votes.secret_result_withheld). A voided vote never passes."""
     base = (
         vote.eligible if vote.eligible is not None else eligible(rows if rows is not None else roll_call(vote.meeting))
     )
     void = vote.status == Vote.Status.VOIDED
     if vote.method != Vote.Method.SECRET:
-        return rules.VoteResult(
+        return rules_votes.VoteResult(
             approving=vote.votes_for, against=vote.votes_against, abstain=vote.votes_abstain, eligible=base, void=void
         )
     paper = paper_ballots(vote)
-    withheld = vote.status != Vote.Status.CLOSED or rules.secret_result_withheld(
+    withheld = vote.status != Vote.Status.CLOSED or rules_votes.secret_result_withheld(
         paper_returned=paper.returned, electronic=vote.ballots_cast
     )
     if withheld:  # the ballots counted, never what they say
         counts = (0, 0, 0)
-        paper = rules.PaperBallots(
+        paper = rules_votes.PaperBallots(
             issued=paper.issued, returned=paper.returned, valid=paper.valid, invalid=paper.invalid
         )
     else:
@@ -231,7 +232,7 @@ def vote_result(vote: Vote, rows: list[RollCallRow] | None = None) -> rules.Vote
             vote.secret_against + paper.against,
             vote.secret_abstain + paper.abstain,
         )
-    return rules.VoteResult(
+    return rules_votes.VoteResult(
         approving=counts[0],
         against=counts[1],
         abstain=counts[2],

@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from apps.common.scoping import VIEW
 from apps.meetings.models import AgendaItem, Meeting, MeetingDocument, Minutes, MinutesVersion, Speech, Vote
 from apps.meetings.queries import meeting as queries
-from apps.meetings.rules import meeting as rules
+from apps.meetings.rules import docs as rules_docs
+from apps.meetings.rules import live as rules_live
 from apps.meetings.rules import minutes as minutes_text
 from apps.members.models import Attachment, Member
 from apps.outbox.models import OutboundMessage
@@ -124,7 +125,7 @@ def preparation_checklist(facts: PreparationFacts) -> list[ChecklistItem]:
         ChecklistItem("draft_resolution", first_upload(DRAFT_RESOLUTION) is not None, first_upload(DRAFT_RESOLUTION)),
         ChecklistItem(
             "documents_in_time",
-            rules.documents_available_in_time(published_at=available, meeting_at=facts.scheduled_at),
+            rules_docs.documents_available_in_time(published_at=available, meeting_at=facts.scheduled_at),
             available,
         ),
         ChecklistItem(
@@ -420,19 +421,19 @@ def minutes_data(meeting: Meeting) -> minutes_text.MinutesData:
         attendance=queries.summary(rows),
         official=sum(1 for r in own if r.member.status == Member.Status.OFFICIAL),
         probationary=sum(1 for r in own if r.member.status == Member.Status.PROBATIONARY),
-        exempt_names=tuple(r.member.full_name for r in own if r.status == rules.EXEMPT),
-        attached_names=tuple((r.member.full_name, r.attached_to) for r in own if r.status == rules.ATTACHED),
+        exempt_names=tuple(r.member.full_name for r in own if r.status == rules_live.EXEMPT),
+        attached_names=tuple((r.member.full_name, r.attached_to) for r in own if r.status == rules_live.ATTACHED),
         visiting_names=tuple(
             (r.member.full_name, r.visiting_from)
             for r in rows
-            if r.visiting and r.status in (rules.PRESENT, rules.LATE)
+            if r.visiting and r.status in (rules_live.PRESENT, rules_live.LATE)
         ),
-        late_names=tuple(r.member.full_name for r in own if r.status == rules.LATE),
+        late_names=tuple(r.member.full_name for r in own if r.status == rules_live.LATE),
         unmarked_names=tuple(r.member.full_name for r in own if r.status is None),
         absentees=tuple(
             minutes_text.Absentee(name=r.member.full_name, status=r.status, reason=r.attendance.reason)
             for r in own
-            if r.status in (rules.EXCUSED, rules.UNEXCUSED)
+            if r.status in (rules_live.EXCUSED, rules_live.UNEXCUSED)
         ),
         guests=tuple((g.name, g.position) for g in meeting.guests.order_by("pk")),
         items=tuple(

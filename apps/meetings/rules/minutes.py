@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from apps.meetings.rules.meeting import EXCUSED, UNEXCUSED, AttendanceSummary, VoteResult
+from apps.meetings.rules.live import EXCUSED, UNEXCUSED, AttendanceSummary
+from apps.meetings.rules.votes import VoteResult
 
 UNKNOWN = "…"
 UNKNOWN_TIME = "… giờ … phút"

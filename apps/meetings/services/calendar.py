@@ -32,7 +32,7 @@ from apps.meetings.models import (
     MeetingRule,
     NotificationPreference,
 )
-from apps.meetings.rules import meeting as meeting_rules
+from apps.meetings.rules import calendar as meeting_rules_calendar
 from apps.meetings.rules.holidays import holiday_checker
 from apps.meetings.services import mail
 from apps.meetings.services.meeting import meeting_create
@@ -187,12 +187,12 @@ def calendar_generate(*, cell: Organization, year: int, by) -> AnnualCalendar:
             meeting.save(update_fields=["calendar"])
     months_held = {timezone.localtime(m.scheduled_at).month for m in planned if m.kind == Meeting.Kind.REGULAR}
     quarters_open = set(
-        meeting_rules.quarters_without_thematic(
+        meeting_rules_calendar.quarters_without_thematic(
             [timezone.localtime(m.scheduled_at).date() for m in planned if m.kind == Meeting.Kind.THEMATIC], year
         )
     )
-    thematic_months = set(meeting_rules.thematic_months(rule.thematic_month_of_quarter))
-    days = meeting_rules.monthly_dates(year, rule.day_of_month, holiday_checker(year))
+    thematic_months = set(meeting_rules_calendar.thematic_months(rule.thematic_month_of_quarter))
+    days = meeting_rules_calendar.monthly_dates(year, rule.day_of_month, holiday_checker(year))
     with translation.override(settings.LANGUAGE_CODE):  # the placeholder topic is stored as it will read
         for month, day in enumerate(days, start=1):
             at = local_datetime(day, rule.start_time)
@@ -200,7 +200,7 @@ def calendar_generate(*, cell: Organization, year: int, by) -> AnnualCalendar:
                 meeting_create(
                     cell=cell, kind=Meeting.Kind.REGULAR, scheduled_at=at, place=rule.place, calendar=calendar
                 )
-            quarter = meeting_rules.quarter_of(date(year, month, 1))
+            quarter = meeting_rules_calendar.quarter_of(date(year, month, 1))
             if month in thematic_months and quarter in quarters_open:
                 meeting_create(
                     cell=cell,
@@ -227,7 +227,7 @@ def calendar_submit(*, calendar: AnnualCalendar, by) -> AnnualCalendar:
     meetings = list(calendar.meetings.filter(kind__in=PLANNABLE_KINDS).exclude(status=Meeting.Status.CANCELLED))
     if not meetings:
         raise ValidationError(_("The calendar has no meetings yet."))
-    missing = meeting_rules.quarters_without_thematic(
+    missing = meeting_rules_calendar.quarters_without_thematic(
         [timezone.localtime(m.scheduled_at).date() for m in meetings if m.kind == Meeting.Kind.THEMATIC],
         calendar.year,
     )

@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from apps.common.text import nfc
 from apps.meetings.models import Attendance, DocumentNumber, Meeting, MeetingDocument, Minutes, Vote
 from apps.meetings.queries import meeting as queries
+from apps.meetings.rules import docs as rules_docs
 from apps.meetings.rules import documents
-from apps.meetings.rules import meeting as rules
 from apps.meetings.services import live as services_live
 from apps.members.models import CellRole, Member
 from apps.orgs.models import Organization
@@ -48,7 +48,7 @@ def document_number_issue(*, meeting: Meeting, doc_type: str) -> DocumentNumber:
     existing = DocumentNumber.objects.filter(meeting=meeting, doc_type=doc_type).first()
     if existing is not None:
         return existing
-    term = rules.term_start_year(meeting_day(meeting))
+    term = rules_docs.term_start_year(meeting_day(meeting))
     last = DocumentNumber.objects.filter(cell_id=meeting.cell_id, doc_type=doc_type, term_start_year=term).aggregate(
         last=Max("number")
     )["last"]
@@ -102,7 +102,7 @@ def document_numbers_backfill(*, DocumentNumber, Meeting, Minutes, Resolution) -
     rows = []
     for doc_type, _when, _at, meeting_id in sorted(todo):
         meeting = meetings[meeting_id]
-        key = (meeting.cell_id, doc_type, rules.term_start_year(meeting_day(meeting)))
+        key = (meeting.cell_id, doc_type, rules_docs.term_start_year(meeting_day(meeting)))
         last[key] = last.get(key, 0) + 1
         rows.append(
             DocumentNumber(

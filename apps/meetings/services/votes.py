@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from apps.common.text import nfc
 from apps.meetings.models import BallotReceipt, Meeting, Vote
 from apps.meetings.queries import meeting as queries
-from apps.meetings.rules import meeting as rules
+from apps.meetings.rules import votes as rules_votes
 from apps.meetings.services.live import require_open
 from apps.members.models import Member
 
@@ -41,7 +41,7 @@ def vote_record_counts(*, vote: Vote, approving: int, against: int, abstain: int
     if vote.status != Vote.Status.OPEN:
         raise ValidationError(_("The vote is closed."))
     rows = queries.roll_call(vote.meeting)
-    errors = rules.vote_errors(
+    errors = rules_votes.vote_errors(
         approving=approving, against=against, abstain=abstain, voters_present=queries.voters_present(rows)
     )
     if errors:
@@ -83,7 +83,7 @@ def vote_record_paper(
         raise ValidationError(_("Paper ballots are counted only in a secret ballot."))
     if vote.status != Vote.Status.OPEN:
         raise ValidationError(_("The vote is closed."))
-    paper = rules.PaperBallots(
+    paper = rules_votes.PaperBallots(
         issued=issued,
         returned=returned,
         valid=valid,
@@ -92,7 +92,7 @@ def vote_record_paper(
         against=against,
         abstain=abstain,
     )
-    errors = rules.paper_ballot_errors(
+    errors = rules_votes.paper_ballot_errors(
         paper=paper,
         electronic=vote.ballots_cast,
         voters_present=queries.voters_present(queries.roll_call(vote.meeting)),
@@ -123,7 +123,7 @@ def ballot_cast(*, vote: Vote, member: Member, choice: str) -> None:
             raise ValidationError(_("The vote is closed."))
         rows = queries.roll_call(live.meeting)
         row = next((r for r in rows if r.member.pk == member.pk), None)
-        if row is None or not rules.may_vote(row.voter):
+        if row is None or not rules_votes.may_vote(row.voter):
             raise ValidationError(_("Only official members present at the meeting can vote."))
         if live.paper_issued + live.ballots_cast + 1 > queries.voters_present(rows):
             raise ValidationError(
@@ -151,7 +151,7 @@ def counted(vote: Vote) -> int:
 def vote_close(*, vote: Vote, confirm: bool = False) -> Vote:
     """Close the vote and freeze the eligible-members figure it is judged against. A vote with nothing entered
     closes only when confirmed (code "confirm"); a secret vote does not close on a result that would tell how
-    someone voted (rules.secret_close_errors). The figures are checked again against the official members present
+    someone voted (rules_votes.secret_close_errors). The figures are checked again against the official members present
     who may vote: the roll call may have changed since they were entered (a result above them would read 7/5)."""
     vote = Vote.objects.select_for_update().select_related("meeting").get(pk=vote.pk)
     require_open(vote.meeting)
@@ -164,12 +164,12 @@ def vote_close(*, vote: Vote, confirm: bool = False) -> Vote:
         )
     rows = queries.roll_call(vote.meeting)
     if vote.method == Vote.Method.SECRET:
-        errors = rules.secret_close_errors(paper_returned=vote.paper_returned, electronic=vote.ballots_cast)
-        errors += rules.paper_ballot_errors(
+        errors = rules_votes.secret_close_errors(paper_returned=vote.paper_returned, electronic=vote.ballots_cast)
+        errors += rules_votes.paper_ballot_errors(
             paper=queries.paper_ballots(vote), electronic=vote.ballots_cast, voters_present=queries.voters_present(rows)
         )
     else:
-        errors = rules.vote_errors(
+        errors = rules_votes.vote_errors(
             approving=vote.votes_for,
             against=vote.votes_against,
             abstain=vote.votes_abstain,

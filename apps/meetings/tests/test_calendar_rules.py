@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from apps.meetings.queries.calendar import FeedEvent, ical_calendar, ical_datetime, ical_fold, ical_text
-from apps.meetings.rules import meeting as rules
+from apps.meetings.rules import calendar as rules_calendar
 from apps.meetings.rules.holidays import holiday_checker, holiday_name, is_holiday
 
 # ---------------------------------------------------------------------------------------------- holidays
@@ -60,7 +60,7 @@ def test_holiday_names_and_the_year_checker():
     ],
 )
 def test_weekends_and_vietnamese_holidays_move_to_the_next_working_day(planned, held):
-    assert rules.next_working_day(planned, is_holiday) == held
+    assert rules_calendar.next_working_day(planned, is_holiday) == held
 
 
 @given(
@@ -68,7 +68,7 @@ def test_weekends_and_vietnamese_holidays_move_to_the_next_working_day(planned, 
     holidays=st.sets(st.dates(min_value=date(2020, 1, 1), max_value=date(2036, 1, 31)), max_size=40),
 )
 def test_next_working_day_properties(day, holidays):
-    held = rules.next_working_day(day, holidays.__contains__)
+    held = rules_calendar.next_working_day(day, holidays.__contains__)
     assert held >= day and held.weekday() < 5 and held not in holidays
     skipped = [day + timedelta(days=i) for i in range((held - day).days)]
     assert all(d.weekday() >= 5 or d in holidays for d in skipped)  # nothing earlier was a working day
@@ -76,7 +76,7 @@ def test_next_working_day_properties(day, holidays):
 
 @given(year=st.integers(min_value=2024, max_value=2035), day_of_month=st.integers(min_value=1, max_value=28))
 def test_monthly_dates_with_real_holidays(year, day_of_month):
-    dates = rules.monthly_dates(year, day_of_month, is_holiday)
+    dates = rules_calendar.monthly_dates(year, day_of_month, is_holiday)
     assert len(dates) == 12
     for month, held in enumerate(dates, start=1):
         planned = date(year, month, day_of_month)
@@ -86,7 +86,7 @@ def test_monthly_dates_with_real_holidays(year, day_of_month):
 
 
 def test_the_2026_calendar_on_the_5th():
-    got = rules.monthly_dates(2026, 5, is_holiday)
+    got = rules_calendar.monthly_dates(2026, 5, is_holiday)
     assert [d.strftime("%d/%m") for d in got] == [
         "05/01",
         "05/02",
@@ -108,19 +108,19 @@ def test_the_2026_calendar_on_the_5th():
 
 @pytest.mark.parametrize(("month_of_quarter", "months"), [(1, [1, 4, 7, 10]), (2, [2, 5, 8, 11]), (3, [3, 6, 9, 12])])
 def test_thematic_months(month_of_quarter, months):
-    assert rules.thematic_months(month_of_quarter) == months
+    assert rules_calendar.thematic_months(month_of_quarter) == months
 
 
 @pytest.mark.parametrize("bad", [0, 4, -1])
 def test_thematic_month_out_of_range(bad):
     with pytest.raises(ValueError):
-        rules.thematic_months(bad)
+        rules_calendar.thematic_months(bad)
 
 
 @given(st.integers(min_value=1, max_value=3))
 def test_one_thematic_month_in_each_quarter(month_of_quarter):
-    months = rules.thematic_months(month_of_quarter)
-    assert sorted(rules.quarter_of(date(2026, m, 1)) for m in months) == [1, 2, 3, 4]
+    months = rules_calendar.thematic_months(month_of_quarter)
+    assert sorted(rules_calendar.quarter_of(date(2026, m, 1)) for m in months) == [1, 2, 3, 4]
 
 
 @pytest.mark.parametrize(
@@ -134,20 +134,20 @@ def test_one_thematic_month_in_each_quarter(month_of_quarter):
     ],
 )
 def test_quarter_of(day, quarter):
-    assert rules.quarter_of(day) == quarter
+    assert rules_calendar.quarter_of(day) == quarter
 
 
 def test_quarters_without_thematic_ignores_other_years():
     held = [date(2026, 2, 5), date(2026, 2, 20), date(2026, 8, 5), date(2025, 5, 5)]
-    assert rules.quarters_without_thematic(held, 2026) == [2, 4]
-    assert rules.quarters_without_thematic([], 2026) == [1, 2, 3, 4]
+    assert rules_calendar.quarters_without_thematic(held, 2026) == [2, 4]
+    assert rules_calendar.quarters_without_thematic([], 2026) == [1, 2, 3, 4]
 
 
 @given(st.sets(st.dates(min_value=date(2026, 1, 1), max_value=date(2026, 12, 31)), max_size=8))
 def test_quarters_without_thematic_is_the_complement(held):
-    missing = rules.quarters_without_thematic(held, 2026)
-    assert set(missing) | {rules.quarter_of(d) for d in held} == {1, 2, 3, 4}
-    assert not set(missing) & {rules.quarter_of(d) for d in held}
+    missing = rules_calendar.quarters_without_thematic(held, 2026)
+    assert set(missing) | {rules_calendar.quarter_of(d) for d in held} == {1, 2, 3, 4}
+    assert not set(missing) & {rules_calendar.quarter_of(d) for d in held}
 
 
 # ---------------------------------------------------------------------------------------------- iCalendar

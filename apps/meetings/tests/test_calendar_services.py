@@ -19,7 +19,7 @@ from apps.meetings.models import (
     MeetingRule,
     NotificationPreference,
 )
-from apps.meetings.rules import meeting as rules
+from apps.meetings.rules import calendar as rules_calendar
 from apps.meetings.rules.holidays import is_holiday
 from apps.meetings.services import calendar as services_calendar
 from apps.meetings.testing import make_meeting
@@ -54,7 +54,7 @@ def test_generate_the_year_from_the_default_rule(world):
     assert (rule.day_of_month, rule.start_time, rule.thematic_month_of_quarter) == (5, time(19, 30), 2)
     regular = [m for m in calendar.meetings.order_by("scheduled_at") if m.kind == "regular"]
     thematic = [m for m in calendar.meetings.order_by("scheduled_at") if m.kind == "thematic"]
-    assert [local(m).date() for m in regular] == rules.monthly_dates(NEXT, 5, is_holiday)
+    assert [local(m).date() for m in regular] == rules_calendar.monthly_dates(NEXT, 5, is_holiday)
     assert {local(m).time() for m in regular} == {time(19, 30)}
     assert [local(m).month for m in thematic] == [2, 5, 8, 11]
     by_month = {local(m).month: m.scheduled_at for m in regular}

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from apps.meetings.rules import documents
-from apps.meetings.rules import meeting as rules
+from apps.meetings.rules import votes as rules_votes
 
 
 @pytest.mark.parametrize(
@@ -104,14 +104,14 @@ def test_number_line(number, doc_type, expected):
     ],
 )
 def test_vote_line(approving, eligible, expected):
-    result = rules.VoteResult(approving=approving, against=0, abstain=0, eligible=eligible)
+    result = rules_votes.VoteResult(approving=approving, against=0, abstain=0, eligible=eligible)
     assert documents.vote_line(approving=approving, eligible=eligible, percent=result.percent) == expected
 
 
 @given(st.integers(min_value=1, max_value=300).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))))
 def test_percent_text_is_the_rounded_share_with_a_decimal_comma(counts):
     approving, eligible = counts
-    result = rules.VoteResult(approving=approving, against=0, abstain=0, eligible=eligible)
+    result = rules_votes.VoteResult(approving=approving, against=0, abstain=0, eligible=eligible)
     text = documents.percent_text(result.percent)
     shown = float(text.replace(",", "."))
     assert "." not in text and shown == result.percent

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from apps.meetings.models import Attendance, Meeting
 from apps.meetings.queries import meeting as queries
-from apps.meetings.rules import meeting as rules
+from apps.meetings.rules import live as rules_live
+from apps.meetings.rules import votes as rules_votes
 from apps.meetings.services import live as services_live
 from apps.meetings.testing import make_meeting
 from apps.members.models import Attachment
@@ -86,11 +87,11 @@ def test_home_roll_call_shows_an_attached_member_as_attached_not_absent_nor_elig
 ):
     rows = queries.roll_call(today_meeting)
     row = next(r for r in rows if r.member.pk == attached.pk)
-    assert row.status == rules.ATTACHED and row.attached_to == history_world.cell_a2.name
+    assert row.status == rules_live.ATTACHED and row.attached_to == history_world.cell_a2.name
     summary = queries.summary(rows)
     assert summary.attached_absent == 1 and summary.expected == summary.total - summary.exempt_absent - 1
     others = [r for r in rows if r.member.pk != attached.pk]
-    assert queries.eligible(rows) == rules.eligible_count(r.voter for r in others)
+    assert queries.eligible(rows) == rules_votes.eligible_count(r.voter for r in others)
 
 
 @pytest.mark.django_db
@@ -99,7 +100,7 @@ def test_an_attached_member_who_comes_home_counts_again(history_world, today_mee
     rows = queries.roll_call(today_meeting)
     summary = queries.summary(rows)
     assert summary.attached_absent == 0 and summary.present == 1
-    assert rules.may_vote(next(r for r in rows if r.member.pk == attached.pk).voter)
+    assert rules_votes.may_vote(next(r for r in rows if r.member.pk == attached.pk).voter)
 
 
 @pytest.mark.django_db
@@ -117,10 +118,10 @@ def test_host_roll_call_lists_the_attached_member_as_attending_without_a_vote(hi
     assert response.status_code == 200
     rows = queries.roll_call(host_meeting)
     row = next(r for r in rows if r.member.pk == attached.pk)
-    assert row.status == "present" and not rules.may_vote(row.voter)
+    assert row.status == "present" and not rules_votes.may_vote(row.voter)
     summary = queries.summary(rows)
     assert summary.total == total_before and summary.present == 0  # not one of the host's members
-    assert queries.eligible(rows) == rules.eligible_count(r.voter for r in rows if not r.visiting)
+    assert queries.eligible(rows) == rules_votes.eligible_count(r.voter for r in rows if not r.visiting)
 
 
 @pytest.mark.django_db
@@ -182,22 +183,22 @@ def test_a_combined_session_is_judged_against_120_minutes(history_world):
 
 
 def test_attached_members_leave_the_base_unless_they_come():
-    s = rules.summarise_attendance(["present", "present", "attached", "exempt", "excused", None])
+    s = rules_live.summarise_attendance(["present", "present", "attached", "exempt", "excused", None])
     assert (s.total, s.present, s.attached_absent, s.exempt_absent, s.expected) == (6, 2, 1, 1, 4)
 
 
 @pytest.mark.parametrize(
     ("voter", "counted", "votes"),
     [
-        (rules.Voter(official=True, attached_elsewhere=True), False, False),
-        (rules.Voter(official=True, attached_elsewhere=True, attended=True), True, True),
-        (rules.Voter(official=True, visiting=True, attended=True), False, False),
-        (rules.Voter(official=True, attended=True), True, True),
+        (rules_votes.Voter(official=True, attached_elsewhere=True), False, False),
+        (rules_votes.Voter(official=True, attached_elsewhere=True, attended=True), True, True),
+        (rules_votes.Voter(official=True, visiting=True, attended=True), False, False),
+        (rules_votes.Voter(official=True, attended=True), True, True),
     ],
 )
 def test_eligible_and_may_vote_for_attached_and_visiting_members(voter, counted, votes):
-    assert rules.eligible_count([voter]) == int(counted)
-    assert rules.may_vote(voter) is votes
+    assert rules_votes.eligible_count([voter]) == int(counted)
+    assert rules_votes.may_vote(voter) is votes
 
 
 # ---------------------------------------------------------------------------------------------- the screen

@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from apps.meetings.rules import minutes as m
-from apps.meetings.rules.meeting import AttendanceSummary, VoteResult, summarise_attendance
+from apps.meetings.rules.live import AttendanceSummary, summarise_attendance
+from apps.meetings.rules.votes import VoteResult
 
 START = datetime(2026, 3, 5, 19, 30)
 END = datetime(2026, 3, 5, 21, 5)

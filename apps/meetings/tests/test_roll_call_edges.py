@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from apps.meetings.models import Attendance, Meeting
 from apps.meetings.queries import meeting as queries
-from apps.meetings.rules import meeting as rules
+from apps.meetings.rules import votes as rules_votes
 from apps.meetings.testing import make_meeting
 from apps.members.services import member as member_services
 
@@ -41,7 +41,7 @@ def test_a_member_transferred_into_the_host_cell_is_its_own_member_there(history
     meeting = make_meeting(w.cell_a2, when=timezone.now() + timedelta(hours=2))
     row = _row(meeting, lan)
     assert row.attached_to == "" and not row.visiting and row.status is None
-    assert rules.eligible_count([row.voter]) == 1
+    assert rules_votes.eligible_count([row.voter]) == 1
 
 
 @pytest.mark.django_db

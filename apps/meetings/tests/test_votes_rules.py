@@ -5,8 +5,8 @@ never passes."""
 import pytest
 from django.utils import translation
 
-from apps.meetings.rules import meeting as rules
-from apps.meetings.rules.meeting import PaperBallots, VoteResult
+from apps.meetings.rules import votes as rules_votes
+from apps.meetings.rules.votes import PaperBallots, VoteResult
 
 
 def too_many(issued, electronic, present):
@@ -59,7 +59,7 @@ def paper(issued=20, returned=20, valid=19, invalid=1, approving=15, against=3, 
 )
 def test_paper_ballot_figures(figures, electronic, present, expected):
     with translation.override("en"):
-        assert rules.paper_ballot_errors(paper=figures, electronic=electronic, voters_present=present) == expected
+        assert rules_votes.paper_ballot_errors(paper=figures, electronic=electronic, voters_present=present) == expected
 
 
 @pytest.mark.parametrize(
@@ -84,8 +84,8 @@ def test_paper_ballot_figures(figures, electronic, present, expected):
 def test_a_secret_result_is_never_shown_when_it_would_tell_a_choice(
     paper_returned, electronic, withheld, close_refused
 ):
-    assert rules.secret_result_withheld(paper_returned=paper_returned, electronic=electronic) is withheld
-    assert bool(rules.secret_close_errors(paper_returned=paper_returned, electronic=electronic)) is close_refused
+    assert rules_votes.secret_result_withheld(paper_returned=paper_returned, electronic=electronic) is withheld
+    assert bool(rules_votes.secret_close_errors(paper_returned=paper_returned, electronic=electronic)) is close_refused
 
 
 def test_voided_or_withheld_results_never_pass():

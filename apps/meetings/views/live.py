@@ -29,7 +29,7 @@ from apps.meetings.models import (
     Vote,
 )
 from apps.meetings.queries import meeting as queries
-from apps.meetings.rules import meeting as rules
+from apps.meetings.rules import votes as rules_votes
 from apps.meetings.services import live as services_live
 from apps.members.models import CellRole, Member
 
@@ -80,7 +80,7 @@ def _context(request, meeting: Meeting) -> dict:
         "me": me,
         "my_row": my_row,
         "voted": voted,
-        "may_vote": bool(my_row and rules.may_vote(my_row.voter)),
+        "may_vote": bool(my_row and rules_votes.may_vote(my_row.voter)),
         "minutes_status": minutes_status,
         "minutes_adopted": minutes_adopted,
         "adopted_at": adopted_at,

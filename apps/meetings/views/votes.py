@@ -32,7 +32,7 @@ from apps.meetings.forms.votes import (
 )
 from apps.meetings.models import BallotReceipt, Meeting, Vote
 from apps.meetings.queries import meeting as queries
-from apps.meetings.rules import meeting as rules
+from apps.meetings.rules import votes as rules_votes
 from apps.meetings.services import votes as services_votes
 from apps.meetings.views.live import _context, _fail, _meeting, _own_member
 
@@ -42,13 +42,13 @@ from apps.meetings.views.live import _context, _fail, _meeting, _own_member
 @dataclass(frozen=True)
 class VoteEntry:
     vote: Vote
-    result: rules.VoteResult
+    result: rules_votes.VoteResult
     counted: int  # hands or ballots entered so far
     form: forms.Form | None = None  # managers, while open: the show of hands, or the board's paper figures
     close_form: VoteCloseForm | None = None
     void_form: VoteVoidForm | None = None
     voided_by: str = ""
-    close_blocked: tuple[str, ...] = ()  # why an open secret vote cannot close yet (rules.secret_close_errors)
+    close_blocked: tuple[str, ...] = ()  # why an open secret vote cannot close yet (rules_votes.secret_close_errors)
 
     @property
     def is_paper(self) -> bool:
@@ -111,7 +111,7 @@ def votes_panel(context) -> VotesPanel:
                 else None,
                 voided_by=(voider.get_full_name() or voider.username) if voider else "",
                 close_blocked=tuple(
-                    rules.secret_close_errors(paper_returned=vote.paper_returned, electronic=vote.ballots_cast)
+                    rules_votes.secret_close_errors(paper_returned=vote.paper_returned, electronic=vote.ballots_cast)
                 )
                 if is_open and vote.method == Vote.Method.SECRET
                 else (),

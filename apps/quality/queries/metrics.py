@@ -22,7 +22,9 @@ from django.utils import timezone
 
 from apps.meetings.models import Attendance, Meeting, MeetingDocument, Minutes, Speech
 from apps.meetings.queries import meeting as meeting_queries
-from apps.meetings.rules import meeting as meeting_rules
+from apps.meetings.rules import calendar as meeting_rules_calendar
+from apps.meetings.rules import docs as meeting_rules_docs
+from apps.meetings.rules import live as meeting_rules_live
 from apps.resolutions.models import Resolution, Target, TargetActual, Task, TaskProgress
 from apps.resolutions.rules import follow as resolution_rules
 
@@ -169,7 +171,9 @@ def gather(meetings: Sequence[Meeting]) -> MeetingRecords:
         .values_list("cell_id", "pk", "kind", "status", "scheduled_at")
     ):
         day = _local_day(scheduled_at)
-        cell_meetings[cell_id].append(_CellMeeting(pk, kind, status, scheduled_at, day, meeting_rules.quarter_of(day)))
+        cell_meetings[cell_id].append(
+            _CellMeeting(pk, kind, status, scheduled_at, day, meeting_rules_calendar.quarter_of(day))
+        )
 
     previous = {m.pk: _previous_regular(m, cell_meetings[m.cell_id]) for m in meetings}
     targets: dict[int, list] = defaultdict(list)
@@ -220,7 +224,7 @@ def metrics_from(meeting: Meeting, record: MeetingRecords) -> dict[str, Any]:
     # (meetings.rules.AttendanceSummary); members of other cells attending while attached here are not the cell's.
     rows = [row for row in record.roll_calls[meeting.pk] if not row.visiting]
     statuses = [row.status for row in rows]
-    summary = meeting_rules.summarise_attendance(statuses)  # meetings.queries.summary
+    summary = meeting_rules_live.summarise_attendance(statuses)  # meetings.queries.summary
     out.update(
         attendance_total=summary.total,
         attendance_present=summary.present,
@@ -234,7 +238,7 @@ def metrics_from(meeting: Meeting, record: MeetingRecords) -> dict[str, Any]:
     attendee_ids = {
         row.member.pk
         for row, status in zip(rows, statuses, strict=True)
-        if status in (meeting_rules.PRESENT, meeting_rules.LATE)
+        if status in (meeting_rules_live.PRESENT, meeting_rules_live.LATE)
     }
 
     # Speaking: members present who spoke at least once (guests are not counted).
@@ -250,7 +254,7 @@ def metrics_from(meeting: Meeting, record: MeetingRecords) -> dict[str, Any]:
         and c.status != Meeting.Status.CANCELLED
         for c in record.cell_meetings.get(meeting.cell_id, [])
     )
-    norm = meeting_rules.duration_norm_minutes(members=summary.total, combined_session=combined)
+    norm = meeting_rules_live.duration_norm_minutes(members=summary.total, combined_session=combined)
     if meeting.started_at and meeting.ended_at:
         minutes = int((meeting.ended_at - meeting.started_at).total_seconds() // 60)
         out.update(
@@ -266,7 +270,8 @@ def metrics_from(meeting: Meeting, record: MeetingRecords) -> dict[str, Any]:
     # Preparation.
     published = record.published.get(meeting.pk, [])
     out["documents_ready"] = bool(published) and all(
-        meeting_rules.documents_available_in_time(published_at=p, meeting_at=meeting.scheduled_at) for p in published
+        meeting_rules_docs.documents_available_in_time(published_at=p, meeting_at=meeting.scheduled_at)
+        for p in published
     )
     board = record.board.get(meeting.pk)
     out["board_met_first"] = bool(
@@ -329,7 +334,7 @@ def metrics_from(meeting: Meeting, record: MeetingRecords) -> dict[str, Any]:
     out["max_excused_streak"] = max_streak(year_meetings, excused)
 
     # A thematic meeting held (closed) in this quarter.
-    quarter = meeting_rules.quarter_of(day)
+    quarter = meeting_rules_calendar.quarter_of(day)
     out["thematic_this_quarter"] = any(
         c.kind == Meeting.Kind.THEMATIC
         and c.status == Meeting.Status.CLOSED

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from apps.meetings.models import Meeting
 from apps.meetings.queries import meeting as meeting_queries
-from apps.meetings.rules import meeting as meeting_rules
+from apps.meetings.rules import votes as meeting_rules_votes
 from apps.quality.models import MeetingScore, Rubric
 from apps.quality.queries.metrics import HELD, meeting_metrics
 from apps.quality.rules.engine import RubricSpec, ScoreResult, score_meeting
@@ -126,7 +126,7 @@ def score_adopt(*, score: MeetingScore, approving: int | None = None, by=None) -
             raise ValidationError(
                 {"approving": _("Enter a number between 0 and %(eligible)s.") % {"eligible": eligible}}
             )
-        vote = meeting_rules.VoteResult(approving=approving, against=0, abstain=0, eligible=eligible)
+        vote = meeting_rules_votes.VoteResult(approving=approving, against=0, abstain=0, eligible=eligible)
         if not vote.passed:
             raise ValidationError(
                 {
