@@ -37,13 +37,14 @@ browser:
 test: $(STAMP) browser
 	$(PY) manage.py makemigrations --check --dry-run -v0
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(PY) -m bench $(BENCH_ARGS)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/lint-imports
 
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=var

@@ -5,6 +5,11 @@ subtree" a prefix test (``path LIKE 'prefix%'``) that works on SQLite and Postgr
 names its path to the organisation once (``scope_path``) and uses ``ScopedQuerySet`` as its manager, so list
 views and object lookups both start from ``Model.objects.visible_to(user, action)``: another commune's record is
 simply not found (404).
+
+The core imports no domain app: the tree and the grants are the models named by the settings
+``CHIBO_TREE_MODEL`` (a node with a materialized ``path`` and its ``steplen``, e.g. ``"orgs.Organization"``) and
+``CHIBO_GRANT_MODEL`` (a role held by a user on a node from ``starts_on`` until ``ends_on``, e.g.
+``"orgs.RoleGrant"``), read through the app registry when a query needs them.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.apps import apps
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -54,17 +61,26 @@ class Grant:
     path: str
 
 
+def tree_model() -> type[models.Model]:
+    """The party tree's node model (settings.CHIBO_TREE_MODEL)."""
+    return apps.get_model(settings.CHIBO_TREE_MODEL)
+
+
+def grant_model() -> type[models.Model]:
+    """The model of a role granted on a node (settings.CHIBO_GRANT_MODEL)."""
+    return apps.get_model(settings.CHIBO_GRANT_MODEL)
+
+
 def grants_for(user) -> list[Grant]:
     """The user's grants in force today, loaded once per request object (one query)."""
     if not getattr(user, "is_authenticated", False):
         return []
     cached = getattr(user, "_chibo_grants", None)
     if cached is None:
-        from apps.orgs.models import RoleGrant
-
         today = timezone.localdate()
         rows = (
-            RoleGrant.objects.filter(user_id=user.pk, starts_on__lte=today)
+            grant_model()
+            ._default_manager.filter(user_id=user.pk, starts_on__lte=today)
             .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
             .values_list("role", "organization_id", "organization__path")
             .order_by("organization__path", "role")
@@ -99,10 +115,8 @@ def subtree_filter(scope_path: str, prefix: str) -> Q:
     """
     if scope_path == "path":
         return Q(path__startswith=prefix)
-    from apps.orgs.models import Organization
-
     relation = scope_path.removesuffix("__path")
-    return Q(**{f"{relation}__in": Organization.objects.filter(path__startswith=prefix).values("pk")})
+    return Q(**{f"{relation}__in": tree_model()._default_manager.filter(path__startswith=prefix).values("pk")})
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -132,9 +146,10 @@ class ScopedQuerySet(models.QuerySet):
                     condition |= Q(**{member_scope: user.pk})
         return self.filter(condition)
 
-    def applying_to(self, path: str, *, step: int = 4) -> ScopedQuerySet:
+    def applying_to(self, path: str) -> ScopedQuerySet:
         """Settings that apply at the node ``path``: those issued there or by any committee above it (rubrics,
-        dues rates). The one way to read inherited rows; ``step`` is the tree's path step (orgs.Organization)."""
+        dues rates). The one way to read inherited rows."""
+        step = tree_model().steplen
         ancestors = [path[:end] for end in range(step, len(path) + 1, step)]
         return self.filter(**{f"{self.model.scope_path}__in": ancestors})
 

@@ -97,6 +97,10 @@ def database_from_env() -> dict:
 DATABASES = {"default": database_from_env()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The core (apps.common.scoping) imports no domain app: it reads the party tree and the role grants through these.
+CHIBO_TREE_MODEL = "orgs.Organization"
+CHIBO_GRANT_MODEL = "orgs.RoleGrant"
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
