@@ -5,15 +5,12 @@ When a resolution is adopted, the cell's next meeting is prepared from it: its a
 table of last month's results filled from the task statuses. ``loop_refresh`` does the same again before the
 meeting, so the table shows the statuses of the day; both are idempotent.
 
-The wording written into the record (agenda titles, the section headings and status words of the draft
-resolution) is the vocabulary of the cell's documents, not interface text: it reads the same whatever language
-the screen is in, so it is written in Vietnamese here, like apps/meetings/rules/documents.py, and never passes through
-the translation catalogue.
+The words written into the record are the cell's documents' vocabulary, in apps/resolutions/rules/loop.py. The agenda
+is a meetings' record: its items are added and renumbered through apps.common.audit, so each row has its audit entry.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,87 +21,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.common.text import nfc
+from apps.common import audit
 from apps.meetings.models import AgendaItem, Meeting, MeetingDocument, Minutes
 from apps.resolutions.models import Resolution, Task
 from apps.resolutions.queries import tasks as queries_tasks
-from apps.resolutions.rules import follow as rules
-
-REVIEW_PREFIX = "Kiểm điểm nhiệm vụ: "
-SECTION_RESULTS = "I. KẾT QUẢ THỰC HIỆN NGHỊ QUYẾT THÁNG TRƯỚC"
-SECTION_NEXT = "II. NHIỆM VỤ THÁNG TỚI"
-DRAFT_TITLE = "Dự thảo nghị quyết"
-BOARD = "Chi ủy"
-NOBODY = "chưa phân công"
-NO_TASKS = "(Không có nhiệm vụ cần kiểm điểm.)"
-STATUS_WORDS = {
-    rules.OPEN: "chưa thực hiện",
-    rules.IN_PROGRESS: "đang thực hiện",
-    rules.DONE: "hoàn thành",
-    rules.LATE: "quá hạn",
-    rules.DROPPED: "dừng thực hiện",
-}
-AGENDA_TITLE_MAX = 300
-
-
-# ---------------------------------------------------------------------------------------------- pure text
-
-
-@dataclass(frozen=True)
-class ResultRow:
-    """One line of the results table, as plain values."""
-
-    title: str
-    lead: str
-    deadline: date
-    status: str
-    outcome: str = ""
-    done_late: bool = False
-    dropped_reason: str = ""
-
-
-def status_words(row: ResultRow) -> str:
-    words = STATUS_WORDS[row.status]
-    if row.status == rules.DONE and row.done_late:
-        words += " (chậm so với thời hạn)"
-    if row.status == rules.DROPPED and row.dropped_reason:
-        words += f" (lý do: {nfc(row.dropped_reason)})"
-    return words
-
-
-def result_line(number: int, row: ResultRow) -> str:
-    """ "1. <title> — <lead> — hạn dd/mm/yyyy — <status> — <outcome>" (no outcome part until one is recorded)."""
-    parts = [f"{number}. {nfc(row.title)}", nfc(row.lead) or NOBODY, f"hạn {row.deadline:%d/%m/%Y}", status_words(row)]
-    outcome = " ".join(nfc(row.outcome).split())
-    if outcome:
-        parts.append(outcome)
-    return " — ".join(parts)
-
-
-def results_section(rows: Sequence[ResultRow]) -> str:
-    lines = [SECTION_RESULTS]
-    lines += [result_line(n, row) for n, row in enumerate(rows, start=1)] or [NO_TASKS]
-    return "\n".join(lines)
-
-
-def with_results(text: str, section: str) -> str:
-    """The draft resolution with section I put first (or refreshed); what the secretary wrote after it is kept.
-
-    The generated section I has no blank line, so it runs from its heading to the first blank line, or to the
-    heading of section II when the secretary wrote that right under the table."""
-    text = unicodedata.normalize("NFC", text or "").replace("\r\n", "\n")
-    if not text.strip():
-        return f"{section}\n\n{SECTION_NEXT}"
-    if not text.startswith(SECTION_RESULTS):
-        return f"{section}\n\n{text.lstrip()}"
-    ends = [i for i in (text.find("\n\n"), text.find(f"\n{SECTION_NEXT}")) if i >= 0]
-    rest = text[min(ends) :].lstrip("\n") if ends else ""
-    return f"{section}\n\n{rest}" if rest.strip() else f"{section}\n\n{SECTION_NEXT}"
-
-
-def review_title(task_title: str) -> str:
-    return (REVIEW_PREFIX + nfc(task_title))[:AGENDA_TITLE_MAX]
-
+from apps.resolutions.rules import loop as rules
+from apps.resolutions.rules.loop import ResultRow
 
 # ---------------------------------------------------------------------------------------------- the loop
 
@@ -118,7 +40,7 @@ class LoopResult:
 
 def _lead_name(task: Task) -> str:
     if task.lead_is_board:
-        return BOARD
+        return rules.BOARD
     return task.lead.full_name if task.lead_id else ""
 
 
@@ -155,7 +77,7 @@ def _anchor_index(items: list[AgendaItem]) -> int:
     else:
         opening = [i for i, item in enumerate(items) if item.section == AgendaItem.Section.OPENING]
         index = opening[-1] + 1 if opening else 0
-    while index < len(items) and items[index].title.startswith(REVIEW_PREFIX):
+    while index < len(items) and items[index].title.startswith(rules.REVIEW_PREFIX):
         index += 1
     return index
 
@@ -164,10 +86,10 @@ def _insert_review_items(meeting: Meeting, tasks: Sequence[Task]) -> int:
     items = list(AgendaItem.objects.filter(meeting=meeting).order_by("position", "pk"))
     reviewed = {item.task_id for item in items if item.task_id}
     # Review items written by hand (no task link) still count, each for one task of the same title.
-    unlinked = Counter(item.title for item in items if not item.task_id and item.title.startswith(REVIEW_PREFIX))
+    unlinked = Counter(item.title for item in items if not item.task_id and item.title.startswith(rules.REVIEW_PREFIX))
     new: list[AgendaItem] = []
     for task in tasks:
-        title = review_title(task.title)
+        title = rules.review_title(task.title)
         if task.pk in reviewed:
             continue
         if unlinked[title]:
@@ -183,10 +105,10 @@ def _insert_review_items(meeting: Meeting, tasks: Sequence[Task]) -> int:
     before = {item.pk: item.position for item in items}
     for position, item in enumerate(items[:index] + new + items[index:], start=1):
         item.position = position
-    AgendaItem.objects.bulk_create(new)
+    audit.bulk_create(AgendaItem, new)
     moved = [item for item in items if item.position != before[item.pk]]
     if moved:
-        AgendaItem.objects.bulk_update(moved, ["position"])
+        audit.bulk_update(AgendaItem, moved, ["position"])
     return len(new)
 
 
@@ -200,14 +122,14 @@ def _refresh_draft(meeting: Meeting, section: str, by) -> MeetingDocument:
         document = MeetingDocument(
             meeting=meeting,
             kind=MeetingDocument.Kind.DRAFT_RESOLUTION,
-            title=DRAFT_TITLE,
-            text=with_results("", section),
+            title=rules.DRAFT_TITLE,
+            text=rules.with_results("", section),
             uploaded_by=by,
         )
         document.full_clean(exclude=["file", "uploaded_by"])
         document.save()
         return document
-    text = with_results(document.text, section)
+    text = rules.with_results(document.text, section)
     if text != document.text:
         document.text = text
         document.save(update_fields=["text"])
@@ -226,7 +148,7 @@ def loop_refresh(meeting: Meeting, *, by=None, today: date | None = None) -> Loo
         queries_tasks.with_facts(queries_tasks.review_tasks(live)), today or timezone.localdate()
     )
     added = _insert_review_items(live, tasks)
-    document = _refresh_draft(live, results_section(_rows(tasks)), by)
+    document = _refresh_draft(live, rules.results_section(_rows(tasks)), by)
     return LoopResult(meeting=live, items_added=added, document=document)
 
 

@@ -5,6 +5,8 @@ however often it runs, without touching what the secretary wrote."""
 from datetime import timedelta
 
 import pytest
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -189,3 +191,29 @@ def test_a_review_item_written_by_hand_covers_one_task_of_its_title(world, earli
     added = loop.loop_refresh(following).items_added
     reviews = AgendaItem.objects.filter(meeting=following, title="Kiểm điểm nhiệm vụ: Vệ sinh môi trường")
     assert (added, reviews.count()) == (1, 2)
+
+
+def _agenda_entries(meeting, action):
+    """The audit entries of the meeting's agenda items for ``action``, by item."""
+    items = AgendaItem.objects.filter(meeting=meeting).values("pk")
+    return LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(AgendaItem), action=action, object_id__in=items
+    )
+
+
+@pytest.mark.django_db
+def test_the_loop_leaves_an_audit_entry_for_each_agenda_item_it_adds_or_moves(world, earlier):
+    """The review items are written in bulk (apps.common.audit): each added item and each item moved down still has
+    its entry in the audit log, on adoption (loop_prepare_next) and on a refresh (loop_refresh)."""
+    _resolution, _this, following = adopted(world, tasks=2)
+    reviews = set(AgendaItem.objects.filter(meeting=following, task__isnull=False).values_list("pk", flat=True))
+    assert len(reviews) == 3
+    created = {e.object_id for e in _agenda_entries(following, LogEntry.Action.CREATE)}
+    assert reviews <= created
+    moved = [e for e in _agenda_entries(following, LogEntry.Action.UPDATE) if "position" in e.changes_dict]
+    assert moved and {e.object_id for e in moved}.isdisjoint(reviews)
+
+    AgendaItem.objects.filter(pk__in=reviews).delete()
+    assert loop.loop_refresh(following).items_added == 3
+    again = set(AgendaItem.objects.filter(meeting=following, task__isnull=False).values_list("pk", flat=True))
+    assert again <= {e.object_id for e in _agenda_entries(following, LogEntry.Action.CREATE)}

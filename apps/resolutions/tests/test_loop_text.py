@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from apps.resolutions.rules import follow as rules
-from apps.resolutions.services import loop
-from apps.resolutions.services.loop import ResultRow
+from apps.resolutions.rules import loop
+from apps.resolutions.rules.loop import ResultRow
 
 ROWS = [
     ResultRow("Vận động đóng đảng phí", "Lê Văn Đảng Viên", date(2026, 3, 31), rules.DONE, "Đạt 100%"),
