@@ -25,7 +25,7 @@ from apps.grading.services import discipline as services_discipline
 from apps.members.models import Member
 from apps.orgs.models import Organization
 
-COMMUNE_CODE = re.compile(r"^PT\d\dX\d\d$")  # apps.demo.world._district: the district's commune committees
+COMMUNE_CODE = re.compile(r"^PT\d\dX\d\d$")  # apps.demo.tree._district: the district's commune committees
 DISCIPLINE_FORMS = [services_discipline.REPRIMAND, services_discipline.REPRIMAND, services_discipline.WARNING]
 SELF_NOTES = [
     "Chấp hành tốt chủ trương, đường lối của Đảng; tham gia đầy đủ sinh hoạt chi bộ.",

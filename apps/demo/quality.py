@@ -24,16 +24,18 @@ from apps.meetings.models import Meeting
 from apps.meetings.rules import votes as meeting_rules_votes
 from apps.orgs.models import Organization
 from apps.quality.models import MeetingScore, Rubric
+from apps.quality.queries import rubrics as queries_rubrics
 from apps.quality.queries.metrics import gather, metrics_from
-from apps.quality.rules import rubrics_data
 from apps.quality.rules.engine import RubricSpec
 from apps.quality.rules.engine.spec import COMPUTED, JUDGED_CHECKLIST, JUDGED_NUMBER
+from apps.quality.rules.rubrics import shipped as rubrics_data
+from apps.quality.rules.score import result_dict
 from apps.quality.services import rubrics as services
-from apps.quality.services.score import _score, result_dict
+from apps.quality.services.score import _score
 
 CELLS_PER_BATCH = 25  # metrics gathered for ~400 meetings at a time (SQLite limits the parameters of a query)
 PROPOSED_ONLY_DAYS = 31  # the most recent month's meetings are proposed, not yet adopted or confirmed
-AGENCY_CODE = re.compile(r"^PT\d\dA\d\d$")  # apps.demo.world._district: the district's agency organisations
+AGENCY_CODE = re.compile(r"^PT\d\dA\d\d$")  # apps.demo.tree._district: the district's agency organisations
 OVERRIDE_LOWER = [
     "Thảo luận còn hình thức, ít ý kiến phê bình và tự phê bình; chấm lại mục thảo luận.",
     "Chủ trì chưa kết luận rõ từng nội dung, nhiệm vụ giao chưa cụ thể người thực hiện.",
@@ -65,7 +67,7 @@ def attach_agency_sheet(nodes: Sequence[Organization]) -> list[Rubric]:
     )
     if library is None:
         return []
-    data = services.rubric_dict(library)
+    data = queries_rubrics.rubric_dict(library)
     return [
         services.rubric_import(
             data={**data, "code": f"{library.code}-{org.code}"[:40], "version": 1}, issuer=org, applies_to=org
@@ -76,7 +78,7 @@ def attach_agency_sheet(nodes: Sequence[Organization]) -> list[Rubric]:
 
 
 class _RubricLookup:
-    """``services.rubric_for``, asked once per distinct answer: the answer depends on a cell only through the
+    """``queries_rubrics.rubric_for``, asked once per distinct answer: the answer depends on a cell only through the
     ancestors that have sheets attached, and on the date only through the sheets' start and end dates."""
 
     def __init__(self):
@@ -96,7 +98,7 @@ class _RubricLookup:
             self.anchors[cell.pk] = tuple(p for p in ancestors if p in self.attached)
         key = (self.anchors[cell.pk], bisect.bisect_right(self.bounds, day), kind)
         if key not in self.cache:
-            self.cache[key] = services.rubric_for(cell, day, kind)
+            self.cache[key] = queries_rubrics.rubric_for(cell, day, kind)
         return self.cache[key]
 
 
@@ -192,7 +194,7 @@ def build_scores(
                 continue
             metrics = metrics_from(m, records)
             if rubric.pk not in specs:
-                specs[rubric.pk] = services.rubric_spec(rubric)
+                specs[rubric.pk] = queries_rubrics.rubric_spec(rubric)
             spec = specs[rubric.pk]
             judged = _judged(spec, rng, quality[cell.pk])
             for item in spec.items():  # what the record cannot measure (January: no last month), judged by hand

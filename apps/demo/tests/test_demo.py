@@ -10,10 +10,11 @@ from django.db.models import Count, F
 
 from apps.demo import world as demo
 from apps.grading.models import AnnualRating
-from apps.meetings.models import Attendance, Meeting, Minutes
-from apps.members.models import CellMembership, CellRole, Exemption, Member
+from apps.meetings.models import AnnualCalendar, Attendance, DocumentNumber, Meeting, Minutes
+from apps.members.models import Attachment, CellMembership, CellRole, Dues, Exemption, Member, MemberDuesBasis
 from apps.orgs.models import Organization, RoleGrant
 from apps.quality.models import MeetingScore
+from apps.resolutions.models import Resolution, TargetActual, Task
 
 AS_OF = date(2026, 11, 25)
 
@@ -110,8 +111,6 @@ def test_district_shape_is_realistic():
     assert not held.filter(attendances__isnull=True).exists()
     # Follow-up: every held regular meeting adopted a resolution with tasks; quarterly targets have actuals;
     # each grassroots committee's directive reached its cells, which followed it up.
-    from apps.resolutions.models import Resolution, TargetActual, Task
-
     assert (
         Resolution.objects.filter(kind="cell_monthly", meeting__isnull=False).count()
         == held.filter(kind="regular").count()
@@ -125,8 +124,6 @@ def test_district_shape_is_realistic():
     assert MeetingScore.objects.count() == counter.scores.scores == held.count()
     assert counter.scores.confirmed > held.count() / 2 and 0 < counter.scores.overridden < held.count() / 10
     # Dues: every member has a basis and the ended months recorded; a few members are behind (the watch shows them).
-    from apps.members.models import Dues, MemberDuesBasis
-
     assert MemberDuesBasis.objects.count() == counter.members
     assert Dues.objects.filter(status="paid").count() > 0.9 * Dues.objects.count()
     assert 0 < Dues.objects.filter(status="unpaid").values("member").distinct().count() < counter.members / 20
@@ -137,8 +134,6 @@ def test_district_shape_is_realistic():
     roles = set(RoleGrant.objects.values_list("role", flat=True))
     assert roles == {"admin", "committee_staff", "cell_secretary", "member", "supervisor", "inspection"}
     assert_ready_for_today(AS_OF)
-    from apps.meetings.models import DocumentNumber
-
     # Adopted minutes carry their official number (issued on adoption, never on a download).
     assert DocumentNumber.objects.filter(doc_type="BB").count() == Minutes.objects.filter(status="adopted").count()
 
@@ -146,9 +141,6 @@ def test_district_shape_is_realistic():
 def assert_ready_for_today(as_of: date) -> None:
     """The demo accounts' cell meets on the day the demo is loaded, prepared and not started; next month's meetings
     are in a registered calendar; one of its members is attached to another cell and one visitor attends it."""
-    from apps.meetings.models import AnnualCalendar
-    from apps.members.models import Attachment
-
     home = Member.objects.select_related("cell").get(user__username="bithu").cell
     today = Meeting.objects.filter(cell=home, scheduled_at__date=as_of, kind="regular")
     assert today.count() == 1 and today.get().status == "planned" and today.get().preparer_id
