@@ -2,7 +2,7 @@
 
 import rules
 
-from apps.common.scoping import MANAGE, RESTRUCTURE, allows
+from apps.common.scoping import MANAGE, RESTRUCTURE, VIEW, allows
 
 
 @rules.predicate
@@ -28,6 +28,22 @@ def registers_calendar(user, calendar) -> bool:
     return calendar is not None and allows(user, RESTRUCTURE, calendar.cell.path)
 
 
+@rules.predicate
+def reads_drafts(user, meeting) -> bool:
+    """The cell's leaders and the committee's people read a meeting's documents before they are published to
+    members; a plain member reads only what was published."""
+    return meeting is not None and allows(user, VIEW, meeting.cell.path)
+
+
+@rules.predicate
+def takes_the_minutes(user, meeting) -> bool:
+    """The meeting's minute-taker, an active member of the cell (who may write its draft minutes)."""
+    return meeting is not None and meeting.minute_taker_id is not None and user.member.pk == meeting.minute_taker_id
+
+
 rules.add_perm("meetings.manage_meeting", manages_meeting)
+rules.add_perm("meetings.manage_cell", manages_cell)
+rules.add_perm("meetings.read_drafts", reads_drafts)
+rules.add_perm("meetings.write_minutes", manages_meeting | (is_cell_member & takes_the_minutes))
 rules.add_perm("meetings.register_calendar", registers_calendar)
 rules.add_perm("meetings.attend", is_cell_member)
