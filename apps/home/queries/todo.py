@@ -15,6 +15,9 @@ from django.db.models import Q
 from django.urls import reverse
 
 from apps.common.scoping import MANAGE, RESTRUCTURE, ROLE_ACTIONS, Role, grants_for, subtree_filter
+from apps.grading.models import AnnualRating
+from apps.meetings.models import Meeting
+from apps.quality.models import MeetingScore
 
 SHOWN = 5
 SCORING_WINDOW_DAYS = 62  # a meeting left unscored for two months is history, not a task
@@ -41,8 +44,6 @@ def _under(scope_path: str, paths) -> Q | None:
 def _strictly_under(paths) -> Q | None:
     """Ratings of organisations strictly below one of ``paths`` (the level above decides, never a grant's own node:
     grading.permissions._above)."""
-    from apps.grading.models import AnnualRating
-
     parts = [subtree_filter(AnnualRating.scope_path, p) & ~Q(organization__path=p) for p in sorted(set(paths))]
     return reduce(or_, parts) if parts else None
 
@@ -64,8 +65,6 @@ def _listed(kind: str, queryset, label, url) -> TodoList | None:
 
 def meetings_to_score(user, today: date) -> TodoList | None:
     """Held regular and thematic meetings of the last two months without a score, in cells the user manages."""
-    from apps.meetings.models import Meeting
-
     qs = (
         Meeting.objects.visible_to(user, MANAGE)
         .filter(
@@ -82,8 +81,6 @@ def meetings_to_score(user, today: date) -> TodoList | None:
 
 def scores_to_confirm(user) -> TodoList | None:
     """Proposed scores not confirmed yet, where the user supervises: a supervisor grant or committee staff."""
-    from apps.quality.models import MeetingScore
-
     paths = [g.path for g in grants_for(user) if g.role == Role.SUPERVISOR] + _restructure_paths(user)
     where = _under(MeetingScore.scope_path, paths)
     if where is None:
@@ -113,8 +110,6 @@ def _rating_url(rating) -> str:
 def grading_steps(user) -> list[TodoList]:
     """The user's own self-assessment; appraisals of members in cells they manage (and of organisations under
     their committee); decisions where they are the level above."""
-    from apps.grading.models import AnnualRating
-
     visible = AnnualRating.objects.visible_to(user).select_related("member", "organization")
     status = AnnualRating.Status
     lists = [
