@@ -3,7 +3,7 @@
 django-auditlog records a change to an audited model when a single object is saved or deleted (its signals). Writes
 that send no signal (``QuerySet.update()``, ``bulk_create``, ``bulk_update``, ``QuerySet.delete()``) go through the
 functions here instead, which write the change and its audit entries together: a service never writes an audited
-model in bulk without a trace (apps/common/tests/test_house.py checks it). Reads of sensitive records and exports are
+model in bulk without a trace (tests/test_house.py checks it). Reads of sensitive records and exports are
 recorded as "access" entries. The acting user is the one django-auditlog's middleware set for the request.
 """
 
