@@ -1,6 +1,7 @@
 """The Vietnamese catalogue is complete: every message in the code and templates is translated, none fuzzy,
 and the compiled .mo matches the .po."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -58,8 +59,6 @@ def test_pages_declare_vietnamese(client, db):
 def test_translation_functions_keep_names_that_makemessages_extracts():
     """xgettext only knows `_`, `gettext`, `gettext_lazy`, `ngettext`, `pgettext`…: a function imported under
     another alias (e.g. `gettext_lazy as _lazy`) hides its strings from the catalogue and they stay English."""
-    import re
-
     alias = re.compile(r"import .*\b(?:n|p|np)?gettext(?:_lazy|_noop)?\s+as\s+(?!_\b)(\w+)")
     offenders = [
         f"{path.relative_to(ROOT)}: {match.group(0)}"

@@ -14,6 +14,7 @@ from apps.common import rules
 from apps.common.django_messages import MESSAGES
 from apps.common.forms import amount_field, dates_within, dong, record_date_field
 from apps.common.views import year_param
+from apps.members.models import Member
 
 
 @pytest.mark.parametrize(("year", "ok"), [(1999, False), (2000, True), (2026, True), (2100, True), (2101, False)])
@@ -68,8 +69,6 @@ def test_djangos_missing_vietnamese_messages_are_in_our_catalogue():
 
 
 def test_a_model_validation_message_reads_in_vietnamese():
-    from apps.members.models import Member
-
     member = Member(full_name="x", date_of_birth="ngày mai")
     with translation.override("vi"), pytest.raises(ValidationError) as refused:
         member.clean_fields(exclude=[f.name for f in Member._meta.fields if f.name != "date_of_birth"])

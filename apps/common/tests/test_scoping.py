@@ -1,12 +1,17 @@
 """The one scoping mechanism: every model that reaches an organisation is scoped, and scoping is by subtree."""
 
+from datetime import date
+
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
-from apps.common.scoping import MANAGE, ScopedQuerySet
+from apps.common.scoping import MANAGE, Role, ScopedQuerySet, forget_grants
+from apps.common.testing import UserFactory, grant
 from apps.members.models import Member
-from apps.orgs.models import Organization
+from apps.orgs.models import Organization, RoleGrant
+from apps.orgs.services.tree import organization_create
 
 PROJECT_APPS = {c.label for c in apps.get_app_configs() if c.name.startswith("apps.")}
 
@@ -47,8 +52,6 @@ def test_every_model_that_reaches_an_organization_is_scoped(world, model):
 
 @pytest.mark.django_db
 def test_unauthenticated_sees_nothing(world):
-    from django.contrib.auth.models import AnonymousUser
-
     assert not Organization.objects.visible_to(AnonymousUser()).exists()
 
 
@@ -78,9 +81,6 @@ def test_a_member_sees_their_cell_and_their_own_record_only(world):
 
 @pytest.mark.django_db
 def test_several_roles_on_several_nodes_add_up(world):
-    from apps.common.scoping import Role, forget_grants
-    from apps.common.testing import grant
-
     grant(world.supervisor, world.cell_b1, Role.SUPERVISOR)
     forget_grants(world.supervisor)
     assert set(Organization.objects.visible_to(world.supervisor)) == {world.cell_a2, world.cell_b1}
@@ -88,11 +88,6 @@ def test_several_roles_on_several_nodes_add_up(world):
 
 @pytest.mark.django_db
 def test_ended_grants_no_longer_count(world):
-    from datetime import date
-
-    from apps.common.scoping import forget_grants
-    from apps.orgs.models import RoleGrant
-
     RoleGrant.objects.filter(user=world.staff).update(ends_on=date(2021, 1, 1))
     forget_grants(world.staff)
     assert not Organization.objects.visible_to(world.staff).exists()
@@ -101,9 +96,6 @@ def test_ended_grants_no_longer_count(world):
 @pytest.mark.django_db
 def test_sibling_paths_are_not_prefixes(world):
     """Prefix tests must not leak between siblings whose paths share leading characters."""
-    from apps.common.testing import UserFactory, grant
-    from apps.orgs.services.tree import organization_create
-
     siblings = [organization_create(parent=world.commune_b, kind="cell", code=f"S{i}", name=f"S{i}") for i in range(11)]
     user = UserFactory()
     grant(user, siblings[0], "cell_secretary")

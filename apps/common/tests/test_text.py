@@ -28,7 +28,5 @@ def test_search_key_is_the_same_for_nfc_and_nfd(value):
 
 
 def test_bidirectional_controls_are_dropped_so_a_name_displays_as_typed():
-    from apps.common.text import nfc
-
     assert nfc("Lê Văn \u202eAn\u202c") == "Lê Văn An"
     assert nfc("\u2067Chi bộ 21\u2069 ") == "Chi bộ 21"
