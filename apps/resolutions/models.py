@@ -30,6 +30,9 @@ class Resolution(models.Model):
         ADOPTED = "adopted", _("Adopted")
         AMENDED = "amended", _("Amended (superseded)")
 
+    # What a committee issues: their tasks flow down to the cells below (services/follow.py).
+    COMMITTEE_KINDS = (Kind.COMMITTEE, Kind.DIRECTIVE)
+
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="resolutions")
     meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="resolutions")
     vote = models.ForeignKey(Vote, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -117,6 +120,17 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def assigned_from_above(self) -> bool:
+        """Given to a cell by a committee above (a task of its resolution or directive, or an inspection's remedy):
+        the cell answers it with a follow-up task of its own. Reads the task's resolution and organisation."""
+        return (
+            self.parent_id is None
+            and self.resolution.kind in Resolution.COMMITTEE_KINDS
+            and self.organization.kind == Organization.Kind.CELL
+            and self.resolution.organization_id != self.organization_id
+        )
 
 
 class TaskProgress(models.Model):

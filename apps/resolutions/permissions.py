@@ -1,8 +1,10 @@
-"""Who may do what with resolutions and tasks, as `rules` predicates reusing the scoping grants (no query)."""
+"""Who may do what with resolutions and tasks, as `rules` predicates reusing the scoping grants (no query, but for a
+task's helpers). Views ask ``request.user.has_perm("resolutions.…", obj)``, templates ``{% has_perm %}``."""
 
 import rules
 
-from apps.common.scoping import MANAGE, RESTRUCTURE, VIEW, allows
+from apps.common.scoping import MANAGE, VIEW, allows
+from apps.orgs.permissions import manages_org, restructures_org
 
 
 @rules.predicate
@@ -27,19 +29,28 @@ def leads_task(user, task) -> bool:
 
 
 @rules.predicate
-def inspects(user, org) -> bool:
-    """The committee above (staff, administrators) records inspections and supervision of an organisation."""
-    return org is not None and allows(user, RESTRUCTURE, org.path)
+def assigned_from_above(user, task) -> bool:
+    """A task a committee above gave the cell (models.Task.assigned_from_above): the cell answers it with a
+    follow-up."""
+    return task is not None and task.assigned_from_above
 
 
 @rules.predicate
-def reads_inspections(user, org) -> bool:
-    """Roles that read an organisation's records read its inspections; a plain member does not."""
+def reads_records(user, org) -> bool:
+    """Roles that read an organisation's records (a committee's resolutions, its inspections); a plain member's
+    view of their own cell does not count."""
     return org is not None and allows(user, VIEW, org.path)
 
 
 rules.add_perm("resolutions.manage", manages_org_of)
 rules.add_perm("resolutions.post_progress", manages_org_of | works_on_task)
 rules.add_perm("resolutions.mark_done", manages_org_of | leads_task)
-rules.add_perm("resolutions.inspect", inspects)
-rules.add_perm("resolutions.view_inspections", reads_inspections)
+# The object is the cell: its leaders follow up what the committees above gave it.
+rules.add_perm("resolutions.follow_up", manages_org)
+rules.add_perm("resolutions.follow_up_task", manages_org_of & assigned_from_above)
+# The object is the organisation: the committee's staff and administrators (restructure rights on the subtree)
+# issue committee resolutions and assign their tasks, and record inspections and supervision.
+rules.add_perm("resolutions.issue", restructures_org)
+rules.add_perm("resolutions.inspect", restructures_org)
+rules.add_perm("resolutions.view_committee", reads_records)
+rules.add_perm("resolutions.view_inspections", reads_records)

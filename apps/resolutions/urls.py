@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.resolutions.views import follow, targets, tasks
+from apps.resolutions.views import follow, inspections, progress, targets, tasks
 
 app_name = "resolutions"
 urlpatterns = [
@@ -13,16 +13,17 @@ urlpatterns = [
     path("<int:resolution_id>/adopt/", tasks.resolution_adopt, name="resolution_adopt"),
     path("<int:resolution_id>/refresh-loop/", tasks.resolution_refresh_loop, name="resolution_refresh_loop"),
     path("<int:resolution_id>/tasks/add/", tasks.task_add, name="task_add"),
-    path("tasks/mine/", tasks.my_tasks, name="my_tasks"),
-    path("tasks/overdue/", tasks.overdue, name="overdue"),
-    path("tasks/<int:task_id>/", tasks.task, name="task"),
     path("tasks/<int:task_id>/edit/", tasks.task_edit, name="task_edit"),
     path("tasks/<int:task_id>/delete/", tasks.task_delete, name="task_delete"),
-    path("tasks/<int:task_id>/progress/", tasks.task_progress, name="task_progress"),
-    path("tasks/<int:task_id>/done/", tasks.task_done, name="task_done"),
-    path("tasks/<int:task_id>/drop/", tasks.task_drop, name="task_drop"),
-    path("tasks/<int:task_id>/review/", tasks.task_review, name="task_review"),
-    path("progress/<int:progress_id>/evidence/", tasks.evidence, name="evidence"),
+    path("tasks/mine/", tasks.my_tasks, name="my_tasks"),
+    path("tasks/overdue/", tasks.overdue, name="overdue"),
+    # progress
+    path("tasks/<int:task_id>/", progress.task, name="task"),
+    path("tasks/<int:task_id>/progress/", progress.task_progress, name="task_progress"),
+    path("tasks/<int:task_id>/done/", progress.task_done, name="task_done"),
+    path("tasks/<int:task_id>/drop/", progress.task_drop, name="task_drop"),
+    path("tasks/<int:task_id>/review/", progress.task_review, name="task_review"),
+    path("progress/<int:progress_id>/evidence/", progress.evidence, name="evidence"),
     # targets
     path("<int:resolution_id>/targets/", targets.targets, name="targets"),
     path("<int:resolution_id>/targets/add/", targets.target_add, name="target_add"),
@@ -40,9 +41,12 @@ urlpatterns = [
     path("<int:resolution_id>/feedback/", follow.feedback, name="feedback"),
     path("feedback/<int:feedback_id>/respond/", follow.feedback_respond, name="feedback_respond"),
     path("<int:resolution_id>/amend/", follow.resolution_amend, name="resolution_amend"),
-    path("orgs/<int:org_id>/inspections/", follow.inspections, name="inspections"),
-    path("orgs/<int:org_id>/inspections/new/", follow.inspection_new, name="inspection_new"),
-    path("inspections/<int:inspection_id>/", follow.inspection, name="inspection"),
-    path("inspections/<int:inspection_id>/conclude/", follow.inspection_conclude, name="inspection_conclude"),
-    path("inspections/<int:inspection_id>/remedies/add/", follow.inspection_remedy_add, name="inspection_remedy_add"),
+    # inspections
+    path("orgs/<int:org_id>/inspections/", inspections.inspections, name="inspections"),
+    path("orgs/<int:org_id>/inspections/new/", inspections.inspection_new, name="inspection_new"),
+    path("inspections/<int:inspection_id>/", inspections.inspection, name="inspection"),
+    path("inspections/<int:inspection_id>/conclude/", inspections.inspection_conclude, name="inspection_conclude"),
+    path(
+        "inspections/<int:inspection_id>/remedies/add/", inspections.inspection_remedy_add, name="inspection_remedy_add"
+    ),
 ]

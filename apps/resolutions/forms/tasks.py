@@ -1,14 +1,10 @@
 from django import forms
-from django.core.validators import FileExtensionValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from apps.common.forms import DateInput, NFCFormMixin
 from apps.resolutions.models import Resolution
-from apps.resolutions.services.tasks import MAX_EVIDENCE_BYTES, REVIEW_DONE, REVIEW_DROPPED, REVIEW_OPEN
-
-EVIDENCE_EXTENSIONS = ["pdf", "doc", "docx", "odt", "rtf", "txt", "xls", "xlsx", "ods", "jpg", "jpeg", "png"]
 
 
 class ResolutionForm(NFCFormMixin, forms.ModelForm):
@@ -59,38 +55,5 @@ class TaskForm(NFCFormMixin, forms.Form):
         )
 
 
-class ProgressForm(NFCFormMixin, forms.Form):
-    on = forms.DateField(label=_("date"), widget=DateInput())
-    text = forms.CharField(label=_("progress"), widget=forms.Textarea(attrs={"rows": 3}))
-    percent = forms.IntegerField(label=_("share done (%)"), min_value=0, max_value=100, required=False)
-    evidence = forms.FileField(
-        label=_("evidence"),
-        required=False,
-        validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)],
-        help_text=_("PDF, Word, Excel, OpenDocument or a picture; at most 10 MB."),
-    )
-
-    def clean_evidence(self):
-        file = self.cleaned_data.get("evidence")
-        if file and file.size > MAX_EVIDENCE_BYTES:
-            raise forms.ValidationError(_("The file must be smaller than 10 MB."))
-        return file
-
-
-class DoneForm(forms.Form):
-    on = forms.DateField(label=_("completed on"), widget=DateInput(), required=False)
-
-
-class DropForm(NFCFormMixin, forms.Form):
-    reason = forms.CharField(label=_("reason for dropping"), max_length=300)
-
-
-class ReviewForm(NFCFormMixin, forms.Form):
-    outcome = forms.CharField(label=_("outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    decision = forms.ChoiceField(
-        label=_("decision"),
-        choices=[(REVIEW_OPEN, _("still open")), (REVIEW_DONE, _("done")), (REVIEW_DROPPED, _("dropped"))],
-    )
-    reason = forms.CharField(label=_("reason for dropping"), max_length=300, required=False)
-    on = forms.DateField(label=_("completed on"), widget=DateInput(), required=False)
-    next = forms.CharField(required=False, widget=forms.HiddenInput)
+class ConfirmForm(forms.Form):
+    """A button's POST (start the draft, adopt, remove, refresh): nothing to type, the service decides."""

@@ -1,7 +1,7 @@
 """Reads of follow-up beyond the cell: committee resolutions with each assigned cell's follow-up status and the
 completion figures, a cell's directives from above, residents' feedback, the chain of versions of an amended
-resolution, inspections with their remedies. Every read starts from ``visible_to``; the counts are bounded
-(a fixed number of queries whatever the number of rows).
+resolution (inspections with their remedies are queries/inspections.py). Every read starts from ``visible_to``; the
+counts are bounded (a fixed number of queries whatever the number of rows).
 
 Status of an assignment (a committee task given to a cell, or an inspection's remedy): the status of the cell's
 follow-up task when there is one (``rules.task_status``); before the cell follows it up, the committee task's
@@ -10,18 +10,17 @@ own status, i.e. open or late by the committee's deadline."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from apps.common.scoping import VIEW, subtree_filter
 from apps.members.models import Member
 from apps.orgs.models import Organization
-from apps.resolutions.models import Feedback, Inspection, Resolution, Task, TaskProgress
+from apps.resolutions.models import Feedback, Resolution, Task, TaskProgress
 from apps.resolutions.rules import follow as rules
-from apps.resolutions.services.follow import COMMITTEE_KINDS
 
 # ---------------------------------------------------------------------------------------------- status (pure)
 
@@ -119,16 +118,9 @@ def completion(rows: list[Assignment]) -> Completion:
     )
 
 
-def committee_resolutions_for(user, committee: Organization) -> QuerySet[Resolution]:
-    return Resolution.objects.visible_to(user, VIEW).filter(organization=committee, kind__in=COMMITTEE_KINDS)
-
-
-def committee_resolution_detail(user, resolution_id: int, action: str = VIEW) -> QuerySet[Resolution]:
-    return (
-        Resolution.objects.visible_to(user, action)
-        .filter(kind__in=COMMITTEE_KINDS, pk=resolution_id)
-        .select_related("organization")
-    )
+def committee_resolutions_of(user, committee: Organization) -> QuerySet[Resolution]:
+    """The committee's own resolutions and directives."""
+    return Resolution.objects.visible_to(user, VIEW).filter(organization=committee, kind__in=Resolution.COMMITTEE_KINDS)
 
 
 def committee_resolution_completion(user, resolution: Resolution, *, today: date | None = None) -> Completion:
@@ -151,22 +143,12 @@ def cell_directives(user, cell: Organization, *, today: date | None = None) -> l
     follow-up of each."""
     tasks = (
         Task.objects.visible_to(user, VIEW)
-        .filter(organization=cell, parent=None, resolution__kind__in=COMMITTEE_KINDS)
+        .filter(organization=cell, parent=None, resolution__kind__in=Resolution.COMMITTEE_KINDS)
         .exclude(resolution__organization=cell)
         .select_related("resolution", "resolution__organization", "inspection")
     )
     today = today or timezone.localdate()
     return [committee_completion(t, today=today) for t in assignments(user, tasks).order_by("deadline", "pk")]
-
-
-def directive_for_follow_up(user, task_id: int, action: str) -> QuerySet[Task]:
-    """A task given to a cell from above, as the cell sees it (the object a follow-up answers)."""
-    return (
-        Task.objects.visible_to(user, action)
-        .filter(pk=task_id, parent=None, resolution__kind__in=COMMITTEE_KINDS, organization__kind="cell")
-        .exclude(resolution__organization=F("organization"))
-        .select_related("organization", "resolution", "resolution__organization")
-    )
 
 
 def lead_choices(cell: Organization) -> QuerySet[Member]:
@@ -218,53 +200,11 @@ def versions_of(user, resolution: Resolution) -> list[Version]:
 # ---------------------------------------------------------------------------------------------- feedback
 
 
-def feedback_for(user, resolution: Resolution, action: str = VIEW) -> QuerySet[Feedback]:
-    return Feedback.objects.visible_to(user, action).filter(resolution=resolution).select_related("task", "recorded_by")
+def feedback_for(user, action: str = VIEW) -> QuerySet[Feedback]:
+    """The one lookup of feedback items for views: those ``user`` may ``action``, with their resolution and task."""
+    return Feedback.objects.visible_to(user, action).select_related("resolution", "task")
 
 
-def feedback_detail(user, feedback_id: int, action: str = VIEW) -> QuerySet[Feedback]:
-    return Feedback.objects.visible_to(user, action).filter(pk=feedback_id).select_related("resolution", "task")
-
-
-# ---------------------------------------------------------------------------------------------- inspections
-
-
-@dataclass(frozen=True)
-class InspectionRow:
-    inspection: Inspection
-    remedies: list[Assignment] = field(default_factory=list)
-
-    @property
-    def rollup(self) -> rules.TaskRollup:
-        return rules.task_rollup((r.status, r.done_late) for r in self.remedies)
-
-
-def _with_remedies(user, inspections: QuerySet[Inspection]) -> QuerySet[Inspection]:
-    remedies = assignments(user, Task.objects.visible_to(user, VIEW)).order_by("deadline", "pk")
-    return inspections.select_related("organization", "resolution").prefetch_related(
-        Prefetch("remedies", queryset=remedies)
-    )
-
-
-def _row(inspection: Inspection, today: date) -> InspectionRow:
-    return InspectionRow(inspection, [committee_completion(t, today=today) for t in inspection.remedies.all()])
-
-
-def inspections_for(user, organization: Organization, *, today: date | None = None) -> list[InspectionRow]:
-    """Inspections of the organisation's subtree, each with its remedies' status: four queries."""
-    today = today or timezone.localdate()
-    inspections = Inspection.objects.visible_to(user, VIEW).filter(
-        subtree_filter(Inspection.scope_path, organization.path)
-    )
-    return [_row(i, today) for i in _with_remedies(user, inspections)]
-
-
-def inspection_detail(user, inspection_id: int, *, today: date | None = None) -> InspectionRow | None:
-    today = today or timezone.localdate()
-    inspection = _with_remedies(user, Inspection.objects.visible_to(user, VIEW).filter(pk=inspection_id)).first()
-    return None if inspection is None else _row(inspection, today)
-
-
-def resolutions_of(user, organization: Organization) -> QuerySet[Resolution]:
-    """The organisation's own resolutions (choices for "the resolution whose implementation is inspected")."""
-    return Resolution.objects.visible_to(user, VIEW).filter(organization=organization)
+def feedback_of(user, resolution: Resolution) -> QuerySet[Feedback]:
+    """The resolution's feedback items, with their task and who recorded them."""
+    return Feedback.objects.visible_to(user, VIEW).filter(resolution=resolution).select_related("task", "recorded_by")

@@ -88,10 +88,10 @@ def resolution_targets(user, resolution: Resolution) -> tuple[list[TargetRow], r
     return rows, rules.rollup(r.outcome for r in rows)
 
 
-def target_detail(user, target_id: int, action: str = VIEW) -> QuerySet[Target]:
-    return with_latest_actual(
-        Target.objects.visible_to(user, action).select_related("resolution", "organization").filter(pk=target_id)
-    )
+def targets_for(user, action: str = VIEW) -> QuerySet[Target]:
+    """The one lookup of targets for views: those ``user`` may ``action``, with their resolution, organisation and
+    latest actual."""
+    return with_latest_actual(Target.objects.visible_to(user, action).select_related("resolution", "organization"))
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
-"""Reads of the tasks feature: a task's status from its facts, the review list of a meeting, suggested leads,
-a member's own tasks and the overdue list. Every list starts from ``visible_to`` or from an object already
-looked up through it; each returns in a fixed number of queries whatever the number of rows."""
+"""Reads of the tasks feature: the one lookup of resolutions and of tasks, a task's status from its facts, the
+resolution's page, the review list of a meeting, suggested leads, a member's own tasks and the overdue list. Every
+list starts from ``visible_to`` or from an object already looked up through it; each returns in a fixed number of
+queries whatever the number of rows."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefet
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
-from apps.common.scoping import VIEW
+from apps.common.scoping import MANAGE, VIEW
 from apps.common.text import nfc
 from apps.meetings.models import Meeting
+from apps.meetings.queries import meeting as queries_meeting
+from apps.meetings.services import docs as services_docs
 from apps.members.models import Member
 from apps.orgs.models import Organization
 from apps.resolutions.models import Resolution, Task, TaskProgress
@@ -77,17 +80,58 @@ def annotate_status(tasks: Iterable[Task], today: date) -> list[Task]:
 
 
 def resolutions_for(user, action: str = VIEW) -> QuerySet[Resolution]:
+    """The one lookup of resolutions for views (a cell's or a committee's): those ``user`` may ``action``."""
     return Resolution.objects.visible_to(user, action).select_related("organization", "meeting", "vote")
 
 
-def resolution_of_meeting(meeting: Meeting) -> Resolution | None:
-    """The cell's current resolution of a meeting (an amended one is superseded by its amendment)."""
+def tasks_for(user, action: str = VIEW) -> QuerySet[Task]:
+    """The one lookup of tasks for views: those ``user`` may ``action``, with their resolution (its meeting and
+    organisation), cell, lead and report meeting."""
+    return Task.objects.visible_to(user, action).select_related(
+        "resolution__meeting", "resolution__organization", "organization", "lead", "report_meeting"
+    )
+
+
+def _current(resolutions: QuerySet[Resolution], meeting: Meeting) -> Resolution | None:
     return (
-        Resolution.objects.filter(meeting=meeting, organization_id=meeting.cell_id)
+        resolutions.filter(meeting=meeting, organization_id=meeting.cell_id)
         .exclude(status=Resolution.Status.AMENDED)
         .order_by("pk")
         .first()
     )
+
+
+def resolution_of_meeting(meeting: Meeting) -> Resolution | None:
+    """The cell's current resolution of a meeting (an amended one is superseded by its amendment)."""
+    return _current(Resolution.objects.all(), meeting)
+
+
+def meeting_resolution_for(user, meeting: Meeting) -> Resolution | None:
+    """The same, among the resolutions ``user`` sees (None: not drafted yet)."""
+    return _current(Resolution.objects.visible_to(user, VIEW), meeting)
+
+
+def resolution_page(resolution: Resolution, *, today: date) -> dict:
+    """What the resolution's page shows: the tasks its meeting reviews and its own tasks (with their status of the
+    day), and the vote on it: the one it was adopted on, or for a draft the meeting's closed vote on the resolution.
+
+    Queries: the tasks under review and their helpers; this resolution's tasks and their helpers; for a draft, the
+    meeting's closed vote."""
+    review = annotate_status(with_facts(review_tasks(resolution.meeting)), today) if resolution.meeting_id else []
+    tasks = annotate_status(with_facts(resolution.tasks.all()), today)
+    is_draft = resolution.status == Resolution.Status.DRAFT
+    vote = resolution.vote
+    if vote is None and resolution.meeting_id and is_draft:
+        vote = services_docs.resolution_vote(resolution.meeting)
+    return {
+        "resolution": resolution,
+        "meeting": resolution.meeting,
+        "review": review,
+        "tasks": tasks,
+        "vote": vote,
+        "vote_result": queries_meeting.vote_result(vote) if vote is not None and vote.eligible is not None else None,
+        "is_draft": is_draft,
+    }
 
 
 def next_regular_meeting(meeting: Meeting) -> Meeting | None:
@@ -154,6 +198,11 @@ def suggest_leads(cell: Organization, residence_hint: str = "") -> QuerySet[Memb
         )
         .order_by("same_group", "open_tasks", "full_name_search", "pk")
     )
+
+
+def helper_choices(user, cell: Organization) -> QuerySet[Member]:
+    """The cell's active members a task's helpers are chosen from."""
+    return Member.objects.visible_to(user, MANAGE).filter(cell=cell, active=True)
 
 
 def residences(cell: Organization) -> list[str]:

@@ -1,6 +1,6 @@
 """Verbs of follow-up beyond the cell's own loop (DOMAIN.md §6, seeds 002 and 003): committee resolutions and
 directives whose tasks flow down to cells, the cells' follow-up tasks, residents' feedback, amendments that keep
-their versions, and inspections with their required remedies.
+their versions. Inspections and their required remedies, which flow down the same way, are services/inspections.py.
 
 Shapes chosen:
 - A committee task is assigned to one cell (``Task.organization`` = the cell, ``resolution`` = the committee's).
@@ -9,11 +9,6 @@ Shapes chosen:
   in a standing container per cell and year, "Thực hiện chỉ đạo cấp trên năm 2026" (kind cell_monthly, adopted):
   the follow-up never waits for the next monthly vote and never lands in a draft that may still change or be
   amended; the monthly resolution can still refer to it.
-- An inspection's required remedies are tasks of the inspected cell in a container resolution of kind committee
-  on the inspecting committee (the cell's parent), "Kết luận kiểm tra: <subject>", one per inspection. They are
-  not put on ``Inspection.resolution`` (the resolution whose implementation was inspected): that is the cell's
-  voted record, and the committee's demands must not change it. So remedies flow down exactly like directives:
-  the cell sees them among its directives and answers each with a follow-up.
 - An amendment copies the resolution (title, summary, kind, period, organisation, meeting) into a new version
   pointing at the old one, which becomes "amended". Tasks and targets stay on the original (their history and
   progress stay where they were recorded); both pages show the chain of versions.
@@ -33,11 +28,9 @@ from django.utils.translation import gettext as _
 from apps.common.text import nfc
 from apps.members.models import Member
 from apps.orgs.models import Organization
-from apps.resolutions.models import Feedback, Inspection, Resolution, Task
+from apps.resolutions.models import Feedback, Resolution, Task
 
-COMMITTEE_KINDS = (Resolution.Kind.COMMITTEE, Resolution.Kind.DIRECTIVE)
 FOLLOW_UP_TITLE = "Thực hiện chỉ đạo cấp trên năm {year}"
-REMEDIES_TITLE = "Kết luận kiểm tra: {subject}"
 
 
 def _inside(org: Organization, ancestor: Organization) -> bool:
@@ -63,7 +56,7 @@ def committee_resolution_create(
     errors = {}
     if committee.kind != Organization.Kind.COMMITTEE:
         raise ValidationError(_("Only a party committee issues committee resolutions and directives."))
-    if kind not in COMMITTEE_KINDS:
+    if kind not in Resolution.COMMITTEE_KINDS:
         errors["kind"] = _("Choose a resolution or a directive of the committee.")
     title = nfc(title)
     if not title:
@@ -94,7 +87,7 @@ def committee_task_assign(
 ) -> list[Task]:
     """One task per chosen cell of the committee's subtree; the cell carries it out (``Task.organization``)."""
     resolution = Resolution.objects.select_related("organization").get(pk=resolution.pk)
-    if resolution.kind not in COMMITTEE_KINDS:
+    if resolution.kind not in Resolution.COMMITTEE_KINDS:
         raise ValidationError(_("Only a committee's resolution or directive assigns tasks to cells."))
     if resolution.status == Resolution.Status.AMENDED:
         raise ValidationError(_("This resolution was amended: assign tasks on its newest version."))
@@ -167,7 +160,7 @@ def follow_up_create(
     parent = Task.objects.select_for_update().select_related("organization", "resolution").get(pk=parent.pk)
     cell = parent.organization
     if (
-        parent.resolution.kind not in COMMITTEE_KINDS
+        parent.resolution.kind not in Resolution.COMMITTEE_KINDS
         or parent.resolution.organization_id == cell.pk
         or cell.kind != Organization.Kind.CELL
     ):
@@ -308,115 +301,3 @@ def resolution_amend(
     old.status = Resolution.Status.AMENDED
     old.save(update_fields=["status"])
     return new
-
-
-# ---------------------------------------------------------------------------------------------- inspections
-
-
-@transaction.atomic
-def inspection_create(
-    *,
-    organization: Organization,
-    kind: str,
-    mode: str = Inspection.Mode.INSPECTION,
-    subject: str,
-    started_on: date,
-    ended_on: date | None = None,
-    inspectors: str = "",
-    resolution: Resolution | None = None,
-    by,
-) -> Inspection:
-    """A regular, periodic or ad-hoc inspection (or supervision) of a cell's implementation."""
-    if organization.kind != Organization.Kind.CELL:
-        raise ValidationError(_("Inspections here are of a cell's implementation."))
-    errors = {}
-    if kind not in Inspection.Kind.values:
-        errors["kind"] = _("Choose regular, periodic or ad hoc.")
-    if mode not in Inspection.Mode.values:
-        errors["mode"] = _("Choose inspection or supervision.")
-    subject = nfc(subject)
-    if not subject:
-        errors["subject"] = _("Give the subject.")
-    if started_on and ended_on and ended_on < started_on:
-        errors["ended_on"] = _("It ends before it starts.")
-    if resolution is not None and resolution.organization_id != organization.pk:
-        errors["resolution"] = _("Choose a resolution of the inspected cell.")
-    if errors:
-        raise ValidationError(errors)
-    inspection = Inspection(
-        organization=organization,
-        resolution=resolution,
-        kind=kind,
-        mode=mode,
-        subject=subject,
-        started_on=started_on,
-        ended_on=ended_on,
-        inspectors=nfc(inspectors),
-        created_by=by,
-    )
-    inspection.full_clean(exclude=["created_by"])
-    inspection.save()
-    return inspection
-
-
-@transaction.atomic
-def inspection_conclude(
-    *, inspection: Inspection, findings: str, conclusion: str, ended_on: date | None = None
-) -> Inspection:
-    """Record the findings and the conclusion (editable: the conclusion is drafted over the inspection)."""
-    live = Inspection.objects.select_for_update().get(pk=inspection.pk)
-    if ended_on is not None and ended_on < live.started_on:
-        raise ValidationError({"ended_on": _("It ends before it starts.")})
-    live.findings, live.conclusion = nfc(findings), nfc(conclusion)
-    if ended_on is not None:
-        live.ended_on = ended_on
-    live.full_clean(exclude=["created_by"])
-    live.save(update_fields=["findings", "conclusion", "ended_on"])
-    return live
-
-
-def remedies_container(*, inspection: Inspection, by=None) -> Resolution:
-    """The inspecting committee's resolution holding this inspection's remedies (created with the first one)."""
-    existing = Resolution.objects.filter(tasks__inspection=inspection).order_by("pk").first()
-    if existing is not None:
-        return existing
-    committee = Organization.objects.get_parent(inspection.organization)
-    container = Resolution(
-        organization=committee,
-        kind=Resolution.Kind.COMMITTEE,
-        title=REMEDIES_TITLE.format(subject=inspection.subject)[:300],
-        status=Resolution.Status.ADOPTED,
-        adopted_on=inspection.ended_on or timezone.localdate(),
-        created_by=by,
-    )
-    container.full_clean(exclude=["created_by"])
-    container.save()
-    return container
-
-
-@transaction.atomic
-def inspection_remedy_add(*, inspection: Inspection, title: str, description: str = "", deadline: date, by) -> Task:
-    """A required remedy: a task of the inspected cell, followed up like a directive."""
-    inspection = Inspection.objects.select_for_update().select_related("organization").get(pk=inspection.pk)
-    errors = {}
-    title = nfc(title)
-    if not title:
-        errors["title"] = _("Describe the remedy required.")
-    if deadline is None:
-        errors["deadline"] = _("Give the deadline.")
-    elif deadline < inspection.started_on:
-        errors["deadline"] = _("The deadline is before the inspection started.")
-    if errors:
-        raise ValidationError(errors)
-    container = remedies_container(inspection=inspection, by=by)
-    task = Task(
-        resolution=container,
-        organization=inspection.organization,
-        inspection=inspection,
-        title=title,
-        description=nfc(description),
-        deadline=deadline,
-    )
-    task.full_clean()
-    task.save()
-    return task

@@ -7,10 +7,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from apps.meetings.testing import make_meeting
 from apps.resolutions.models import Feedback, Inspection, Resolution, Task, TaskProgress
 from apps.resolutions.queries import follow as queries_follow
+from apps.resolutions.queries import inspections as queries_inspections
+from apps.resolutions.queries import tasks as queries_tasks
 from apps.resolutions.rules import follow as rules
 from apps.resolutions.services import follow as services_follow
+from apps.resolutions.services import inspections as services_inspections
+from apps.resolutions.services import tasks as services_tasks
 from apps.resolutions.testing import make_resolution
 
 
@@ -285,7 +290,7 @@ def inspect(world, **kwargs):
         "by": world.staff,
         **kwargs,
     }
-    return services_follow.inspection_create(**data)
+    return services_inspections.inspection_create(**data)
 
 
 @pytest.mark.django_db
@@ -297,7 +302,7 @@ def test_an_inspection_of_a_cell(world):
         resolution,
         "supervision",
     )
-    services_follow.inspection_conclude(
+    services_inspections.inspection_conclude(
         inspection=inspection, findings="Chưa ghi biên bản đầy đủ", conclusion="Đạt yêu cầu", ended_on=today()
     )
     inspection.refresh_from_db()
@@ -322,10 +327,10 @@ def test_invalid_inspections_are_refused(world):
 @pytest.mark.django_db
 def test_remedies_are_tasks_of_the_cell_followed_up_like_directives(world):
     inspection = inspect(world)
-    r1 = services_follow.inspection_remedy_add(
+    r1 = services_inspections.inspection_remedy_add(
         inspection=inspection, title="Hoàn thiện sổ biên bản", deadline=today() + timedelta(days=15), by=world.staff
     )
-    r2 = services_follow.inspection_remedy_add(
+    r2 = services_inspections.inspection_remedy_add(
         inspection=inspection, title="Thu đủ đảng phí", deadline=today() - timedelta(days=1), by=world.staff
     )
     container = r1.resolution
@@ -338,11 +343,11 @@ def test_remedies_are_tasks_of_the_cell_followed_up_like_directives(world):
     assert [r.task for r in rows] == [r2, r1]
     follow_up = services_follow.follow_up_create(parent=r1, by=world.secretary)
     Task.objects.filter(pk=follow_up.pk).update(completed_on=today())
-    row = queries_follow.inspection_detail(world.inspector, inspection.pk)
+    row = queries_inspections.inspection_row(world.inspector, inspection)
     assert [(a.task, a.status) for a in row.remedies] == [(r2, rules.LATE), (r1, rules.DONE)]
     assert (row.rollup.total, row.rollup.done, row.rollup.late) == (2, 1, 1)
     # a second inspection gets its own container
-    other = services_follow.inspection_remedy_add(
+    other = services_inspections.inspection_remedy_add(
         inspection=inspect(world, subject="Giám sát chuyên đề"), title="X", deadline=today(), by=world.staff
     )
     assert other.resolution != container
@@ -352,18 +357,14 @@ def test_remedies_are_tasks_of_the_cell_followed_up_like_directives(world):
 def test_inspections_are_listed_for_the_subtree(world):
     a1 = inspect(world)
     a2 = inspect(world, organization=world.cell_a2, started_on=date(2026, 1, 5))
-    assert {r.inspection for r in queries_follow.inspections_for(world.inspector, world.commune_a)} == {a1, a2}
-    assert [r.inspection for r in queries_follow.inspections_for(world.secretary, world.cell_a1)] == [a1]
-    assert queries_follow.inspections_for(world.member_user, world.cell_a1) == []  # not for plain members
+    assert {r.inspection for r in queries_inspections.inspection_rows(world.inspector, world.commune_a)} == {a1, a2}
+    assert [r.inspection for r in queries_inspections.inspection_rows(world.secretary, world.cell_a1)] == [a1]
+    assert queries_inspections.inspection_rows(world.member_user, world.cell_a1) == []  # not for plain members
 
 
 @pytest.mark.django_db
 def test_an_amended_resolutions_tasks_are_still_followed(world):
     """Tasks stay on the amended version: they are still late, still reviewed, still alerted."""
-    from apps.meetings.testing import make_meeting
-    from apps.resolutions.queries import tasks as queries_tasks
-    from apps.resolutions.services import tasks as services_tasks
-
     late = today() - timedelta(days=3)
     original = make_resolution(world.cell_a1, tasks=1, targets=0, lead=world.plain_member, deadline=late)
     task = original.tasks.get()

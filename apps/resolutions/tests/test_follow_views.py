@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from apps.resolutions.models import Feedback, Inspection, Resolution, Task, TaskProgress
 from apps.resolutions.services import follow as services_follow
+from apps.resolutions.services import inspections as services_inspections
 from apps.resolutions.testing import make_resolution
 
 
@@ -77,7 +78,7 @@ def feedback_item(world, cell_resolution):
 
 @pytest.fixture
 def inspection(world):
-    return services_follow.inspection_create(
+    return services_inspections.inspection_create(
         organization=world.cell_a1,
         kind="regular",
         subject="Kiểm tra sinh hoạt chi bộ",
@@ -570,14 +571,14 @@ def test_feedback_query_count(world, client_for, cell_resolution, rows):
 @pytest.mark.django_db
 def test_inspections_query_count(world, client_for, rows):
     for i in range(rows):
-        inspection = services_follow.inspection_create(
+        inspection = services_inspections.inspection_create(
             organization=[world.cell_a1, world.cell_a2][i % 2],
             kind="periodic",
             subject=f"Kiểm tra {i}",
             started_on=today(),
             by=world.staff,
         )
-        remedy = services_follow.inspection_remedy_add(
+        remedy = services_inspections.inspection_remedy_add(
             inspection=inspection, title="Khắc phục", deadline=today(), by=world.staff
         )
         services_follow.follow_up_create(parent=remedy, by=world.staff)
@@ -593,7 +594,7 @@ def test_inspections_query_count(world, client_for, rows):
 @pytest.mark.django_db
 def test_inspection_page_query_count(world, client_for, inspection, rows):
     for i in range(rows):
-        remedy = services_follow.inspection_remedy_add(
+        remedy = services_inspections.inspection_remedy_add(
             inspection=inspection, title=f"Khắc phục {i}", deadline=today(), by=world.staff
         )
         services_follow.follow_up_create(parent=remedy, by=world.staff)

@@ -17,6 +17,7 @@ from apps.meetings.testing import make_meeting
 from apps.resolutions.models import Resolution, Task
 from apps.resolutions.queries import tasks as queries_tasks
 from apps.resolutions.services import loop
+from apps.resolutions.services import progress as services_progress
 from apps.resolutions.services import tasks as services_tasks
 from apps.resolutions.testing import make_resolution
 from apps.resolutions.tests.test_tasks_services import adopted, drafted, held, today
@@ -90,7 +91,7 @@ def test_refreshing_updates_the_statuses_and_keeps_the_secretarys_text(world):
     document.text += "\n1. Nhiệm vụ mới do bí thư soạn."
     document.save()
     task = resolution.tasks.get()
-    services_tasks.task_review(task=task, outcome="Đạt yêu cầu", decision="done")
+    services_progress.task_review(task=task, outcome="Đạt yêu cầu", decision="done")
 
     loop.loop_refresh(following)
 

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from apps.common.testing import grant
 from apps.resolutions.models import Resolution, Target, TargetActual
 from apps.resolutions.queries import targets as queries_targets
 from apps.resolutions.rules import follow as rules
@@ -195,8 +196,6 @@ def test_org_rollup_groups_by_sub_organisation_for_the_year(world):
 
 @pytest.mark.django_db
 def test_org_rollup_of_the_province_rolls_communes_up(world, django_user_model):
-    from apps.common.testing import grant
-
     admin = django_user_model.objects.create_user("tinh", password="x")
     grant(admin, world.province, "committee_staff")
     today = timezone.localdate()

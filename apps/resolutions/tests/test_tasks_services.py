@@ -20,8 +20,10 @@ from apps.meetings.services import live as services_live
 from apps.meetings.services import votes as services_votes
 from apps.meetings.testing import make_meeting
 from apps.members.models import Member
+from apps.resolutions.forms.tasks import LeadChoiceField
 from apps.resolutions.models import Resolution, Task, TaskProgress
 from apps.resolutions.queries import tasks as queries_tasks
+from apps.resolutions.services import progress as services_progress
 from apps.resolutions.services import tasks as services_tasks
 from apps.resolutions.testing import make_resolution
 
@@ -237,7 +239,7 @@ def test_tasks_change_only_while_the_resolution_is_a_draft(world):
 def test_progress_is_logged_with_evidence(world):
     task = adopted_task(world)
     file = SimpleUploadedFile("anh.jpg", b"\xff\xd8 anh", content_type="image/jpeg")
-    entry = services_tasks.task_progress_add(
+    entry = services_progress.task_progress_add(
         task=task, on=today(), text="Đã họp tổ", percent=40, evidence=file, by=world.member_user
     )
     assert entry.evidence.name.endswith(".jpg") and entry.author == world.member_user
@@ -257,10 +259,10 @@ def test_progress_validation(world, changes, field):
         if key == "on":
             value = today() + timedelta(days=value)
         if key == "evidence":
-            value = SimpleUploadedFile("lon.pdf", b"x" * (services_tasks.MAX_EVIDENCE_BYTES + 1))
+            value = SimpleUploadedFile("lon.pdf", b"x" * (services_progress.MAX_EVIDENCE_BYTES + 1))
         data[key] = value
     with pytest.raises(ValidationError) as error:
-        services_tasks.task_progress_add(task=task, by=world.member_user, **data)
+        services_progress.task_progress_add(task=task, by=world.member_user, **data)
     assert field in error.value.message_dict and not TaskProgress.objects.exists()
 
 
@@ -268,42 +270,42 @@ def test_progress_validation(world, changes, field):
 def test_no_progress_on_a_draft_or_dropped_task(world):
     resolution, _this, _following = drafted(world)
     with pytest.raises(ValidationError):
-        services_tasks.task_progress_add(task=resolution.tasks.get(), on=today(), text="Sớm quá", by=None)
+        services_progress.task_progress_add(task=resolution.tasks.get(), on=today(), text="Sớm quá", by=None)
     task = adopted_task(world)
-    services_tasks.task_drop(task=task, reason="Không còn phù hợp")
+    services_progress.task_drop(task=task, reason="Không còn phù hợp")
     with pytest.raises(ValidationError):
-        services_tasks.task_progress_add(task=task, on=today(), text="Muộn quá", by=None)
+        services_progress.task_progress_add(task=task, on=today(), text="Muộn quá", by=None)
 
 
 @pytest.mark.django_db
 def test_done_and_dropped_are_decisions_that_exclude_each_other(world):
     task = adopted_task(world)
     with pytest.raises(ValidationError):
-        services_tasks.task_drop(task=task, reason="  ")
-    done = services_tasks.task_mark_done(task=task)
+        services_progress.task_drop(task=task, reason="  ")
+    done = services_progress.task_mark_done(task=task)
     assert done.completed_on == today()
     with pytest.raises(ValidationError):
-        services_tasks.task_mark_done(task=task)
+        services_progress.task_mark_done(task=task)
     with pytest.raises(ValidationError):
-        services_tasks.task_drop(task=task, reason="Thôi")
+        services_progress.task_drop(task=task, reason="Thôi")
     with pytest.raises(ValidationError):
-        services_tasks.task_mark_done(task=adopted_task(world), on=today() + timedelta(days=1))
+        services_progress.task_mark_done(task=adopted_task(world), on=today() + timedelta(days=1))
 
 
 @pytest.mark.django_db
 def test_review_records_the_outcome_and_the_decision(world):
     task = adopted_task(world)
     day = today() - timedelta(days=1)
-    reviewed = services_tasks.task_review(task=task, outcome="Hoàn thành vượt mức", decision="done", on=day)
+    reviewed = services_progress.task_review(task=task, outcome="Hoàn thành vượt mức", decision="done", on=day)
     assert (reviewed.completed_on, reviewed.dropped_reason, reviewed.outcome) == (day, "", "Hoàn thành vượt mức")
     with pytest.raises(ValidationError):
-        services_tasks.task_review(task=task, outcome="", decision="dropped", reason="")
-    dropped = services_tasks.task_review(task=task, outcome="Không làm", decision="dropped", reason="Hết kinh phí")
+        services_progress.task_review(task=task, outcome="", decision="dropped", reason="")
+    dropped = services_progress.task_review(task=task, outcome="Không làm", decision="dropped", reason="Hết kinh phí")
     assert dropped.completed_on is None and dropped.dropped_reason == "Hết kinh phí"
-    reopened = services_tasks.task_review(task=task, outcome="Làm tiếp", decision="open")
+    reopened = services_progress.task_review(task=task, outcome="Làm tiếp", decision="open")
     assert reopened.completed_on is None and reopened.dropped_reason == "" and reopened.outcome == "Làm tiếp"
     with pytest.raises(ValidationError):
-        services_tasks.task_review(task=task, outcome="", decision="maybe")
+        services_progress.task_review(task=task, outcome="", decision="maybe")
 
 
 # ---------------------------------------------------------------------------------------------- suggestions
@@ -320,7 +322,7 @@ def test_leads_are_suggested_by_residential_group_then_load(world):
     adopted_task(world, lead=busy_neighbour)
     adopted_task(world, lead=world.secretary_member)
     done = adopted_task(world, lead=far_free)
-    services_tasks.task_mark_done(task=done)  # finished tasks are no load
+    services_progress.task_mark_done(task=done)  # finished tasks are no load
     add_member(world.cell_a2, full_name="Khu Ba Chi Bộ Khác", residence="Khu 3")
 
     with CaptureQueriesContext(connection) as queries:
@@ -340,8 +342,6 @@ def test_leads_are_suggested_by_residential_group_then_load(world):
 
 @pytest.mark.django_db
 def test_the_task_form_labels_suggestions_with_group_and_load(world):
-    from apps.resolutions.forms.tasks import LeadChoiceField
-
     member = add_member(world.cell_a1, full_name="Nguyễn Văn A", residence="Khu 3")
     adopted_task(world, lead=member)
     field = LeadChoiceField(queryset=queries_tasks.suggest_leads(world.cell_a1, "Khu 3"))
@@ -363,7 +363,7 @@ def test_alerts_go_to_the_lead_and_the_cell_secretary_the_day_after_the_deadline
     yesterday = today() - timedelta(days=1)
     late = adopted_task(world, deadline=yesterday)
     adopted_task(world, deadline=yesterday - timedelta(days=1))  # overdue since the day before: alerted then
-    services_tasks.task_mark_done(task=adopted_task(world, deadline=yesterday))  # done in time
+    services_progress.task_mark_done(task=adopted_task(world, deadline=yesterday))  # done in time
     outbox.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -405,20 +405,14 @@ def test_draft_resolutions_raise_no_alert(world, django_capture_on_commit_callba
 
 @pytest.mark.django_db
 def test_a_cell_cannot_decide_a_task_assigned_by_the_committee(world):
-    from django.core.exceptions import ValidationError
-
-    from apps.resolutions.models import Task
-    from apps.resolutions.services import tasks as services_tasks
-    from apps.resolutions.testing import make_resolution
-
     directive = make_resolution(world.commune_a, tasks=0, targets=0)
     assigned = Task.objects.create(
         resolution=directive, organization=world.cell_a1, title="Làm đường", deadline=directive.period_end
     )
     for call in (
-        lambda: services_tasks.task_mark_done(task=assigned),
-        lambda: services_tasks.task_drop(task=assigned, reason="Không làm"),
-        lambda: services_tasks.task_review(task=assigned, outcome="x", decision="done"),
+        lambda: services_progress.task_mark_done(task=assigned),
+        lambda: services_progress.task_drop(task=assigned, reason="Không làm"),
+        lambda: services_progress.task_review(task=assigned, outcome="x", decision="done"),
     ):
         with pytest.raises(ValidationError):
             call()

@@ -16,6 +16,7 @@ from apps.common.testing import UserFactory, add_member
 from apps.meetings.models import AgendaItem, MeetingDocument
 from apps.meetings.testing import make_meeting
 from apps.resolutions.models import Resolution, Task, TaskProgress
+from apps.resolutions.services import progress as services_progress
 from apps.resolutions.services import tasks as services_tasks
 from apps.resolutions.testing import make_resolution
 from apps.resolutions.tests.test_tasks_services import adopted, drafted, held, today
@@ -61,7 +62,7 @@ def story(world, other_member):
         lead=other_member,
         deadline=mine.deadline,
     )
-    entry = services_tasks.task_progress_add(
+    entry = services_progress.task_progress_add(
         task=mine,
         on=today(),
         text="Đã làm một phần",

@@ -13,24 +13,23 @@ from django.views.decorators.http import require_http_methods
 
 from apps.common.scoping import MANAGE, VIEW
 from apps.common.views import verb, year_param
-from apps.orgs.models import Organization
+from apps.orgs.queries.tree import organizations_for
 from apps.resolutions.forms.targets import ActualForm, TargetForm
 from apps.resolutions.models import Resolution, Target
 from apps.resolutions.queries import follow as queries_follow
 from apps.resolutions.queries import targets as queries_targets
+from apps.resolutions.queries import tasks as queries_tasks
 from apps.resolutions.services import targets as services_targets
 
 FORM_PAGE = "resolutions/targets/form.html"
 
 
 def _resolution(request, resolution_id: int, action: str = VIEW) -> Resolution:
-    return get_object_or_404(
-        Resolution.objects.visible_to(request.user, action).select_related("organization"), pk=resolution_id
-    )
+    return get_object_or_404(queries_tasks.resolutions_for(request.user, action), pk=resolution_id)
 
 
 def _target(request, target_id: int, action: str = VIEW) -> Target:
-    return get_object_or_404(queries_targets.target_detail(request.user, target_id, action))
+    return get_object_or_404(queries_targets.targets_for(request.user, action), pk=target_id)
 
 
 def _editable(resolution: Resolution) -> bool:
@@ -139,7 +138,7 @@ def target_actual_add(request, target_id: int):
 
 @login_required
 def org_targets(request, org_id: int):
-    organization = get_object_or_404(Organization.objects.visible_to(request.user, VIEW), pk=org_id)
+    organization = get_object_or_404(organizations_for(request.user, VIEW), pk=org_id)
     year = year_param(request)
     page = queries_targets.org_targets(request.user, organization, year=year)
     context = {"organization": organization, "page": page, "year": year, "years": (year - 1, year + 1)}
