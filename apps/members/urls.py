@@ -1,9 +1,11 @@
+"""The members' pages and verbs. The membership watch (``members:watch``, it reads the meetings' attendance) is
+apps/home/views/watch.py, added to this namespace by the root URLconf (chibo/urls.py)."""
+
 from django.urls import path
 
 from apps.members.views import attachment as views_attachment
-from apps.members.views import dues_settings as views_dues_settings
+from apps.members.views import dues as views_dues
 from apps.members.views import member as views
-from apps.members.views import watch as views_watch
 
 app_name = "members"
 urlpatterns = [
@@ -18,10 +20,9 @@ urlpatterns = [
     path("<int:member_id>/attachment/", views_attachment.attachment_add, name="attachment"),
     path("<int:member_id>/office/", views.cell_role_assign, name="office"),
     path("<int:member_id>/photo/", views.member_photo, name="photo"),
-    path("watch/", views_watch.watch_list, name="watch"),
-    path("dues/cell/<int:cell_id>/", views_watch.dues_month, name="dues"),
-    path("<int:member_id>/dues/", views_watch.dues_member, name="dues_member"),
-    path("<int:member_id>/dues/basis/", views_dues_settings.dues_basis, name="dues_basis"),
-    path("dues/rates/<int:org_id>/", views_dues_settings.dues_rates, name="dues_rates"),
-    path("dues/rates/delete/<int:rate_id>/", views_dues_settings.dues_rate_delete, name="dues_rate_delete"),
+    path("dues/cell/<int:cell_id>/", views_dues.dues_month, name="dues"),
+    path("<int:member_id>/dues/", views_dues.dues_member, name="dues_member"),
+    path("<int:member_id>/dues/basis/", views_dues.dues_basis, name="dues_basis"),
+    path("dues/rates/<int:org_id>/", views_dues.dues_rates, name="dues_rates"),
+    path("dues/rates/delete/<int:rate_id>/", views_dues.dues_rate_delete, name="dues_rate_delete"),
 ]

@@ -15,4 +15,4 @@ class AttachmentForm(NFCFormMixin, forms.Form):
 
     def __init__(self, *args, cells, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["host"].queryset = cells
+        self.fields["host"].queryset = cells.order_by("name")

@@ -2,22 +2,54 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 
 from apps.common.scoping import VIEW, subtree_filter
 from apps.common.text import search_key
 from apps.members.models import Attachment, CellMembership, CellRole, Exemption, Member, Suspension
 from apps.members.rules import member as rules
-from apps.orgs.models import Organization, RoleGrant
+from apps.orgs.models import Organization
+from apps.orgs.queries.tree import organizations_for
+
+
+def members_for(user, action: str = VIEW) -> QuerySet[Member]:
+    """The one lookup of members for views: those ``user`` may ``action`` (transferred-out records included), with
+    their cell and account."""
+    return Member.objects.visible_to(user, action).select_related("cell", "user")
+
+
+def with_history(member: Member) -> Member:
+    """The member with their cell periods, exemptions, suspensions, attachments and offices, newest first (the
+    member's page: one query each)."""
+    prefetch_related_objects(
+        [member],
+        Prefetch("memberships", queryset=CellMembership.objects.select_related("cell").order_by("-joined_on")),
+        Prefetch("exemptions", queryset=Exemption.objects.order_by("-starts_on")),
+        Prefetch("suspensions", queryset=Suspension.objects.order_by("-starts_on")),
+        Prefetch("attachments", queryset=Attachment.objects.select_related("host").order_by("-starts_on")),
+        Prefetch("cell_roles", queryset=CellRole.objects.select_related("cell").order_by("-starts_on")),
+    )
+    return member
 
 
 def exempt_on(day: date):
     return Exists(Exemption.objects.filter(member=OuterRef("pk")).in_force_on(day))
 
 
-def members_for(
+def member_list(
     user,
     *,
     action: str = VIEW,
@@ -26,6 +58,8 @@ def members_for(
     status: str = "",
     on: date,
 ) -> QuerySet[Member]:
+    """The active members ``user`` may ``action`` (in ``within``, matching ``text`` and ``status``), each with
+    ``is_exempt`` on the day: the members' list and a cell's page."""
     qs = Member.objects.visible_to(user, action).filter(active=True)
     if within is not None:
         # Members belong to cells: a cell is an equality on the foreign key, a committee a path prefix.
@@ -40,25 +74,14 @@ def members_for(
     return qs.select_related("cell").annotate(is_exempt=exempt_on(on))
 
 
-def member_detail(user, pk: int, *, action: str = VIEW) -> QuerySet[Member]:
-    return (
-        Member.objects.visible_to(user, action)
-        .filter(pk=pk)
-        .select_related("cell", "user")
-        .prefetch_related(
-            Prefetch("memberships", queryset=CellMembership.objects.select_related("cell").order_by("-joined_on")),
-            Prefetch("exemptions", queryset=Exemption.objects.order_by("-starts_on")),
-            Prefetch("suspensions", queryset=Suspension.objects.order_by("-starts_on")),
-            Prefetch("attachments", queryset=Attachment.objects.select_related("host").order_by("-starts_on")),
-            Prefetch("cell_roles", queryset=CellRole.objects.select_related("cell").order_by("-starts_on")),
-        )
-    )
+def other_cells(user, member: Member, action: str) -> QuerySet[Organization]:
+    """The cells other than the member's own that ``user`` may ``action`` (a transfer's or an attachment's)."""
+    return organizations_for(user, action).filter(kind=Organization.Kind.CELL).exclude(pk=member.cell_id)
 
 
 def probation_due_members(user, *, on: date, within_days: int = 30) -> QuerySet[Member]:
     """Probationary members whose 12 months end within ``within_days`` (or have passed): remind the cell."""
-    horizon = date.fromordinal(on.toordinal() + within_days)
-    latest_admission = rules.add_months(horizon, -rules.PROBATION_MONTHS)
+    latest_admission = rules.add_months(on + timedelta(days=within_days), -rules.PROBATION_MONTHS)
     return Member.objects.visible_to(user).filter(
         active=True, status=Member.Status.PROBATIONARY, admitted_on__lte=latest_admission
     )
@@ -78,18 +101,11 @@ OFFICE_RANK = Case(
 
 
 def current_offices(cell: Organization, *, on: date) -> QuerySet[CellRole]:
+    """The cell's office holders on the day, secretary first, with each holder's cell."""
     return (
         CellRole.objects.filter(cell=cell, starts_on__lte=on)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
-        .select_related("member")
+        .select_related("member__cell")
         .annotate(rank=OFFICE_RANK)
         .order_by("rank", "member__full_name_search")
-    )
-
-
-def supervisors_of(node: Organization, *, on: date) -> QuerySet[RoleGrant]:
-    return (
-        RoleGrant.objects.filter(organization=node, role="supervisor", starts_on__lte=on)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
-        .select_related("user")
     )

@@ -1,21 +1,20 @@
-"""Reads for the membership watch and dues: a fixed number of queries for the whole scope, folded in Python."""
+"""Reads for the membership watch (DOMAIN.md §9): a fixed number of queries for the whole scope, folded in Python.
+
+The attendance at meetings is read by the page's own query (apps/home/queries/watch.py: members may not read the
+meetings above them); the members, their dues and exemptions are read here."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from decimal import Decimal
+from datetime import date
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from apps.common.scoping import ROLE_ACTIONS, VIEW, grants_for, subtree_filter
-from apps.members.models import Dues, DuesRate, Exemption, Member, MemberDuesBasis
+from apps.members.models import Dues, Exemption, Member
 from apps.members.rules import watch
 from apps.orgs.models import Organization
-
-WATCHED_KINDS = ("regular", "thematic")  # board pre-meetings are not party meetings of every member
 
 
 @dataclass
@@ -35,50 +34,23 @@ def can_watch(user) -> bool:
     return any(VIEW in ROLE_ACTIONS[g.role] for g in grants_for(user))
 
 
-def _year_bounds(year: int) -> tuple[datetime, datetime]:
-    tz = timezone.get_current_timezone()
-    return (
-        timezone.make_aware(datetime.combine(date(year, 1, 1), time.min), tz),
-        timezone.make_aware(datetime.combine(date(year + 1, 1, 1), time.min), tz),
-    )
-
-
 def watched_members(user, *, within: Organization | None = None) -> QuerySet[Member]:
+    """The active members of the user's scope (in ``within``), with their cells, by cell and name."""
     qs = Member.objects.visible_to(user, VIEW).filter(active=True)
     if within is not None:
         qs = qs.filter(cell=within) if within.is_cell else qs.filter(subtree_filter(Member.scope_path, within.path))
-    return qs
+    return qs.select_related("cell").order_by("cell__path", "full_name_search")
 
 
-def watch_list(user, *, year: int, today: date, within: Organization | None = None) -> list[WatchRow]:
-    """Members of the user's scope with a warning, an alert or a long streak of absences with reason.
+def watch_rows(
+    members: list[Member], *, attendance: dict[int, list[tuple[int, str]]], year: int, today: date
+) -> list[WatchRow]:
+    """The members with a warning, an alert or a long streak of absences with reason in ``year``.
 
-    Four queries whatever the number of members: members (+cell), attendance of the year's regular and thematic
-    meetings, dues rows of the year, exemptions overlapping the year.
+    ``attendance`` maps a member to the (month, status) of each meeting of the year they were marked at, in
+    order. Two queries: the dues rows of the year, the exemptions overlapping it.
     """
-    from apps.meetings.models import Attendance, Meeting
-
-    members = list(
-        watched_members(user, within=within).select_related("cell").order_by("cell__path", "full_name_search")
-    )
-    if not members:
-        return []
     ids = [m.pk for m in members]
-    start, end = _year_bounds(year)
-    statuses: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    rows = (
-        Attendance.objects.filter(
-            member_id__in=ids,
-            meeting__scheduled_at__gte=start,
-            meeting__scheduled_at__lt=end,
-            meeting__kind__in=WATCHED_KINDS,
-        )
-        .exclude(meeting__status=Meeting.Status.CANCELLED)
-        .order_by("meeting__scheduled_at", "meeting_id")
-        .values_list("member_id", "meeting__scheduled_at", "status")
-    )
-    for member_id, scheduled_at, status in rows:
-        statuses[member_id].append((timezone.localtime(scheduled_at).month, status))
     dues: dict[int, dict[int, str]] = defaultdict(dict)
     cell_of = {m.pk: m.cell_id for m in members}
     recorded_by_cell: dict[int, set[int]] = defaultdict(set)
@@ -97,7 +69,7 @@ def watch_list(user, *, year: int, today: date, within: Organization | None = No
 
     result = []
     for member in members:
-        seen = statuses.get(member.pk, [])
+        seen = attendance.get(member.pk, [])
         absence = watch.months_with_unexcused_absence(seen)
         counted = [
             m
@@ -115,72 +87,3 @@ def watch_list(user, *, year: int, today: date, within: Organization | None = No
         if level != watch.NONE or breaks:
             result.append(WatchRow(member, absence, unpaid, streak, level, breaks))
     return result
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-@dataclass
-class DuesLine:
-    member: Member
-    row: Dues | None
-    suggested: Decimal | None
-
-
-def dues_sheet(user, *, cell: Organization, month: date, action: str) -> list[DuesLine]:
-    """Every active member of the cell with their dues row for the month and the suggested amount.
-
-    Five queries: members, the month's rows, the members' bases in force, the rates of the committees above the
-    cell, and the last recorded amounts (for members without a basis).
-    """
-    members = list(Member.objects.visible_to(user, action).filter(cell=cell, active=True))
-    ids = [m.pk for m in members]
-    rows = {d.member_id: d for d in Dues.objects.filter(member_id__in=ids, month=month)}
-    suggested = suggested_amounts(members, cell=cell, month=month)
-    return [DuesLine(m, rows.get(m.pk), suggested.get(m.pk)) for m in members]
-
-
-def suggested_amounts(members: list[Member], *, cell: Organization, month: date) -> dict[int, Decimal | None]:
-    ids = [m.pk for m in members]
-    bases: dict[int, MemberDuesBasis] = {}
-    for basis in MemberDuesBasis.objects.filter(member_id__in=ids, effective_from__lte=month).order_by(
-        "member_id", "effective_from"
-    ):
-        bases[basis.member_id] = basis  # the newest in force wins
-    # The rates issued by the cell's ancestors (an internal lookup of settings, not a user-facing list).
-    ancestors = [cell.path[:i] for i in range(Organization.steplen, len(cell.path) + 1, Organization.steplen)]
-    rates: dict[str, DuesRate] = {}
-    for rate in (
-        DuesRate.objects.filter(organization__path__in=ancestors, effective_from__lte=month)
-        .select_related("organization")
-        .order_by("effective_from", "organization__depth")
-    ):
-        rates[rate.basis] = rate  # newest date wins; at equal dates the committee nearest the cell
-    last: dict[int, Decimal] = {}
-    for member_id, amount in (
-        Dues.objects.filter(member_id__in=ids, month__lt=month, status=Dues.Status.PAID)
-        .order_by("member_id", "month")
-        .values_list("member_id", "amount")
-    ):
-        last[member_id] = amount
-    result: dict[int, Decimal | None] = {}
-    for member in members:
-        basis = bases.get(member.pk)
-        amount = None
-        if basis is not None:
-            rate = rates.get(basis.basis)
-            amount = watch.dues_amount(
-                basis=basis.basis,
-                monthly_income=basis.monthly_income,
-                percent=rate.percent if rate else None,
-                fixed_amount=rate.fixed_amount if rate else None,
-            )
-        result[member.pk] = amount if amount is not None else last.get(member.pk)
-    return result
-
-
-def dues_year(member: Member, *, year: int) -> list[tuple[date, Dues | None]]:
-    """The twelve months of ``year`` with the member's dues row where one exists (one query)."""
-    rows = {d.month.month: d for d in Dues.objects.filter(member=member, month__year=year)}
-    return [(date(year, m, 1), rows.get(m)) for m in range(1, 13)]

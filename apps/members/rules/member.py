@@ -2,19 +2,15 @@
 
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
+from django.utils.translation import gettext as _
+
 PROBATION_MONTHS = 12
 
 
 def add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    # Clamp the 29th-31st to the month's last day.
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise ValueError(day)  # unreachable
+    """The same day ``months`` later (or earlier), clamped to the month's last day (31 March + 1 → 30 April)."""
+    return day + relativedelta(months=months)
 
 
 def confirmation_due_on(admitted_on: date) -> date:
@@ -30,9 +26,7 @@ def in_force_on(periods: list[tuple[date, date | None]], day: date) -> bool:
 def member_date_errors(
     *, date_of_birth: date | None, admitted_on: date | None, official_on: date | None, today: date
 ) -> dict[str, str]:
-    """Field → message (Vietnamese, via the caller's gettext) for dates that cannot be true."""
-    from django.utils.translation import gettext as _
-
+    """Field → message (Vietnamese, via gettext) for dates that cannot be true."""
     errors: dict[str, str] = {}
     if date_of_birth and date_of_birth > today:
         errors["date_of_birth"] = _("The date of birth cannot be in the future.")

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.common import audit
 from apps.common.scoping import Role
 from apps.common.text import nfc
 from apps.members.models import Attachment, CellMembership, CellRole, Exemption, Member, Suspension
@@ -105,7 +106,7 @@ def member_transfer(*, member: Member, to_cell: Organization, on: date, note: st
         current.note = nfc(note)
         current.save(update_fields=["left_on", "left_to", "note"])
     CellMembership.objects.create(member=member, cell=to_cell, joined_on=on, joined_from=old_cell.name, note=nfc(note))
-    CellRole.objects.filter(member=member, cell=old_cell, ends_on__isnull=True).update(ends_on=on)
+    audit.update(CellRole.objects.filter(member=member, cell=old_cell, ends_on__isnull=True), ends_on=on)
     member.cell = to_cell
     member.save(update_fields=["cell"])
     if member.user_id:
@@ -219,7 +220,7 @@ def member_transfer_out(*, member: Member, on: date, to_organization: str, note:
     if current:
         current.left_on, current.left_to, current.note = on, to_organization, nfc(note)
         current.save(update_fields=["left_on", "left_to", "note"])
-    CellRole.objects.filter(member=member, ends_on__isnull=True).update(ends_on=on)
+    audit.update(CellRole.objects.filter(member=member, ends_on__isnull=True), ends_on=on)
     member.active = False
     member.save(update_fields=["active"])
     if member.user_id:

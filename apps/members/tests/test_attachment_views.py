@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.members.models import Attachment
+from apps.members.services import member as services
 
 
 def url(member):
@@ -65,8 +66,6 @@ def test_only_committee_staff_record_attachments(history_world, client_for, pers
 @pytest.mark.django_db
 def test_a_secretary_who_hands_the_office_over_lands_on_the_home_page(world, client_for):
     """Before: the redirect went to the new secretary's page, which the old one may no longer open (404)."""
-    from apps.members.services import member as services
-
     services.cell_role_assign(member=world.secretary_member, office="secretary", starts_on=date(2025, 1, 1))
     client = client_for(world.secretary)
     response = client.post(

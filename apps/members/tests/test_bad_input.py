@@ -2,12 +2,16 @@
 10, defect 12): junk in the dues page's month, amounts and dates out of any plausible range."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.members.models import Dues, DuesRate, Member, MemberDuesBasis
+from apps.members.services import dues as services_dues
+from apps.members.services.dues import DuesEntry
 from apps.members.tests.test_dues_views import month_post, state
 
 pytestmark = pytest.mark.django_db
@@ -42,13 +46,6 @@ def test_an_amount_out_of_range_is_a_message_and_nothing_is_saved(world, client_
 
 
 def test_the_dues_service_refuses_an_absurd_amount_too(world):
-    from decimal import Decimal
-
-    from django.core.exceptions import ValidationError
-
-    from apps.members.services import dues as services_dues
-    from apps.members.services.dues import DuesEntry
-
     entry = DuesEntry(member=world.plain_member, status="paid", amount=Decimal("1e12"))
     with pytest.raises(ValidationError):
         services_dues.dues_record_month(cell=world.cell_a1, month=date(2026, 3, 1), entries=[entry])

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from apps.common.testing import add_member
 from apps.members.models import Dues
-from apps.members.queries import watch as queries_watch
+from apps.members.queries import dues as queries_dues
 from apps.members.services import dues as services_dues
 from apps.members.services.dues import DuesEntry
 
@@ -96,7 +96,7 @@ def test_amount_is_suggested_from_basis_and_rate_or_last_payment(world):
     Dues.objects.create(member=plain, month=date(2026, 1, 1), amount=40000, status="paid")
     lines = {
         line.member: line.suggested
-        for line in queries_watch.dues_sheet(world.secretary, cell=world.cell_a1, month=MONTH, action="manage")
+        for line in queries_dues.dues_sheet(world.secretary, cell=world.cell_a1, month=MONTH, action="manage")
     }
     assert lines == {sec: Decimal(30000), plain: Decimal(40000)}  # 0.5 % of the pension; the last amount paid
     # The province sets 0.6 % from February, the commune 0.4 % from March: the newest in force wins.
@@ -109,9 +109,9 @@ def test_amount_is_suggested_from_basis_and_rate_or_last_payment(world):
     services_dues.dues_rate_set(
         organization=world.commune_b, basis="pension", percent=Decimal("9"), effective_from=date(2026, 3, 1)
     )
-    suggested = queries_watch.suggested_amounts([sec], cell=world.cell_a1, month=date(2026, 2, 1))
+    suggested = queries_dues.suggested_amounts([sec], cell=world.cell_a1, month=date(2026, 2, 1))
     assert suggested == {sec.pk: Decimal(36000)}
-    assert queries_watch.suggested_amounts([sec], cell=world.cell_a1, month=MONTH) == {sec.pk: Decimal(24000)}
+    assert queries_dues.suggested_amounts([sec], cell=world.cell_a1, month=MONTH) == {sec.pk: Decimal(24000)}
 
 
 @pytest.mark.parametrize(

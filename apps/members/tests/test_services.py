@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -115,3 +116,27 @@ def test_new_secretary_ends_the_previous_term_and_its_grant(world):
     ]
     roles = {g.role for g in grants_for(world.member_user)}
     assert Role.CELL_SECRETARY in roles
+
+
+@pytest.mark.django_db
+def test_a_transfer_leaves_audit_entries_for_the_offices_and_grants_it_ends(world):
+    """A transfer ends the member's offices and account grants in bulk; each row ended has its audit entry."""
+    office = services.cell_role_assign(member=world.plain_member, office="board_member", starts_on=date(2025, 1, 1))
+    grants = list(RoleGrant.objects.filter(user=world.member_user, ends_on__isnull=True))
+    assert grants
+    day = timezone.localdate()
+    services.member_transfer(member=world.plain_member, to_cell=world.cell_a2, on=day)
+    ended = [day.isoformat()]
+    office_entry = LogEntry.objects.get_for_object(office).filter(action=LogEntry.Action.UPDATE).get()
+    assert office_entry.changes_dict["ends_on"] == [None, *ended]
+    for grant in grants:
+        entry = LogEntry.objects.get_for_object(grant).filter(action=LogEntry.Action.UPDATE).get()
+        assert entry.changes_dict["ends_on"] == [None, *ended]
+
+
+@pytest.mark.django_db
+def test_a_transfer_out_of_the_system_leaves_an_audit_entry_for_the_offices_it_ends(world):
+    office = services.cell_role_assign(member=world.plain_member, office="board_member", starts_on=date(2025, 1, 1))
+    services.member_transfer_out(member=world.plain_member, on=timezone.localdate(), to_organization="Chi bộ Khu 2")
+    entry = LogEntry.objects.get_for_object(office).filter(action=LogEntry.Action.UPDATE).get()
+    assert entry.changes_dict["ends_on"] == [None, timezone.localdate().isoformat()]

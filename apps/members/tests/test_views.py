@@ -1,14 +1,19 @@
 """Member pages: scope per persona, 404 outside, login for anonymous, nothing changed on denied posts."""
 
+from datetime import date, timedelta
+
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.common.testing import add_member
 from apps.members.models import Member
+from apps.members.services import member as services
 
 
 def url(name, *args):
@@ -146,10 +151,6 @@ def test_duplicate_card_number_in_the_form_gets_a_vietnamese_message(world, clie
 
 @pytest.mark.django_db
 def test_probation_due_list(world, client_for):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     today = timezone.localdate()
     add_member(
         world.cell_a1,
@@ -191,10 +192,6 @@ def test_member_list_query_count_is_constant(world, client_for, extra):
 @pytest.mark.django_db
 @pytest.mark.parametrize("extra", [1, 3])
 def test_member_detail_query_count_is_constant(world, client_for, extra):
-    from datetime import date
-
-    from apps.members.services import member as services
-
     for i in range(extra):
         services.exemption_add(
             member=world.plain_member, starts_on=date(2020 + i, 1, 1), ends_on=date(2020 + i, 6, 1), reason="Ốm"
@@ -213,8 +210,6 @@ def test_member_detail_query_count_is_constant(world, client_for, extra):
 
 @pytest.mark.django_db
 def test_transfer_out_of_the_system_archives_the_member(world, client_for):
-    from django.utils import timezone
-
     response = client_for(world.secretary).post(
         url("members:transfer", world.plain_member.pk),
         {"to_organization": "Chi bộ Khu 2, Đảng bộ phường Tân Định", "on": timezone.localdate().strftime("%d/%m/%Y")},
@@ -236,8 +231,6 @@ def test_transfer_needs_exactly_one_destination(world, client_for):
 
 @pytest.mark.django_db
 def test_photo_is_served_only_inside_the_scope(world, client_for):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     png = (
         b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
         b"\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
@@ -251,10 +244,6 @@ def test_photo_is_served_only_inside_the_scope(world, client_for):
 @pytest.mark.django_db
 @pytest.mark.parametrize("extra", [1, 3])
 def test_probation_due_query_count_is_constant(world, client_for, extra):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     for _ in range(extra):
         add_member(
             world.cell_a2,

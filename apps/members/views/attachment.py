@@ -9,24 +9,17 @@ from django.views.decorators.http import require_http_methods
 
 from apps.common.scoping import RESTRUCTURE, VIEW
 from apps.members.forms.attachment import AttachmentForm
+from apps.members.queries import member as queries
 from apps.members.services import member as services
-from apps.members.views.member import _member, _member_action
-from apps.orgs.models import Organization
-from apps.orgs.queries import tree as org_queries
+from apps.members.views.member import member_action, member_or_404
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def attachment_add(request, member_id: int):
-    member = _member(request, member_id, RESTRUCTURE)
-    cells = (
-        org_queries.organizations_for(request.user, VIEW)
-        .filter(kind=Organization.Kind.CELL)
-        .exclude(pk=member.cell_id)
-        .order_by("name")
-    )
-    form = AttachmentForm(request.POST or None, cells=cells)
-    return _member_action(
+    member = member_or_404(request, member_id, RESTRUCTURE)
+    form = AttachmentForm(request.POST or None, cells=queries.other_cells(request.user, member, VIEW))
+    return member_action(
         request,
         member,
         form,

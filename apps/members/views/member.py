@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from apps.common.audit import record_access
-from apps.common.scoping import MANAGE, RESTRUCTURE, allows, forget_grants, today
+from apps.common.scoping import MANAGE, RESTRUCTURE, VIEW, forget_grants, today
 from apps.common.views import paginate, verb
 from apps.members.forms.member import (
     CellRoleForm,
@@ -23,20 +23,20 @@ from apps.members.queries import member as queries
 from apps.members.rules import member as rules
 from apps.members.services import member as services
 from apps.orgs.models import Organization
-from apps.orgs.queries import tree as org_queries
+from apps.orgs.queries.tree import organizations_for
 
 
-def _member(request, member_id: int, action: str = "view") -> Member:
-    return get_object_or_404(queries.member_detail(request.user, member_id, action=action))
+def member_or_404(request, member_id: int, action: str = VIEW) -> Member:
+    return get_object_or_404(queries.members_for(request.user, action), pk=member_id)
 
 
-def _member_action(request, member: Member, form, action, *, done: str, title: str):
+def member_action(request, member: Member, form, action, *, done: str, title: str):
     """A verb on one member (members/action.html); back to the member's page when it is done, or to the home page
     when the verb took the user's own right to see it (a secretary who hands the office over)."""
 
     def then(_result) -> str:
         forget_grants(request.user)  # the verb may have ended the user's own grant
-        if queries.member_detail(request.user, member.pk).exists():
+        if queries.members_for(request.user).contains(member):
             return reverse("members:detail", args=[member.pk])
         return reverse("home")
 
@@ -59,8 +59,7 @@ def _in_force(periods) -> bool:
 def member_list(request):
     text = request.GET.get("q", "").strip()
     status = request.GET.get("status", "")
-    qs = queries.members_for(request.user, text=text, status=status, on=today())
-    page = paginate(request, qs)
+    page = paginate(request, queries.member_list(request.user, text=text, status=status, on=today()))
     return render(
         request,
         "members/list.html",
@@ -70,12 +69,12 @@ def member_list(request):
 
 @login_required
 def member_detail(request, member_id: int):
-    member = _member(request, member_id)
+    member = queries.with_history(member_or_404(request, member_id))
     record_access(member)
     context = {
         "member": member,
         "can_manage": request.user.has_perm("members.change_member", member),
-        "can_suspend": allows(request.user, RESTRUCTURE, member.cell.path),
+        "can_suspend": request.user.has_perm("members.suspend_member", member),
         "exempt_now": _in_force(member.exemptions.all()),
         "suspended_now": _in_force(member.suspensions.all()),
     }
@@ -85,9 +84,7 @@ def member_detail(request, member_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_create(request, cell_id: int):
-    cell = get_object_or_404(
-        org_queries.organizations_for(request.user, MANAGE).filter(kind=Organization.Kind.CELL), pk=cell_id
-    )
+    cell = get_object_or_404(organizations_for(request.user, MANAGE), pk=cell_id, kind=Organization.Kind.CELL)
     form = MemberCreateForm(request.POST or None, request.FILES or None)
     return verb(
         request,
@@ -106,7 +103,7 @@ def member_create(request, cell_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_edit(request, member_id: int):
-    member = _member(request, member_id, MANAGE)
+    member = member_or_404(request, member_id, MANAGE)
     form = MemberForm(request.POST or None, request.FILES or None, instance=member)
     return verb(
         request,
@@ -122,13 +119,8 @@ def member_edit(request, member_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_transfer(request, member_id: int):
-    member = _member(request, member_id, MANAGE)
-    cells = (
-        org_queries.organizations_for(request.user, MANAGE)
-        .filter(kind=Organization.Kind.CELL)
-        .exclude(pk=member.cell_id)
-    )
-    form = TransferForm(request.POST or None, cells=cells)
+    member = member_or_404(request, member_id, MANAGE)
+    form = TransferForm(request.POST or None, cells=queries.other_cells(request.user, member, MANAGE))
 
     def transfer(data):
         if data["to_cell"]:
@@ -137,19 +129,25 @@ def member_transfer(request, member_id: int):
             member=member, on=data["on"], to_organization=data["to_organization"], note=data["note"]
         )
 
-    return _member_action(request, member, form, transfer, done=_("Member transferred."), title=_("Transfer"))
+    return member_action(request, member, form, transfer, done=_("Member transferred."), title=_("Transfer"))
+
+
+def _period_verb(request, member_id: int, action: str, form_class, service, *, done: str, title: str):
+    """A verb that records one period or office of a member from a form of its own fields."""
+    member = member_or_404(request, member_id, action)
+    form = form_class(request.POST or None)
+    return member_action(request, member, form, lambda data: service(member=member, **data), done=done, title=title)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def exemption_add(request, member_id: int):
-    member = _member(request, member_id, MANAGE)
-    form = ExemptionForm(request.POST or None)
-    return _member_action(
+    return _period_verb(
         request,
-        member,
-        form,
-        lambda data: services.exemption_add(member=member, **data),
+        member_id,
+        MANAGE,
+        ExemptionForm,
+        services.exemption_add,
         done=_("Exemption recorded."),
         title=_("Exemption"),
     )
@@ -159,13 +157,12 @@ def exemption_add(request, member_id: int):
 @require_http_methods(["GET", "POST"])
 def suspension_add(request, member_id: int):
     """Record a suspension of party activity: decided by a committee, so committee staff (restructure rights)."""
-    member = _member(request, member_id, RESTRUCTURE)
-    form = SuspensionForm(request.POST or None)
-    return _member_action(
+    return _period_verb(
         request,
-        member,
-        form,
-        lambda data: services.suspension_add(member=member, **data),
+        member_id,
+        RESTRUCTURE,
+        SuspensionForm,
+        services.suspension_add,
         done=_("Suspension recorded."),
         title=_("Suspension"),
     )
@@ -174,13 +171,12 @@ def suspension_add(request, member_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def cell_role_assign(request, member_id: int):
-    member = _member(request, member_id, MANAGE)
-    form = CellRoleForm(request.POST or None)
-    return _member_action(
+    return _period_verb(
         request,
-        member,
-        form,
-        lambda data: services.cell_role_assign(member=member, **data),
+        member_id,
+        MANAGE,
+        CellRoleForm,
+        services.cell_role_assign,
         done=_("Office assigned."),
         title=_("Cell office"),
     )
@@ -195,7 +191,7 @@ def probation_due(request):
 @login_required
 def member_photo(request, member_id: int):
     """Photos are personal data: served through the same scoping as the profile, never from a public folder."""
-    member = _member(request, member_id)
+    member = member_or_404(request, member_id)
     if not member.photo:
         raise Http404
     content_type = mimetypes.guess_type(member.photo.name)[0] or "application/octet-stream"

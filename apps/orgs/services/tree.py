@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from apps.common import audit
 from apps.common.scoping import Role, forget_grants
 from apps.common.text import nfc
 from apps.orgs.models import Organization, RoleGrant
@@ -65,8 +66,9 @@ def role_grant(*, user, organization: Organization, role: str, starts_on: date) 
 @transaction.atomic
 def role_end(*, user, organization: Organization, roles: list[str], ends_on: date) -> int:
     """End the user's open grants of the given roles on a node (e.g. on transfer or end of term)."""
-    count = RoleGrant.objects.filter(user=user, organization=organization, role__in=roles, ends_on__isnull=True).update(
-        ends_on=ends_on
+    count = audit.update(
+        RoleGrant.objects.filter(user=user, organization=organization, role__in=roles, ends_on__isnull=True),
+        ends_on=ends_on,
     )
     forget_grants(user)
     return count

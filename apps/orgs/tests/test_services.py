@@ -1,7 +1,11 @@
+from datetime import date
+
 import pytest
+from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 
-from apps.orgs.models import Organization
+from apps.common.scoping import Role
+from apps.orgs.models import Organization, RoleGrant
 from apps.orgs.services import tree as services
 
 
@@ -46,3 +50,18 @@ def test_any_depth_and_the_older_district_shape(world):
         node = services.organization_create(parent=node, kind="committee", code=f"L{level}", name=f"Cấp {level}")
     cell = services.organization_create(parent=node, kind="cell", code="DEEP", name="Chi bộ sâu")
     assert cell.depth == 9
+
+
+@pytest.mark.django_db
+def test_ending_a_role_grant_leaves_an_audit_entry(world):
+    """Ending grants is a bulk update, which django-auditlog does not see: the service records each row it ends."""
+    grant = RoleGrant.objects.get(user=world.secretary, organization=world.cell_a1, role=Role.CELL_SECRETARY)
+    before = LogEntry.objects.get_for_object(grant).count()
+    ended = services.role_end(
+        user=world.secretary, organization=world.cell_a1, roles=[Role.CELL_SECRETARY], ends_on=date(2026, 1, 31)
+    )
+    assert ended == 1
+    entries = LogEntry.objects.get_for_object(grant).order_by("pk")
+    assert entries.count() == before + 1
+    entry = entries.last()
+    assert entry.action == LogEntry.Action.UPDATE and entry.changes_dict == {"ends_on": [None, "2026-01-31"]}

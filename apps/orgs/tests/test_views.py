@@ -5,7 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from apps.common.testing import add_member
 from apps.orgs.models import Organization
+from apps.orgs.services.tree import organization_create
 
 
 def get(client, name, *args, **params):
@@ -121,9 +123,6 @@ def test_duplicate_code_is_refused_in_vietnamese(world, client_for):
 
 
 def _add_cells(parent, n):
-    from apps.common.testing import add_member
-    from apps.orgs.services.tree import organization_create
-
     for i in range(n):
         cell = organization_create(parent=parent, kind="cell", code=f"QC{i}", name=f"Chi bộ thêm {i}")
         add_member(cell)
@@ -145,8 +144,6 @@ def test_children_fragment_query_count_is_constant(world, client_for, extra):
 @pytest.mark.django_db
 @pytest.mark.parametrize("extra", [1, 3])
 def test_cell_detail_query_count_is_constant(world, client_for, extra):
-    from apps.common.testing import add_member
-
     for _ in range(extra):
         add_member(world.cell_a1)
     client = client_for(world.staff)
