@@ -214,19 +214,26 @@ def residences(cell: Organization) -> list[str]:
 # ---------------------------------------------------------------------------------------------- lists
 
 
-def my_tasks(user) -> tuple[Member | None, QuerySet[Task]]:
-    """Tasks the user's active member leads or helps with, within what the user may see."""
+def my_tasks(user, *, today: date) -> dict:
+    """The page of tasks the user's active member leads or helps with, within what the user may see, with their
+    status of the day and how many are still open. Queries: the user's member, the tasks (with lead, report
+    meeting, organisation and resolution; progress as an EXISTS), their helpers."""
     member = Member.objects.filter(user=user, active=True).first()
-    if member is None:
-        return None, Task.objects.none()
-    helped = Task.helpers.through.objects.filter(member_id=member.pk).values("task_id")
-    tasks = (
-        Task.objects.visible_to(user, VIEW)
-        .filter(Q(lead=member) | Q(pk__in=helped))
-        .exclude(resolution__status=Resolution.Status.DRAFT)
-        .order_by("deadline", "pk")
-    )
-    return member, tasks
+    rows: list[Task] = []
+    if member is not None:
+        helped = Task.helpers.through.objects.filter(member_id=member.pk).values("task_id")
+        tasks = (
+            Task.objects.visible_to(user, VIEW)
+            .filter(Q(lead=member) | Q(pk__in=helped))
+            .exclude(resolution__status=Resolution.Status.DRAFT)
+            .order_by("deadline", "pk")
+        )
+        rows = annotate_status(with_facts(tasks), today)
+    return {
+        "member": member,
+        "rows": rows,
+        "open_count": sum(1 for t in rows if t.state not in (Task.Status.DONE, Task.Status.DROPPED)),
+    }
 
 
 def overdue_for(user, *, today: date) -> QuerySet[Task]:

@@ -32,10 +32,6 @@ from apps.resolutions.services import progress as services_progress
 TASK_PAGE = "resolutions/progress/task.html"
 
 
-def _task(request, task_id: int, action: str = VIEW) -> Task:
-    return get_object_or_404(queries_tasks.tasks_for(request.user, action), pk=task_id)
-
-
 def _task_url(task: Task) -> str:
     return reverse("resolutions:task", args=[task.pk])
 
@@ -69,14 +65,14 @@ def _task_page(request, task: Task, *, progress_form: ProgressForm | None = None
 
 @login_required
 def task(request, task_id: int):
-    task = _task(request, task_id)
+    task = get_object_or_404(queries_tasks.tasks_for(request.user, VIEW), pk=task_id)
     return render(request, TASK_PAGE, _task_page(request, task))
 
 
 @login_required
 @require_POST
 def task_progress(request, task_id: int):
-    task = _task(request, task_id)
+    task = get_object_or_404(queries_tasks.tasks_for(request.user, VIEW), pk=task_id)
     if not request.user.has_perm("resolutions.post_progress", task):
         raise PermissionDenied
     form = ProgressForm(request.POST, request.FILES)
@@ -94,7 +90,7 @@ def task_progress(request, task_id: int):
 @login_required
 @require_POST
 def task_done(request, task_id: int):
-    task = _task(request, task_id)
+    task = get_object_or_404(queries_tasks.tasks_for(request.user, VIEW), pk=task_id)
     if not request.user.has_perm("resolutions.mark_done", task):
         raise PermissionDenied
     return verb(
@@ -109,7 +105,7 @@ def task_done(request, task_id: int):
 @login_required
 @require_POST
 def task_drop(request, task_id: int):
-    task = _task(request, task_id, MANAGE)
+    task = get_object_or_404(queries_tasks.tasks_for(request.user, MANAGE), pk=task_id)
     return verb(
         request,
         DropForm(request.POST),
@@ -123,7 +119,7 @@ def task_drop(request, task_id: int):
 @require_POST
 def task_review(request, task_id: int):
     """The outcome of a task recorded at the meeting that reviews it (from that meeting's resolution page)."""
-    task = _task(request, task_id, MANAGE)
+    task = get_object_or_404(queries_tasks.tasks_for(request.user, MANAGE), pk=task_id)
     back = _next_url(request, _task_url(task))
     return verb(
         request,

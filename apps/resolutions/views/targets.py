@@ -24,10 +24,6 @@ from apps.resolutions.services import targets as services_targets
 FORM_PAGE = "resolutions/targets/form.html"
 
 
-def _resolution(request, resolution_id: int, action: str = VIEW) -> Resolution:
-    return get_object_or_404(queries_tasks.resolutions_for(request.user, action), pk=resolution_id)
-
-
 def _target(request, target_id: int, action: str = VIEW) -> Target:
     return get_object_or_404(queries_targets.targets_for(request.user, action), pk=target_id)
 
@@ -51,7 +47,7 @@ def _target_action(request, target: Target, form, action, *, done: str, title: s
 
 @login_required
 def targets(request, resolution_id: int):
-    resolution = _resolution(request, resolution_id)
+    resolution = get_object_or_404(queries_tasks.resolutions_for(request.user, VIEW), pk=resolution_id)
     rows, rollup = queries_targets.resolution_targets(request.user, resolution)
     can_manage = request.user.has_perm("resolutions.manage", resolution)
     context = {
@@ -76,7 +72,7 @@ def _initial_period(resolution: Resolution) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def target_add(request, resolution_id: int):
-    resolution = _resolution(request, resolution_id, MANAGE)
+    resolution = get_object_or_404(queries_tasks.resolutions_for(request.user, MANAGE), pk=resolution_id)
     form = TargetForm(request.POST or None, initial=_initial_period(resolution))
     return verb(
         request,

@@ -31,11 +31,7 @@ from apps.resolutions.services import tasks as services_tasks
 TASK_FORM = "resolutions/tasks/task_form.html"
 
 
-def _resolution(request, resolution_id: int, action: str = VIEW) -> Resolution:
-    return get_object_or_404(queries_tasks.resolutions_for(request.user, action), pk=resolution_id)
-
-
-def resolution_url(resolution_id: int, anchor: str = "") -> str:
+def _resolution_url(resolution_id: int, anchor: str = "") -> str:
     return reverse("resolutions:resolution", args=[resolution_id]) + (f"#{anchor}" if anchor else "")
 
 
@@ -52,7 +48,7 @@ def meeting_resolution(request, meeting_id: int):
         raise Http404
     resolution = queries_tasks.meeting_resolution_for(request.user, meeting)
     if resolution is not None:
-        return redirect(resolution_url(resolution.pk))
+        return redirect(_resolution_url(resolution.pk))
     can_draft = request.user.has_perm("meetings.manage_meeting", meeting)
     if request.method == "POST" and not can_draft:
         raise PermissionDenied
@@ -61,7 +57,7 @@ def meeting_resolution(request, meeting_id: int):
         ConfirmForm(request.POST if request.method == "POST" else None),
         lambda _data: services_tasks.resolution_for_meeting(meeting=meeting, by=request.user),
         done=_("Draft resolution started."),
-        then=lambda drafted: resolution_url(drafted.pk),
+        then=lambda drafted: _resolution_url(drafted.pk),
         template="resolutions/tasks/no_resolution.html",
         context={"meeting": meeting, "can_draft": can_draft},
     )
@@ -71,7 +67,7 @@ def meeting_resolution(request, meeting_id: int):
 def resolution(request, resolution_id: int):
     # Queries: session, user, grants, the resolution with its cell, meeting and vote; the tasks under review and
     # their helpers; this resolution's tasks and their helpers; the meeting's closed vote on the resolution.
-    resolution = _resolution(request, resolution_id)
+    resolution = get_object_or_404(queries_tasks.resolutions_for(request.user, VIEW), pk=resolution_id)
     can_manage = request.user.has_perm("resolutions.manage", resolution)
     context = {
         **queries_tasks.resolution_page(resolution, today=today()),
@@ -86,33 +82,33 @@ def resolution(request, resolution_id: int):
 @login_required
 @require_POST
 def resolution_edit(request, resolution_id: int):
-    resolution = _resolution(request, resolution_id, MANAGE)
+    resolution = get_object_or_404(queries_tasks.resolutions_for(request.user, MANAGE), pk=resolution_id)
     return verb(
         request,
         ResolutionForm(request.POST, instance=resolution),
         lambda data: services_tasks.resolution_update(resolution=resolution, **data),
         done=_("Changes saved."),
-        then=resolution_url(resolution.pk),
+        then=_resolution_url(resolution.pk),
     )
 
 
 @login_required
 @require_POST
 def resolution_adopt(request, resolution_id: int):
-    resolution = _resolution(request, resolution_id, MANAGE)
+    resolution = get_object_or_404(queries_tasks.resolutions_for(request.user, MANAGE), pk=resolution_id)
     return verb(
         request,
         ConfirmForm(request.POST),
         lambda _data: services_tasks.resolution_adopt(resolution=resolution, by=request.user),
         done=_("Resolution adopted. The next meeting's agenda and draft resolution now review its tasks."),
-        then=resolution_url(resolution.pk),
+        then=_resolution_url(resolution.pk),
     )
 
 
 @login_required
 @require_POST
 def resolution_refresh_loop(request, resolution_id: int):
-    resolution = _resolution(request, resolution_id, MANAGE)
+    resolution = get_object_or_404(queries_tasks.resolutions_for(request.user, MANAGE), pk=resolution_id)
     if resolution.meeting_id is None:
         raise Http404
 
@@ -125,7 +121,7 @@ def resolution_refresh_loop(request, resolution_id: int):
         )
         return result
 
-    return verb(request, ConfirmForm(request.POST), refresh, done=None, then=resolution_url(resolution.pk, "review"))
+    return verb(request, ConfirmForm(request.POST), refresh, done=None, then=_resolution_url(resolution.pk, "review"))
 
 
 # ---------------------------------------------------------------------------------------------- tasks of the draft
@@ -148,7 +144,7 @@ def _task_verb(request, resolution: Resolution, action, *, initial: dict, task: 
         form,
         action,
         done=_("Changes saved.") if task else _("Task added."),
-        then=resolution_url(resolution.pk, "tasks"),
+        then=_resolution_url(resolution.pk, "tasks"),
         template=TASK_FORM,
         context={
             "resolution": resolution,
@@ -162,7 +158,7 @@ def _task_verb(request, resolution: Resolution, action, *, initial: dict, task: 
 @login_required
 @require_http_methods(["GET", "POST"])
 def task_add(request, resolution_id: int):
-    resolution = _resolution(request, resolution_id, MANAGE)
+    resolution = get_object_or_404(queries_tasks.resolutions_for(request.user, MANAGE), pk=resolution_id)
     following = queries_tasks.next_regular_meeting(resolution.meeting) if resolution.meeting_id else None
     return _task_verb(
         request,
@@ -176,7 +172,7 @@ def task_add(request, resolution_id: int):
 @require_http_methods(["GET", "POST"])
 def task_edit(request, task_id: int):
     task = get_object_or_404(queries_tasks.tasks_for(request.user, MANAGE), pk=task_id)
-    resolution = _resolution(request, task.resolution_id, MANAGE)
+    resolution = get_object_or_404(queries_tasks.resolutions_for(request.user, MANAGE), pk=task.resolution_id)
     initial = {
         "title": task.title,
         "description": task.description,
@@ -200,7 +196,7 @@ def task_delete(request, task_id: int):
         ConfirmForm(request.POST),
         lambda _data: services_tasks.task_delete(task=task),
         done=_("Task removed."),
-        then=resolution_url(task.resolution_id, "tasks"),
+        then=_resolution_url(task.resolution_id, "tasks"),
     )
 
 
@@ -211,14 +207,7 @@ def task_delete(request, task_id: int):
 def my_tasks(request):
     # Queries: session, user, grants, the user's member, the tasks with lead, report meeting, organisation and
     # resolution (progress as an EXISTS), their helpers.
-    member, tasks = queries_tasks.my_tasks(request.user)
-    rows = queries_tasks.annotate_status(queries_tasks.with_facts(tasks), today())
-    context = {
-        "member": member,
-        "rows": rows,
-        "open_count": sum(1 for t in rows if t.state not in (Task.Status.DONE, Task.Status.DROPPED)),
-    }
-    return render(request, "resolutions/tasks/mine.html", context)
+    return render(request, "resolutions/tasks/mine.html", queries_tasks.my_tasks(request.user, today=today()))
 
 
 @login_required
