@@ -1,6 +1,7 @@
 import pytest
 
-from apps.common.testing import build_world
+from apps.meetings.testing import add_history
+from apps.members.testing import build_world
 
 
 @pytest.fixture
@@ -23,7 +24,5 @@ def client_for(client):
 def history_world(world):
     """The persona world with a year of history in cell A1 (``world.history``): members who attended twelve
     meetings, an exempted, a probationary and a transferred member. Meeting-day tests run on this, not a fresh cell."""
-    from apps.meetings.testing import add_history
-
     world.history = add_history(world)
     return world

@@ -8,8 +8,9 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
-from apps.common.testing import build_world
+from apps.members.testing import build_world
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -41,8 +42,6 @@ def browser():
     from it (SynchronousOnlyOperation); the flag is set only while the browser lives, and the module scope
     means the loop is stopped before any test of another module runs in this process.
     """
-    from playwright.sync_api import sync_playwright
-
     previous = os.environ.get(ASYNC_UNSAFE)
     os.environ[ASYNC_UNSAFE] = "true"
     try:
@@ -68,7 +67,7 @@ def artifacts_dir() -> Path:
 
 @pytest.fixture
 def live_world(transactional_db, live_server, browser):
-    """The personas of apps.common.testing, committed so that the live server's thread sees them."""
+    """The personas of apps.members.testing, committed so that the live server's thread sees them."""
     return build_world()
 
 

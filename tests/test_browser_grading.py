@@ -8,8 +8,9 @@ from datetime import date
 import pytest
 from playwright.sync_api import Page, expect
 
-from apps.common.testing import PASSWORD, add_member
+from apps.common.testing import PASSWORD
 from apps.grading.models import AnnualRating
+from apps.members.testing import add_member
 
 pytestmark = pytest.mark.browser
 

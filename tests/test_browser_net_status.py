@@ -9,10 +9,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from apps.common.testing import PASSWORD, add_member
+from apps.common.testing import PASSWORD
 from apps.meetings.models import Attendance, Speech
 from apps.meetings.services import live as services_live
 from apps.meetings.testing import make_meeting
+from apps.members.testing import add_member
 
 pytestmark = pytest.mark.browser
 

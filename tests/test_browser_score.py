@@ -8,9 +8,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from apps.common.scoping import Role
-from apps.common.testing import PASSWORD, grant
+from apps.common.testing import PASSWORD
+from apps.members.testing import grant
 from apps.quality.models import MeetingScore, Rubric
-from apps.quality.rules import rubrics_data
+from apps.quality.rules.rubrics import shipped as rubrics_data
 from apps.quality.services import rubrics as services
 from apps.quality.testing import held_meeting
 

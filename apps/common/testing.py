@@ -1,25 +1,41 @@
-"""Test helpers shared by every app: factories and a small world of personas.
+"""The tests' shared base, the part that needs no domain app: accounts, the suite's fixed instant, a test module's
+``state()``, parallel writers.
 
-The world: a province with two communes. Commune A has cells A1 and A2; commune B has cell B1.
-Personas: A1's secretary, a plain member of A1, commune A's staff, a supervisor of A2, an inspector of
-commune A, and the outsider (B1's secretary), who must get 404 on everything in commune A.
+The personas' world (the party tree, the members, the role grants) is built by apps/members/testing.py: it needs
+the tree and the members, and the core imports no app above it (docs/decisions/0008-imports-point-down.md).
+conftest.py freezes the clock at ``FROZEN_AT`` for the whole suite (``@pytest.mark.frozen(...)`` moves a test).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+import os
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import factory
 from django.contrib.auth import get_user_model
-
-from apps.common.scoping import Role
-from apps.members.models import Member
-from apps.members.services import member as member_services
-from apps.orgs.models import Organization, RoleGrant
-from apps.orgs.services import tree as org_services
+from django.db import connections
+from django.db.models import QuerySet
 
 PASSWORD = "mat-khau-thu-nghiem-2026"
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")  # settings.TIME_ZONE: the day, month and year of every record
+
+
+def instant(when: str | datetime) -> datetime:
+    """An instant as a test writes it (``"2026-03-10 09:00"``, ``"2026-12-31T17:30Z"``): Vietnam's time unless the
+    text names another offset."""
+    moment = when if isinstance(when, datetime) else datetime.fromisoformat(when)
+    return moment if moment.tzinfo else moment.replace(tzinfo=VIETNAM)
+
+
+# The instant every test runs at unless marked otherwise (conftest.py): an ordinary Tuesday morning, so that the
+# suite gives the same result on any day of the year. CHIBO_TEST_NOW runs the whole suite at another instant, to
+# find the tests that still depend on the day (e.g. CHIBO_TEST_NOW="2027-01-01 00:30").
+FROZEN_AT = instant(os.environ.get("CHIBO_TEST_NOW") or "2026-03-10 09:00")
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -36,84 +52,48 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-class MemberFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Member
-
-    full_name = factory.Sequence(lambda n: f"Nguyễn Văn Thử {n}")
-    gender = "male"
-    date_of_birth = date(1970, 5, 1)
-    card_number = factory.Sequence(lambda n: f"{90_000_000 + n}")
-    admitted_on = date(1995, 3, 1)
-    official_on = date(1996, 3, 1)
-    status = Member.Status.OFFICIAL
-    residence = "Khu 1"
+Table = QuerySet | Callable[..., Any]
 
 
-def add_member(cell: Organization, *, user=None, **fields) -> Member:
-    member = MemberFactory.build(**fields)
-    member.user = user
-    return member_services.member_create(cell=cell, member=member, joined_on=date(2020, 1, 1))
+def snapshot(*tables: Table) -> Callable[..., Any]:
+    """A test module's ``state()``: what its pages may change, read afresh at every call, so that a refused request
+    is shown to have changed nothing (``before = state()`` … ``assert state() == before``).
+
+    Each table is a queryset (``Member.objects.order_by("pk").values_list("pk", "status")``, evaluated anew each
+    time) or a function of ``state``'s arguments returning a queryset or a plain value
+    (``lambda vote: Vote.objects.filter(pk=vote.pk).values()``, ``lambda m: Guest.objects.filter(meeting=m).count()``).
+    ``state(...)`` returns the one table's rows as a list, or a tuple of such lists for several tables.
+    """
+
+    def read(table: Table, args: tuple) -> Any:
+        value = table if isinstance(table, QuerySet) else table(*args)
+        return list(value.all()) if isinstance(value, QuerySet) else value
+
+    def state(*args: Any) -> Any:
+        values = [read(table, args) for table in tables]
+        return values[0] if len(values) == 1 else tuple(values)
+
+    return state
 
 
-def grant(user, org: Organization, role: str) -> RoleGrant:
-    return RoleGrant.objects.create(user=user, organization=org, role=role, starts_on=date(2020, 1, 1))
+WORKERS = 8
 
 
-@dataclass
-class World:
-    province: Organization
-    commune_a: Organization
-    cell_a1: Organization
-    cell_a2: Organization
-    commune_b: Organization
-    cell_b1: Organization
-    secretary: object
-    member_user: object
-    staff: object
-    supervisor: object
-    inspector: object
-    outsider: object
-    secretary_member: Member
-    plain_member: Member
-    a2_member: Member
-    b1_member: Member
+def in_threads(fn: Callable[[Any], Any], items: Iterable, *, workers: int = WORKERS) -> list:
+    """``fn`` over ``items`` from ``workers`` threads (PostgreSQL's parallel writers); the results in the items'
+    order. When the items fit in one round they wait for each other (a barrier) and start at the same moment. Each
+    thread closes its database connection when done."""
+    items = list(items)
+    together = len(items) <= workers
+    barrier = threading.Barrier(min(workers, len(items)))
 
+    def run(item):
+        try:
+            if together:
+                barrier.wait(timeout=30)
+            return fn(item)
+        finally:
+            connections.close_all()
 
-def build_world() -> World:
-    province = org_services.organization_create(parent=None, kind="committee", code="T", name="Đảng bộ tỉnh Thử")
-    commune_a = org_services.organization_create(parent=province, kind="committee", code="XA", name="Đảng bộ xã An")
-    cell_a1 = org_services.organization_create(parent=commune_a, kind="cell", code="XA1", name="Chi bộ 21")
-    cell_a2 = org_services.organization_create(parent=commune_a, kind="cell", code="XA2", name="Chi bộ Thôn Đông")
-    commune_b = org_services.organization_create(parent=province, kind="committee", code="XB", name="Đảng bộ xã Bình")
-    cell_b1 = org_services.organization_create(parent=commune_b, kind="cell", code="XB1", name="Chi bộ Khu 3")
-    secretary, member_user, staff, supervisor, inspector, outsider = (
-        UserFactory(username=u) for u in ("bithu", "dangvien", "canbo", "giamsat", "kiemtra", "nguoingoai")
-    )
-    secretary_member = add_member(cell_a1, user=secretary, full_name="Trần Thị Bí Thư")
-    grant(secretary, cell_a1, Role.CELL_SECRETARY)
-    plain_member = add_member(cell_a1, user=member_user, full_name="Lê Văn Đảng Viên")
-    grant(staff, commune_a, Role.COMMITTEE_STAFF)
-    grant(supervisor, cell_a2, Role.SUPERVISOR)
-    grant(inspector, commune_a, Role.INSPECTION)
-    a2_member = add_member(cell_a2, full_name="Phạm Thị Thôn Đông")
-    b1_member = add_member(cell_b1, user=outsider, full_name="Hoàng Văn Người Ngoài")
-    grant(outsider, cell_b1, Role.CELL_SECRETARY)
-    return World(
-        province,
-        commune_a,
-        cell_a1,
-        cell_a2,
-        commune_b,
-        cell_b1,
-        secretary,
-        member_user,
-        staff,
-        supervisor,
-        inspector,
-        outsider,
-        secretary_member,
-        plain_member,
-        a2_member,
-        b1_member,
-    )
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(run, items))

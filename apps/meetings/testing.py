@@ -6,9 +6,9 @@ from datetime import date, datetime, timedelta
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
-from apps.common.testing import add_member
 from apps.meetings.models import Meeting
 from apps.meetings.services.meeting import meeting_create
+from apps.members.testing import add_member
 
 
 def make_meeting(

@@ -10,9 +10,9 @@ from django.db import connection, connections
 
 from apps.common import idempotency
 from apps.common.models import FormSubmission
-from apps.common.testing import build_world
 from apps.members.models import Member
 from apps.members.services import member as services
+from apps.members.testing import build_world
 
 pytestmark = [
     pytest.mark.postgres,

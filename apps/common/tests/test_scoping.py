@@ -8,8 +8,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
 from apps.common.scoping import MANAGE, Role, ScopedQuerySet, forget_grants
-from apps.common.testing import UserFactory, grant
+from apps.common.testing import UserFactory
 from apps.members.models import Member
+from apps.members.testing import grant
 from apps.orgs.models import Organization, RoleGrant
 from apps.orgs.services.tree import organization_create
 

@@ -6,13 +6,14 @@ from datetime import date, timedelta
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.common.testing import add_member
 from apps.grading.models import Discipline
 from apps.grading.queries import grading as queries
 from apps.grading.services import discipline as services_discipline
+from apps.members.testing import add_member
 from apps.orgs.models import Organization
 
 YEAR = 2025
@@ -176,8 +177,6 @@ def test_bad_input_is_refused_on_its_field(world, client_for, data, field):
 
 @pytest.mark.django_db
 def test_the_service_refuses_a_member_of_another_cell(world):
-    from django.core.exceptions import ValidationError
-
     with pytest.raises(ValidationError) as exc:
         services_discipline.discipline_record(
             organization=world.cell_a1, member=world.a2_member, on=date(YEAR, 1, 2), form="warning", today=date.today()

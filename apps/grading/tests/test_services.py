@@ -5,13 +5,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from apps.common.testing import add_member
 from apps.grading.models import AnnualRating, Discipline
 from apps.grading.queries import grading as queries
 from apps.grading.services import grading as services
 from apps.meetings.models import Attendance
 from apps.meetings.testing import make_meeting
 from apps.members.models import Exemption
+from apps.members.testing import add_member
 from apps.resolutions.testing import make_resolution
 
 YEAR = 2025

@@ -1,17 +1,20 @@
 """Suspended members are not graded; internal disunity is stored and disqualifies; the HTXSNV quota is enforced
 when the level above decides."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
-from apps.common.testing import add_member
 from apps.grading.models import AnnualRating, GradingRule
 from apps.grading.queries import grading as queries
 from apps.grading.services import grading as services
 from apps.members.models import Suspension
+from apps.members.testing import add_member
+from apps.quality.services import score as services_score
+from apps.quality.testing import attach_small_rubric, held_meeting
 
 YEAR = 2025
 
@@ -105,13 +108,6 @@ def test_grassroots_unit_follows_the_level_label(world):
 
 @pytest.mark.django_db
 def test_member_evidence_carries_the_cells_meeting_quality(world, client_for):
-    from datetime import datetime
-
-    from django.utils import timezone
-
-    from apps.quality.services import score as services_score
-    from apps.quality.testing import attach_small_rubric, held_meeting
-
     attach_small_rubric(world.cell_a1)
     year = timezone.localdate().year
     members = [world.secretary_member, world.plain_member]

@@ -1,3 +1,4 @@
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -5,10 +6,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from apps.common.testing import add_member
 from apps.grading.models import AnnualRating
 from apps.grading.services import grading as services
 from apps.members.models import Exemption
+from apps.members.testing import add_member
 
 YEAR = 2025
 
@@ -55,8 +56,6 @@ def test_start_anonymous(world, client):
 
 
 def test_exempted_member_shown_not_graded(world, client_for):
-    from datetime import date
-
     Exemption.objects.create(member=world.plain_member, starts_on=date(2025, 1, 1), reason="Tuổi cao")
     client = client_for(world.secretary)
     client.post(_start_url(world.cell_a1))

@@ -6,8 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.common.scoping import Role
-from apps.common.testing import grant
 from apps.home.queries.home import roles_of
+from apps.members.testing import grant
 
 pytestmark = pytest.mark.django_db
 

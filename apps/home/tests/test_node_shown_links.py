@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.common.scoping import Role
-from apps.common.testing import add_member, grant
 from apps.members.models import CellRole
+from apps.members.testing import add_member, grant
 
 HREF = re.compile(r'href="([^"]+)"')
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.common.scoping import Role
-from apps.common.testing import add_member, grant
 from apps.grading.services import grading
 from apps.home.queries.todo import todo_for
+from apps.members.testing import add_member, grant
 from apps.quality.services import score as services_score
 from apps.quality.testing import held_meeting
 

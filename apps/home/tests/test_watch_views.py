@@ -9,12 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.common.scoping import today
-from apps.common.testing import add_member
 from apps.home.queries import watch as queries_watch
 from apps.meetings.services.live import attendance_mark, meeting_start
 from apps.meetings.testing import make_meeting
 from apps.members.models import Dues
 from apps.members.services import member as services
+from apps.members.testing import add_member
 
 YEAR = today().year - 1  # a year whose months have all ended
 

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from apps.common.scoping import Role
-from apps.common.testing import UserFactory, grant
+from apps.common.testing import UserFactory
 from apps.meetings.models import (
     AnnualCalendar,
     Apology,
@@ -24,6 +24,7 @@ from apps.meetings.rules.holidays import is_holiday
 from apps.meetings.services import calendar as services_calendar
 from apps.meetings.testing import make_meeting
 from apps.members.models import CellRole
+from apps.members.testing import grant
 
 NEXT = timezone.localdate().year + 1  # a year wholly ahead, so its meetings are "future" whenever tests run
 

@@ -9,7 +9,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.common.testing import add_member
 from apps.meetings.models import (
     AnnualCalendar,
     Apology,
@@ -23,6 +22,7 @@ from apps.meetings.models import (
 from apps.meetings.services import calendar as services_calendar
 from apps.meetings.testing import make_meeting
 from apps.meetings.tests.test_calendar_rules import unfold
+from apps.members.testing import add_member
 from apps.orgs.services import tree as org_services
 
 NEXT = timezone.localdate().year + 1

@@ -8,11 +8,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
-from apps.common.testing import add_member, build_world
 from apps.meetings.models import Attendance, BallotReceipt, Speech, Vote
 from apps.meetings.services import live as services_live
 from apps.meetings.services import votes as services_votes
 from apps.meetings.testing import make_meeting
+from apps.members.testing import add_member, build_world
 
 pytestmark = [
     pytest.mark.postgres,

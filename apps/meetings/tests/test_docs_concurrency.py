@@ -6,10 +6,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection, connections
 
-from apps.common.testing import build_world
 from apps.meetings.models import DocumentNumber
 from apps.meetings.services import docs as services_docs
 from apps.meetings.testing import make_meeting
+from apps.members.testing import build_world
 
 pytestmark = [
     pytest.mark.postgres,

@@ -14,7 +14,6 @@ from django.utils import timezone
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from apps.common.testing import add_member
 from apps.meetings.models import Attendance, DocumentNumber, MeetingDocument, Minutes
 from apps.meetings.services import docs as services_docs
 from apps.meetings.services import live as services_live
@@ -24,6 +23,7 @@ from apps.meetings.services.docs import PaperMark
 from apps.meetings.testing import make_meeting
 from apps.members.models import Member
 from apps.members.services import member as member_services
+from apps.members.testing import add_member
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 DRAFT_TEXT = (

@@ -14,12 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from apps.common.testing import add_member
 from apps.meetings.models import Attendance, DocumentNumber, Meeting, Minutes
 from apps.meetings.services import live as services_live
 from apps.meetings.testing import make_meeting
 from apps.meetings.tests.test_docs_services import adopt_minutes, at, hold_vote, passed_meeting, with_draft
 from apps.members.models import Member
+from apps.members.testing import add_member
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 VIEWS = ["docx_minutes", "docx_resolution", "print_attendance", "print_agenda", "paper_attendance"]

@@ -6,13 +6,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from apps.common.testing import add_member
 from apps.meetings.models import Attendance, BallotReceipt, Minutes, Vote
 from apps.meetings.queries import meeting as queries
 from apps.meetings.services import live as services_live
 from apps.meetings.services import votes as services_votes
 from apps.meetings.testing import make_meeting
 from apps.members.services import member as member_services
+from apps.members.testing import add_member
 
 
 @pytest.fixture

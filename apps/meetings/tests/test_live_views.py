@@ -6,11 +6,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from apps.common.testing import add_member
 from apps.meetings.models import Attendance, Guest, Meeting, Speech, Vote
 from apps.meetings.services import live as services_live
 from apps.meetings.services import votes as services_votes
 from apps.meetings.testing import make_meeting
+from apps.members.testing import add_member
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from apps.common.testing import add_member
 from apps.meetings.models import Meeting, MeetingDocument, Minutes, MinutesVersion
 from apps.meetings.queries import prep as queries_prep
 from apps.meetings.services import live as services_live
@@ -16,6 +15,7 @@ from apps.meetings.services import votes as services_votes
 from apps.meetings.services.prep import StaleMinutes
 from apps.meetings.testing import make_meeting
 from apps.members.models import Member
+from apps.members.testing import add_member
 
 DRAFT_RESOLUTION = "I. Kết quả tháng trước\nHoàn thành 9/10 nhiệm vụ.\n\nII. Nhiệm vụ tháng tới\n1. Vận động làm đường."
 

@@ -9,12 +9,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.common.testing import UserFactory, add_member
+from apps.common.testing import UserFactory
 from apps.meetings.models import Minutes, MinutesVersion
 from apps.meetings.services import live as services_live
 from apps.meetings.services import prep as services_prep
 from apps.meetings.testing import make_meeting
 from apps.meetings.tests.test_minutes_services import recorded_meeting
+from apps.members.testing import add_member
 
 
 def url(name, *args):

@@ -11,13 +11,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.common.testing import UserFactory, add_member
+from apps.common.testing import UserFactory
 from apps.meetings.queries import prep as queries_prep
 from apps.meetings.rules.documents import vietnamese_date
 from apps.meetings.services import prep as services_prep
 from apps.meetings.testing import make_meeting
 from apps.members.models import Member
 from apps.members.services import member as member_services
+from apps.members.testing import add_member
 from apps.outbox.models import OutboundMessage
 
 

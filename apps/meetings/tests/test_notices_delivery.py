@@ -15,12 +15,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.common.testing import add_member
 from apps.meetings.models import Meeting
 from apps.meetings.queries import prep as queries_prep
 from apps.meetings.services import live as services_live
 from apps.meetings.services import prep as services_prep
 from apps.meetings.testing import make_meeting
+from apps.members.testing import add_member
 from apps.outbox.models import OutboundMessage
 
 

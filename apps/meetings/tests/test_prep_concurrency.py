@@ -9,12 +9,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
-from apps.common.testing import build_world
 from apps.meetings.models import AgendaItem, Minutes, MinutesVersion
 from apps.meetings.services import live as services_live
 from apps.meetings.services import prep as services_prep
 from apps.meetings.services.prep import StaleMinutes
 from apps.meetings.testing import make_meeting
+from apps.members.testing import build_world
 
 pytestmark = [
     pytest.mark.postgres,

@@ -9,12 +9,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from apps.common.scoping import Role
-from apps.common.testing import UserFactory, add_member, grant
+from apps.common.testing import UserFactory
 from apps.meetings.models import AgendaItem, Meeting, MeetingDocument, NotificationPreference
 from apps.meetings.queries import prep as queries_prep
 from apps.meetings.services import live as services_live
 from apps.meetings.services import prep as services_prep
 from apps.meetings.testing import make_meeting
+from apps.members.testing import add_member, grant
 from apps.orgs.models import RoleGrant
 
 

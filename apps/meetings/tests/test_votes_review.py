@@ -178,8 +178,8 @@ def test_a_resolution_is_not_adopted_on_a_vote_voided_at_the_same_moment(transac
     """The secretary voids the passing vote on the meeting screen while the deputy adopts the resolution on its page:
     the adoption waits for the void and then finds no vote to adopt on; never a voided vote with a resolution adopted
     on it."""
-    from apps.common.testing import build_world
     from apps.members.models import Member
+    from apps.members.testing import build_world
 
     world = build_world()
     meeting = services_live.meeting_start(meeting=make_meeting(world.cell_a1, when=timezone.now()))
@@ -254,7 +254,7 @@ def test_a_secret_vote_closed_with_no_ballot_says_so_not_that_a_result_was_withh
 def test_the_cells_own_supervisor_and_the_communes_inspector_watch_but_do_not_enter_close_or_void(day, client_for, who):
     """They see the meeting (VIEW), never its votes' forms' verbs: 404 on each, and they hold no ballot (403)."""
     from apps.common.scoping import Role
-    from apps.common.testing import grant
+    from apps.members.testing import grant
 
     grant(day.supervisor, day.cell_a1, Role.SUPERVISOR)  # the committee member supervising this very cell
     vote = services_votes.vote_open(meeting=day.meeting, question="Tín nhiệm", method="secret")

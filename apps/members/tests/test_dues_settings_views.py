@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.common.testing import add_member
 from apps.members.models import DuesRate, Member, MemberDuesBasis
 from apps.members.services import dues as services_dues
+from apps.members.testing import add_member
 from apps.orgs.services import tree as org_services
 
 FROM = "01/01/2024"

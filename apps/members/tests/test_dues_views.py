@@ -9,11 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from apps.common.testing import add_member
 from apps.members.models import Dues
 from apps.members.queries import dues as queries_dues
 from apps.members.services import dues as services_dues
 from apps.members.services.dues import DuesEntry
+from apps.members.testing import add_member
 
 MONTH = date(2026, 3, 1)
 

@@ -9,9 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.common.scoping import Role, grants_for
-from apps.common.testing import MemberFactory, add_member
 from apps.members.models import CellMembership, CellRole, Member
 from apps.members.services import member as services
+from apps.members.testing import MemberFactory, add_member
 from apps.orgs.models import RoleGrant
 
 

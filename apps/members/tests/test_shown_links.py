@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from apps.common.scoping import Role
-from apps.common.testing import grant
 from apps.members.services import dues as services_dues
+from apps.members.testing import grant
 
 HREF = re.compile(r'href="([^"]+)"')
 

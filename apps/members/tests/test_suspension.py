@@ -7,11 +7,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.common.testing import add_member
 from apps.meetings.queries import meeting as meeting_queries
 from apps.meetings.testing import make_meeting
 from apps.members.models import Suspension
 from apps.members.services import member as services
+from apps.members.testing import add_member
 
 
 def _post(client, member, **data):

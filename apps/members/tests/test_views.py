@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.common.testing import add_member
 from apps.members.models import Member
 from apps.members.services import member as services
+from apps.members.testing import add_member
 
 
 def url(name, *args):

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from apps.common.testing import add_member
+from apps.members.testing import add_member
 from apps.orgs.models import Organization
 from apps.orgs.services.tree import organization_create
 

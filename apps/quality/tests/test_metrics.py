@@ -8,12 +8,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from apps.common.testing import add_member
 from apps.meetings.models import Meeting, MeetingDocument, Minutes
 from apps.meetings.services import live as services_live
 from apps.meetings.services.meeting import meeting_create
 from apps.meetings.testing import make_meeting
 from apps.members.services import member as member_services
+from apps.members.testing import add_member
 from apps.quality.queries.metrics import max_streak, meeting_metrics, results_share
 from apps.quality.rules.engine import score_meeting
 from apps.quality.services import rubrics as services

@@ -9,12 +9,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from apps.common.testing import add_member
 from apps.meetings.models import Attendance, Meeting, MeetingDocument, Minutes, Speech
 from apps.meetings.queries.meeting import roll_call, roll_calls
 from apps.meetings.services.meeting import meeting_create
 from apps.meetings.testing import make_meeting
 from apps.members.services import member as member_services
+from apps.members.testing import add_member
 from apps.quality.queries.metrics import meeting_metrics, metrics_for_meetings
 from apps.resolutions.models import Resolution, TargetActual, TaskProgress
 from apps.resolutions.testing import make_resolution

@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.common.scoping import Role
-from apps.common.testing import UserFactory, grant
+from apps.common.testing import UserFactory
+from apps.members.testing import grant
 from apps.quality.models import Rubric
 from apps.quality.rules.rubrics_data import HD42_PHUONG_2025
 from apps.quality.services import rubrics as services

@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from apps.common.testing import UserFactory, add_member, grant
+from apps.common.testing import UserFactory
+from apps.members.testing import add_member, grant
 from apps.quality.models import Rubric, RubricItem
 from apps.quality.rules import rubrics_data
 from apps.quality.rules.engine import score_meeting, spec_from_dict

@@ -6,7 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.common.scoping import Role
-from apps.common.testing import add_member, grant
+from apps.meetings.models import Speech
+from apps.members.testing import add_member, grant
 from apps.quality.models import MeetingScore
 from apps.quality.services import score as services_score
 from apps.quality.testing import attach_small_rubric, held_meeting
@@ -160,8 +161,6 @@ def test_confirming_an_overridden_score_says_why_instead_of_failing(world, score
 
 
 def test_proposing_reads_the_record_once(world, meeting, client_for):
-    from apps.meetings.models import Speech
-
     client = client_for(world.secretary)
     with CaptureQueriesContext(connection) as ctx:
         assert client.post(url("score_propose", meeting), PROPOSE).status_code == 302

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection, connections
 
-from apps.common.testing import build_world
+from apps.members.testing import build_world
 from apps.resolutions.models import Resolution
 from apps.resolutions.services import follow as services_follow
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from apps.common.testing import grant
+from apps.members.testing import grant
 from apps.resolutions.models import Resolution, Target, TargetActual
 from apps.resolutions.queries import targets as queries_targets
 from apps.resolutions.rules import follow as rules

@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from apps.common.scoping import Role
-from apps.common.testing import add_member, grant
 from apps.meetings.models import Meeting
 from apps.meetings.services import live as services_live
 from apps.meetings.services import votes as services_votes
 from apps.meetings.testing import make_meeting
 from apps.members.models import Member
+from apps.members.testing import add_member, grant
 from apps.resolutions.forms.tasks import LeadChoiceField
 from apps.resolutions.models import Resolution, Task, TaskProgress
 from apps.resolutions.queries import tasks as queries_tasks

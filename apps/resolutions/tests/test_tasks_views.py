@@ -12,9 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 
-from apps.common.testing import UserFactory, add_member
+from apps.common.testing import UserFactory
 from apps.meetings.models import AgendaItem, MeetingDocument
 from apps.meetings.testing import make_meeting
+from apps.members.testing import add_member
 from apps.resolutions.models import Resolution, Task, TaskProgress
 from apps.resolutions.services import progress as services_progress
 from apps.resolutions.services import tasks as services_tasks
