@@ -65,7 +65,6 @@ def committee_resolutions(request, org_id: int):
     context = {
         "committee": committee,
         "resolutions": queries_follow.committee_resolutions_of(request.user, committee),
-        "can_issue": request.user.has_perm("resolutions.issue", committee),
     }
     return render(request, "resolutions/follow/committee_list.html", context)
 
@@ -95,7 +94,6 @@ def committee_resolution(request, resolution_id: int):
         "completion": queries_follow.committee_resolution_completion(request.user, resolution),
         "can_assign": request.user.has_perm("resolutions.issue", resolution.organization)
         and resolution.status != Resolution.Status.AMENDED,
-        "can_manage": request.user.has_perm("resolutions.manage", resolution),
         "versions": queries_follow.versions_of(request.user, resolution),
     }
     return render(request, "resolutions/follow/committee_resolution.html", context)
@@ -137,7 +135,6 @@ def cell_directives(request, cell_id: int):
     context = {
         "cell": cell,
         "rows": queries_follow.cell_directives(request.user, cell),
-        "can_follow": request.user.has_perm("resolutions.follow_up", cell),
     }
     return render(request, "resolutions/follow/cell_directives.html", context)
 
