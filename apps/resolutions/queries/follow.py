@@ -13,13 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from apps.common.scoping import VIEW, subtree_filter
 from apps.members.models import Member
 from apps.orgs.models import Organization
-from apps.resolutions.models import Feedback, Resolution, Task, TaskProgress
+from apps.resolutions.models import Feedback, Resolution, Task
+from apps.resolutions.queries import tasks as queries_tasks
 from apps.resolutions.rules import follow as rules
 
 # ---------------------------------------------------------------------------------------------- status (pure)
@@ -44,22 +45,8 @@ def combined_status(pairs: Iterable[tuple[str, bool]]) -> tuple[str, bool]:
 
 
 def status_of(task: Task, *, today: date) -> tuple[str, bool]:
-    """(status, done late) of one task from its facts; ``has_progress`` comes from ``with_progress_flag``."""
-    has_progress = getattr(task, "has_progress", None)
-    if has_progress is None:
-        has_progress = task.progress.exists()
-    status = rules.task_status(
-        deadline=task.deadline,
-        today=today,
-        completed_on=task.completed_on,
-        dropped=bool(task.dropped_reason),
-        has_progress=has_progress,
-    )
-    return status, rules.done_late(deadline=task.deadline, completed_on=task.completed_on)
-
-
-def with_progress_flag(tasks: QuerySet[Task]) -> QuerySet[Task]:
-    return tasks.annotate(has_progress=Exists(TaskProgress.objects.filter(task=OuterRef("pk"))))
+    """(status, done late) of one task from its facts (``has_progress`` from ``queries_tasks.with_progress_flag``)."""
+    return queries_tasks.status_of(task, today), rules.done_late(deadline=task.deadline, completed_on=task.completed_on)
 
 
 # ---------------------------------------------------------------------------------------------- assignments
@@ -92,8 +79,9 @@ def committee_completion(committee_task: Task, *, today: date | None = None) -> 
 def assignments(user, tasks: QuerySet[Task]) -> QuerySet[Task]:
     """Committee tasks with their cell, progress flag and the cell's follow-ups (flagged, with their lead):
     three queries for any number of tasks."""
-    follow_ups = with_progress_flag(Task.objects.visible_to(user, VIEW).select_related("lead")).order_by("pk")
-    return with_progress_flag(tasks.select_related("organization")).prefetch_related(
+    follow_ups = Task.objects.visible_to(user, VIEW).select_related("lead").order_by("pk")
+    follow_ups = queries_tasks.with_progress_flag(follow_ups)
+    return queries_tasks.with_progress_flag(tasks.select_related("organization")).prefetch_related(
         Prefetch("follow_ups", queryset=follow_ups)
     )
 

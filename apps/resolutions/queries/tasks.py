@@ -28,11 +28,13 @@ UNFINISHED = Q(completed_on__isnull=True, dropped_reason="")
 def with_facts(tasks: QuerySet[Task]) -> QuerySet[Task]:
     """The facts the status rule needs and what a task line shows: lead, report meeting, organisation, whether
     progress is logged (an EXISTS, not a query per task), helpers (one prefetch query)."""
-    return (
-        tasks.select_related("lead", "report_meeting", "organization", "resolution")
-        .annotate(has_progress=Exists(TaskProgress.objects.filter(task=OuterRef("pk"))))
-        .prefetch_related(Prefetch("helpers", queryset=Member.objects.order_by("full_name_search", "pk")))
-    )
+    facts = with_progress_flag(tasks.select_related("lead", "report_meeting", "organization", "resolution"))
+    return facts.prefetch_related(Prefetch("helpers", queryset=Member.objects.order_by("full_name_search", "pk")))
+
+
+def with_progress_flag(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    """Whether progress is logged on each task, as an EXISTS (the status rule's ``has_progress``)."""
+    return tasks.annotate(has_progress=Exists(TaskProgress.objects.filter(task=OuterRef("pk"))))
 
 
 def status_of(task: Task, today: date) -> str:
