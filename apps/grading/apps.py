@@ -9,6 +9,7 @@ class GradingConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from apps.grading import permissions  # noqa: F401  (registers the rules predicates)
         from apps.grading.models import AnnualRating, Discipline, GradingRule
 
         for model in (GradingRule, AnnualRating, Discipline):

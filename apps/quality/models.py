@@ -1,6 +1,6 @@
 """Rubrics as versioned data (DOMAIN.md §7): who issued the sheet, the subtree it applies to, when it is in force,
 its categories and items, levels, knock-outs and the monthly → annual roll-up. Scores (the lead's MeetingScore)
-point at one rubric version; a rubric that has been used is never edited in place (services.rubric_revise)."""
+point at one rubric version; a rubric that has been used is never edited in place (services.rubrics.rubric_revise)."""
 
 from django.conf import settings
 from django.db import models
@@ -15,7 +15,7 @@ class RubricQuerySet(ScopedQuerySet):
     """The standard subtree rule on ``applies_to``: staff see and manage the sheets attached inside their subtree;
     members see none. Default sheets (``applies_to`` empty) and sheets attached above a user's node are not listed
     here (the project-wide scoping test requires rows inside the user's subtree); they are reached through
-    ``services.rubric_for`` for a cell the user can see."""
+    ``queries.rubrics.rubric_for`` for a cell the user can see."""
 
 
 class Rubric(models.Model):
@@ -169,7 +169,7 @@ class MeetingScore(models.Model):
     rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="scores")
     metrics = models.JSONField(default=dict)  # meeting_metrics() when proposed
     judged = models.JSONField(default=dict)  # {item code: number | [bool, …]}
-    result = models.JSONField(default=dict)  # see services_score.result_dict
+    result = models.JSONField(default=dict)  # see rules.score.result_dict
     proposed_at = models.DateTimeField()
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False

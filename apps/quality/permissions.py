@@ -1,8 +1,9 @@
-"""Who may do what with a meeting's score, as `rules` predicates over the meeting (place checks reuse the grants)."""
+"""Who may do what with a meeting's score and with a rubric, as `rules` predicates (place checks reuse the grants)."""
 
 import rules
 
-from apps.common.scoping import MANAGE, RESTRUCTURE, Role, allows, grants_for
+from apps.common.scoping import MANAGE, RESTRUCTURE, ROLE_ACTIONS, Role, allows, grants_for
+from apps.orgs.permissions import restructures_org
 
 
 @rules.predicate
@@ -22,5 +23,20 @@ def supervises_score(user, meeting) -> bool:
     )
 
 
+@rules.predicate
+def edits_rubric(user, rubric) -> bool:
+    """Restructure rights on the subtree the rubric is attached to. The national sheets (attached nowhere) are
+    read-only here: the pages check ``applies_to`` as well, since Django lets a superuser through every permission."""
+    return rubric is not None and rubric.applies_to is not None and restructures_org(user, rubric.applies_to)
+
+
+@rules.predicate
+def restructures_somewhere(user) -> bool:
+    """Committee staff of some subtree (or a superuser): they may copy a rubric into a committee of theirs."""
+    return user.is_superuser or any(RESTRUCTURE in ROLE_ACTIONS[g.role] for g in grants_for(user))
+
+
 rules.add_perm("quality.propose_score", proposes_score)
 rules.add_perm("quality.supervise_score", supervises_score)
+rules.add_perm("quality.edit_rubric", edits_rubric)
+rules.add_perm("quality.copy_rubric", restructures_somewhere)

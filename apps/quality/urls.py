@@ -1,7 +1,7 @@
 from django.urls import path
 
 from apps.quality.views import rubrics as views_rubrics
-from apps.quality.views import score as views
+from apps.quality.views import score as views_score
 
 app_name = "quality"
 
@@ -13,9 +13,9 @@ urlpatterns = [
     path("rubrics/<int:rubric_id>/copy/", views_rubrics.rubric_copy, name="rubric_copy"),
     # the same page with the committee already chosen
     path("rubrics/<int:rubric_id>/copy/<int:org_id>/", views_rubrics.rubric_copy, name="rubric_copy"),
-    path("meetings/<int:meeting_id>/score/", views.meeting_score, name="meeting_score"),
-    path("meetings/<int:meeting_id>/score/propose/", views.score_propose, name="score_propose"),
-    path("meetings/<int:meeting_id>/score/adopt/", views.score_adopt, name="score_adopt"),
-    path("meetings/<int:meeting_id>/score/confirm/", views.score_confirm, name="score_confirm"),
-    path("meetings/<int:meeting_id>/score/override/", views.score_override, name="score_override"),
+    path("meetings/<int:meeting_id>/score/", views_score.meeting_score, name="meeting_score"),
+    path("meetings/<int:meeting_id>/score/propose/", views_score.score_propose, name="score_propose"),
+    path("meetings/<int:meeting_id>/score/adopt/", views_score.score_adopt, name="score_adopt"),
+    path("meetings/<int:meeting_id>/score/confirm/", views_score.score_confirm, name="score_confirm"),
+    path("meetings/<int:meeting_id>/score/override/", views_score.score_override, name="score_override"),
 ]

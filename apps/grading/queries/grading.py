@@ -4,18 +4,28 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from apps.common.scoping import subtree_filter
+from apps.common.scoping import VIEW, subtree_filter, today
+from apps.common.text import search_key
 from apps.grading.models import AnnualRating, Discipline, GradingRule
 from apps.grading.rules import grading as rules
 from apps.meetings.models import Attendance, Meeting
 from apps.members.models import Exemption, Member, Suspension
+from apps.orgs.models import Organization
+from apps.quality.queries.score import cell_year_quality
+from apps.quality.rules.rubrics.labels import level_label
 from apps.resolutions.models import Target, TargetActual, Task
 from apps.resolutions.rules import follow as res_rules
 
 GRADED_MEETING_KINDS = (Meeting.Kind.REGULAR, Meeting.Kind.THEMATIC)
+
+
+def ratings_for(user, action: str = VIEW) -> QuerySet[AnnualRating]:
+    """The one lookup of ratings for views: those ``user`` may ``action``, with what the rating page shows."""
+    return AnnualRating.objects.visible_to(user, action).select_related("member__user", "organization", "rule")
 
 
 def _year_end(year: int) -> date:
@@ -100,8 +110,6 @@ def _tasks(rows, today: date) -> dict:
 
 
 def _today_for(year: int) -> date:
-    from apps.common.scoping import today
-
     return min(today(), _year_end(year))
 
 
@@ -110,8 +118,6 @@ _TASK_FIELDS = ("deadline", "completed_on", "dropped_reason")
 
 def cell_quality(cell, year: int) -> dict:
     """The cell's meeting quality of the year (apps.quality roll-up), as evidence for the cell and its members."""
-    from apps.quality.queries.score import cell_year_quality
-
     quality = cell_year_quality(cell, year)
     levels = quality["meeting_levels"]
     return {
@@ -183,16 +189,48 @@ def evidence_for_cell(cell, year: int) -> dict:
     }
 
 
+EVIDENCE_LABELS = {
+    "meetings": gettext_lazy("Meetings counted"),
+    "meetings_held": gettext_lazy("Meetings held"),
+    "present": gettext_lazy("Meetings attended"),
+    "attendance_percent": gettext_lazy("Attendance (%)"),
+    "unexcused": gettext_lazy("Absences without reason"),
+    "tasks_total": gettext_lazy("Tasks"),
+    "tasks_done": gettext_lazy("Tasks done"),
+    "tasks_done_late": gettext_lazy("Tasks done late"),
+    "tasks_overdue": gettext_lazy("Tasks overdue"),
+    "tasks_late": gettext_lazy("Tasks late (done late or overdue)"),
+    "targets_total": gettext_lazy("Targets"),
+    "targets_met": gettext_lazy("Targets met or exceeded"),
+    "targets_exceeded": gettext_lazy("Targets exceeded"),
+    "exceeding_percent": gettext_lazy("Targets exceeded (%)"),
+    "members_disciplined": gettext_lazy("Members disciplined"),
+    "discipline_count": gettext_lazy("Disciplinary measures"),
+    "disciplined": gettext_lazy("Disciplined in the year"),
+    "meetings_scored": gettext_lazy("Meetings scored"),
+    "meetings_good": gettext_lazy("Meetings scored Good"),
+    "meeting_quality_year": gettext_lazy("Meeting quality of the year"),
+    "cell_meetings_scored": gettext_lazy("Cell meetings scored"),
+    "cell_meetings_good": gettext_lazy("Cell meetings scored Good"),
+    "cell_meeting_quality_year": gettext_lazy("Cell's meeting quality of the year"),
+}
+QUALITY_LEVEL_KEYS = {"meeting_quality_year", "cell_meeting_quality_year"}
+
+
+def evidence_rows(evidence: dict) -> list[tuple]:
+    """A rating's evidence snapshot as (label, value) rows for its page; meeting-quality levels by their names."""
+    return [
+        (label, level_label(evidence[key]) if key in QUALITY_LEVEL_KEYS and evidence[key] else evidence[key])
+        for key, label in EVIDENCE_LABELS.items()
+        if key in evidence
+    ]
+
+
 def grassroots_of(org):
     """The grassroots party organisation (tổ chức cơ sở đảng) of an organisation (one query): the nearest
     ancestor-or-self whose level is labelled "cơ sở" (Đảng bộ cơ sở, Chi bộ cơ sở); without such a label, the
     committee directly above a cell (or the organisation itself at the top). The HTXSNV quota is counted there."""
-    from apps.common.text import search_key
-    from apps.orgs.models import Organization
-
-    steplen = Organization.steplen
-    prefixes = [org.path[:end] for end in range(steplen, len(org.path) + 1, steplen)]
-    chain = sorted(Organization.objects.filter(path__in=prefixes), key=lambda o: len(o.path), reverse=True)
+    chain = sorted(Organization.objects.all().applying_to(org.path), key=lambda o: len(o.path), reverse=True)
     for node in chain:
         if "co so" in search_key(node.level_label):
             return node
@@ -221,8 +259,6 @@ def member_levels_in(unit, year: int, *, exclude: int | None = None) -> tuple[li
 def year_overview(user, org, year: int) -> dict:
     """The rows of the grading page and the figures over the subtree. Five queries whatever the number of rows:
     members (or sub-organisations), exemptions, ratings of the rows, the rule, decided levels of the subtree."""
-    from apps.orgs.models import Organization
-
     visible = AnnualRating.objects.visible_to(user).select_related("member", "organization", "rule")
     rows = []
     if org.is_cell:

@@ -95,7 +95,7 @@ def _proposed(rating: AnnualRating, points: Decimal, facts: dict | None = None) 
 def rating_self_assess(
     *, rating: AnnualRating, user, points, note: str = "", facts: dict | None = None
 ) -> AnnualRating:
-    if not permissions.can_self_assess(user, rating):
+    if not permissions.self_assesses(user, rating):
         raise ValidationError(_("You cannot self-assess this rating."))
     if rating.status not in (AnnualRating.Status.DRAFT, AnnualRating.Status.SELF_ASSESSED):
         raise ValidationError(_("The rating has already been appraised."))
@@ -108,7 +108,7 @@ def rating_self_assess(
 
 @transaction.atomic
 def rating_appraise(*, rating: AnnualRating, user, points, note: str = "", facts: dict | None = None) -> AnnualRating:
-    if not permissions.can_appraise(user, rating):
+    if not permissions.appraises(user, rating):
         raise ValidationError(_("You cannot appraise this rating."))
     if rating.status not in (AnnualRating.Status.SELF_ASSESSED, AnnualRating.Status.APPRAISED):
         raise ValidationError(_("The self-assessment comes first."))
@@ -144,7 +144,7 @@ def _check_quota(rating: AnnualRating, level: str) -> None:
 
 @transaction.atomic
 def rating_decide(*, rating: AnnualRating, user, level: str, note: str = "") -> AnnualRating:
-    if not permissions.can_decide(user, rating):
+    if not permissions.decides(user, rating):
         raise ValidationError(_("Only the level above decides the grade."))
     if rating.status != AnnualRating.Status.APPRAISED:
         raise ValidationError(_("The appraisal comes first."))

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.common.testing import snapshot
 from apps.grading.models import Discipline
 from apps.grading.queries import grading as queries
 from apps.grading.services import discipline as services_discipline
@@ -23,10 +24,9 @@ def url(org, year=YEAR):
     return reverse("grading:discipline", args=[org.pk]) + f"?year={year}"
 
 
-def state():
-    return list(
-        Discipline.objects.order_by("pk").values_list("organization_id", "member_id", "on", "form", "decision_ref")
-    )
+state = snapshot(
+    Discipline.objects.order_by("pk").values_list("organization_id", "member_id", "on", "form", "decision_ref")
+)
 
 
 def record(org, member=None, on=date(YEAR, 5, 10), form="reprimand", ref=""):

@@ -1,4 +1,5 @@
-"""Forms of the scoring page: judged items built from the rubric (numbers in range, checklists as ticks)."""
+"""Forms of the scoring page: judged items built from the rubric (numbers in range, checklists as ticks), the
+adoption, and the supervisor's confirmation (a button)."""
 
 from collections.abc import Iterable
 from decimal import Decimal
@@ -10,7 +11,7 @@ from apps.common.forms import NFCFormMixin
 from apps.quality.rules.engine import RubricSpec
 from apps.quality.rules.engine.scoring import vn_number
 from apps.quality.rules.engine.spec import COMPUTED, JUDGED_CHECKLIST, JUDGED_NUMBER
-from apps.quality.services.score import judged_field
+from apps.quality.rules.score import judged_field
 
 
 class JudgedForm(NFCFormMixin, forms.Form):
@@ -81,3 +82,7 @@ class AdoptForm(NFCFormMixin, forms.Form):
         min_value=0,
         help_text=_("Leave empty when the board adopts the score without a vote."),
     )
+
+
+class ConfirmForm(forms.Form):
+    """The supervisor confirms the proposed score as it stands: nothing to type."""

@@ -6,7 +6,8 @@ marks, members, exemptions, suspensions, attachments —, speakers, documents, b
 tasks, the cells' meetings, targets of the previous meetings, their actuals, excused absences of the year), whatever
 the number of meetings, cells or members; ``metrics_from(meeting, records)`` then computes each metric of one
 meeting from those rows — the one implementation of every metric. ``metrics_for_meetings(meetings)`` does both;
-``meeting_metrics(meeting)`` is that call for one meeting."""
+``meeting_metrics(meeting)`` is that call for one meeting. The arithmetic over plain values (percentages, streaks)
+is apps/quality/rules/metrics.py."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from apps.meetings.queries import meeting as meeting_queries
 from apps.meetings.rules import calendar as meeting_rules_calendar
 from apps.meetings.rules import docs as meeting_rules_docs
 from apps.meetings.rules import live as meeting_rules_live
+from apps.quality.rules.metrics import max_streak, percent, results_share
 from apps.resolutions.models import Resolution, Target, TargetActual, Task, TaskProgress
 from apps.resolutions.rules import follow as resolution_rules
 
@@ -37,34 +39,6 @@ DOCUMENT_KINDS = (
     MeetingDocument.Kind.OTHER,
 )
 CELL_MEETING_KINDS = (Meeting.Kind.REGULAR, Meeting.Kind.THEMATIC)
-
-
-# ---------------------------------------------------------------------------------------------- pure helpers
-
-
-def percent(part: int, whole: int) -> float | None:
-    return round(part * 100 / whole, 1) if whole else None
-
-
-def max_streak(meeting_ids: Sequence[int], excused: Iterable[tuple[int, int]]) -> int:
-    """The longest run of consecutive meetings (in the given order) any member missed with a reason.
-
-    ``excused``: (member_id, meeting_id) pairs of absences with reason; any other status, or no row, breaks the run."""
-    by_member: dict[int, set[int]] = defaultdict(set)
-    for member_id, meeting_id in excused:
-        by_member[member_id].add(meeting_id)
-    longest = 0
-    for missed in by_member.values():
-        run = 0
-        for meeting_id in meeting_ids:
-            run = run + 1 if meeting_id in missed else 0
-            longest = max(longest, run)
-    return longest
-
-
-def results_share(*, tasks_done: int, tasks_due: int, targets_met: int, targets_due: int) -> float | None:
-    """Share of last month's tasks done and targets met, together (percent)."""
-    return percent(tasks_done + targets_met, tasks_due + targets_due)
 
 
 def _local_day(moment) -> date:

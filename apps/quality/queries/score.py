@@ -3,30 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
+from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
+from apps.common.scoping import VIEW
 from apps.meetings.models import Meeting
 from apps.quality.models import MeetingScore, Rubric
 from apps.quality.queries.metrics import HELD, meeting_metrics
+from apps.quality.queries.rubrics import rubric_for, rubric_spec
 from apps.quality.rules.engine import RubricSpec, score_meeting
-from apps.quality.rules.engine.scoring import vn_number
-from apps.quality.rules.engine.spec import COMPUTED, JUDGED_CHECKLIST
-from apps.quality.services import rubrics as services
-from apps.quality.services.score import result_dict
-
-LEVEL_LABELS = {
-    "tot": _("Good"),
-    "kha": _("Fairly good"),
-    "trung_binh": _("Average"),
-    "kem": _("Poor"),
-}
+from apps.quality.rules.engine.scoring import annual_level, vn_number
+from apps.quality.rules.engine.spec import COMPUTED
+from apps.quality.rules.rubrics.labels import level_label
+from apps.quality.rules.score import result_dict
 
 
-def level_label(code: str) -> str:
-    return str(LEVEL_LABELS.get(code, code))
+def scores_for(user, action: str = VIEW) -> QuerySet[MeetingScore]:
+    """The one lookup of meeting scores for views: those ``user`` may ``action``, with their rubric."""
+    return MeetingScore.objects.visible_to(user, action).select_related("rubric")
 
 
 @dataclass
@@ -70,6 +67,18 @@ class ScorePage:
     def preview(self) -> bool:
         return self.score is None and self.result is not None
 
+    def labels(self) -> dict[str, str]:
+        """The levels by their names and the totals as the page writes them (proposed, supervisor's, final)."""
+        score = self.score
+        overridden = score is not None and score.overridden
+        return {
+            "proposed_level": level_label(self.result["level"]) if self.result else "",
+            "proposed_total": shown_total(self.result),
+            "override_level": level_label(score.override_result["level"]) if overridden else "",
+            "override_total": shown_total(score.override_result) if overridden else "",
+            "final_level": level_label(score.final_level) if score else "",
+        }
+
 
 def _shown(item: dict | None) -> dict | None:
     """An item's result with its points in Vietnamese notation ("4", "2,5")."""
@@ -91,10 +100,10 @@ def score_page(meeting: Meeting) -> ScorePage:
     if score is not None:
         rubric = score.rubric
     else:
-        rubric = services.rubric_for(meeting.cell, timezone.localdate(meeting.scheduled_at), meeting.kind)
+        rubric = rubric_for(meeting.cell, timezone.localdate(meeting.scheduled_at), meeting.kind)
     if rubric is None:
         return ScorePage(score, None, None, None, [])
-    spec = services.rubric_spec(rubric)
+    spec = rubric_spec(rubric)
     metrics: dict = {}
     if score is not None:
         result, metrics = score.result, score.metrics
@@ -130,21 +139,11 @@ def score_page(meeting: Meeting) -> ScorePage:
     return ScorePage(score, rubric, spec, result, categories, metrics)
 
 
-__all__ = ["COMPUTED", "JUDGED_CHECKLIST", "LEVEL_LABELS", "ScorePage", "level_label", "score_page", "shown_total"]
-
-
 def cell_year_quality(cell, year: int) -> dict:
     """The cell's meeting quality for the year under its rubric's roll-up rule (DOMAIN.md §7, "monthly to annual").
 
     The levels are the final ones (the supervisor's where overridden) of the year's scored regular meetings; the
     rubric is the one in force for the cell at the end of the year. Two queries plus the rubric lookup."""
-    from datetime import date
-
-    from apps.meetings.models import Meeting
-    from apps.quality.models import MeetingScore
-    from apps.quality.rules.engine.scoring import annual_level
-    from apps.quality.services import rubrics as services
-
     scores = (
         MeetingScore.objects.filter(
             meeting__cell=cell, meeting__kind=Meeting.Kind.REGULAR, meeting__scheduled_at__year=year
@@ -153,11 +152,11 @@ def cell_year_quality(cell, year: int) -> dict:
         .order_by("meeting__scheduled_at")
     )
     levels = [s.final_level for s in scores if s.final_level]
-    rubric = services.rubric_for(cell, date(year, 12, 31), "regular")
+    rubric = rubric_for(cell, date(year, 12, 31), "regular")
     if rubric is None or not levels:
         return {"meeting_levels": levels, "annual_level": None, "rubric": rubric.code if rubric else None}
     return {
         "meeting_levels": levels,
-        "annual_level": annual_level(services.rubric_spec(rubric), levels),
+        "annual_level": annual_level(rubric_spec(rubric), levels),
         "rubric": rubric.code,
     }

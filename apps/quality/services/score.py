@@ -17,34 +17,11 @@ from apps.meetings.queries import meeting as meeting_queries
 from apps.meetings.rules import votes as meeting_rules_votes
 from apps.quality.models import MeetingScore, Rubric
 from apps.quality.queries.metrics import HELD, meeting_metrics
+from apps.quality.queries.rubrics import rubric_for, rubric_spec
 from apps.quality.rules.engine import RubricSpec, ScoreResult, score_meeting
 from apps.quality.rules.engine.spec import COMPUTED, JUDGED_CHECKLIST, JUDGED_NUMBER, dec
-from apps.quality.services import rubrics as services
-
-
-def result_dict(result: ScoreResult) -> dict[str, Any]:
-    """The engine's result as JSON (decimals as strings)."""
-    return {
-        "items": {
-            i.code: {
-                "points": str(i.points),
-                "max": str(i.max_points),
-                "explanation": i.explanation,
-                "missing": i.missing,
-            }
-            for i in result.items
-        },
-        "categories": {code: str(points) for code, points in result.categories.items()},
-        "total": str(result.total),
-        "max_points": str(result.max_points),
-        "level_by_points": result.level_by_points,
-        "level": result.level,
-        "knocked_out": list(result.knocked_out),
-    }
-
-
-def judged_field(code: str) -> str:
-    return f"j_{code}"
+from apps.quality.rules.score import judged_field, result_dict
+from apps.quality.services.rubrics import rubric_lock
 
 
 def _score(spec: RubricSpec, metrics: dict, judged: dict) -> ScoreResult:
@@ -80,7 +57,7 @@ def _score(spec: RubricSpec, metrics: dict, judged: dict) -> ScoreResult:
 
 
 def _rubric_for_meeting(meeting: Meeting) -> Rubric:
-    rubric = services.rubric_for(meeting.cell, timezone.localdate(meeting.scheduled_at), meeting.kind)
+    rubric = rubric_for(meeting.cell, timezone.localdate(meeting.scheduled_at), meeting.kind)
     if rubric is None:
         raise ValidationError(_("No scoring sheet is in force for this meeting."))
     return rubric
@@ -99,10 +76,10 @@ def score_propose(
     if score is not None and score.confirmed_at is not None:
         raise ValidationError(_("The supervisor has already confirmed this score."))
     rubric = score.rubric if score is not None else _rubric_for_meeting(meeting)
-    services.rubric_lock(rubric=rubric)
+    rubric_lock(rubric=rubric)
     metrics = metrics if metrics is not None else meeting_metrics(meeting)  # the page may pass what it just read
     judged = dict(judged)
-    result = _score(services.rubric_spec(rubric), metrics, judged)
+    result = _score(rubric_spec(rubric), metrics, judged)
     score = score or MeetingScore(meeting=meeting, rubric=rubric)
     score.metrics = metrics
     score.judged = judged
@@ -162,7 +139,7 @@ def score_override(*, score: MeetingScore, judged: dict[str, Any], reason: str, 
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for overriding the proposed score.")})
     judged = dict(judged)
-    result = _score(services.rubric_spec(score.rubric), score.metrics, judged)
+    result = _score(rubric_spec(score.rubric), score.metrics, judged)
     score.override_judged = judged
     score.override_result = result_dict(result)
     score.override_reason = reason.strip()

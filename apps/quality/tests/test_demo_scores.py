@@ -4,22 +4,24 @@ from collections import Counter
 from datetime import date, timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.demo import world as demo
+from apps.demo.grading import _within_quota
 from apps.grading.models import AnnualRating, Discipline
 from apps.grading.queries import grading as grading_queries
 from apps.grading.rules import grading as grading_rules
 from apps.meetings.models import Meeting
 from apps.members.models import Member
 from apps.quality.models import MeetingScore, Rubric
+from apps.quality.queries import rubrics as queries_rubrics
 from apps.quality.queries.metrics import meeting_metrics
 from apps.quality.rules.engine import score_meeting
-from apps.quality.services import rubrics as services
+from apps.quality.rules.score import result_dict
 from apps.quality.services import score as services_score
-from apps.quality.services.score import result_dict
 
 AS_OF = date(2026, 11, 25)
 
@@ -40,7 +42,7 @@ def held_meetings():
 @pytest.mark.django_db
 def test_every_held_meeting_with_a_rubric_has_a_score(sample):
     held = list(held_meetings())
-    with_rubric = [m for m in held if services.rubric_for(m.cell, timezone.localdate(m.scheduled_at), m.kind)]
+    with_rubric = [m for m in held if queries_rubrics.rubric_for(m.cell, timezone.localdate(m.scheduled_at), m.kind)]
     assert len(with_rubric) == len(held) > 100
     scored = set(MeetingScore.objects.values_list("meeting_id", flat=True))
     assert scored == {m.pk for m in with_rubric}
@@ -48,7 +50,7 @@ def test_every_held_meeting_with_a_rubric_has_a_score(sample):
     # Each score is on the sheet in force for its meeting, and that sheet is locked.
     for score in MeetingScore.objects.select_related("meeting__cell", "rubric"):
         m = score.meeting
-        assert score.rubric == services.rubric_for(m.cell, timezone.localdate(m.scheduled_at), m.kind)
+        assert score.rubric == queries_rubrics.rubric_for(m.cell, timezone.localdate(m.scheduled_at), m.kind)
     assert not Rubric.objects.filter(scores__isnull=False, locked=False).exists()
 
 
@@ -76,7 +78,7 @@ def test_agency_committees_score_their_cells_on_the_agencies_sheet(sample):
 def test_results_are_what_the_services_compute(sample):
     specs = {}
     for score in MeetingScore.objects.select_related("meeting", "rubric"):
-        spec = specs.setdefault(score.rubric_id, services.rubric_spec(score.rubric))
+        spec = specs.setdefault(score.rubric_id, queries_rubrics.rubric_spec(score.rubric))
         metrics = meeting_metrics(score.meeting)
         assert score.metrics == metrics
         assert score.result == result_dict(score_meeting(spec, metrics, score.judged))
@@ -151,8 +153,6 @@ def test_ratings_at_every_step_with_real_evidence(sample):
 
 @pytest.mark.django_db
 def test_the_grading_page_of_the_demo_commune_shows_figures(sample, client):
-    from django.contrib.auth import get_user_model
-
     staff = get_user_model().objects.get(username="canbo")
     commune = staff.role_grants.get().organization
     client.force_login(staff)
@@ -175,8 +175,6 @@ def test_the_grading_page_of_the_demo_commune_shows_figures(sample, client):
 )
 def test_demo_decisions_count_the_quota_as_the_service_does(decided, appraised, allowed):
     """services.rating_decide's quota (20 % of those HTTNV or better in the grassroots organisation)."""
-    from apps.demo.grading import _within_quota
-
     unit = [AnnualRating(status="decided", decision_level=level) for level in decided]
     unit += [AnnualRating(status="appraised", appraisal_level=level) for level in appraised]
     rating = AnnualRating(status="appraised", appraisal_level="htxsnv")

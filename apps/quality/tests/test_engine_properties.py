@@ -4,10 +4,10 @@ metric never lowers the score, and a knock-out never raises a level."""
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from apps.quality.rules import rubrics_data
 from apps.quality.rules.engine import score_meeting, spec_from_dict
 from apps.quality.rules.engine.scoring import level_for
 from apps.quality.rules.engine.spec import COMPUTED, JUDGED_CHECKLIST, JUDGED_NUMBER
+from apps.quality.rules.rubrics import shipped as rubrics_data
 
 SPECS = [spec_from_dict(data) for data in rubrics_data.SHIPPED]
 # Lower is better for these metrics; higher for every other.

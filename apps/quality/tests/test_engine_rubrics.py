@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from apps.quality.rules import rubrics_data
 from apps.quality.rules.engine import annual_level, score_meeting, spec_from_dict
+from apps.quality.rules.rubrics import shipped as rubrics_data
 
 HD12 = spec_from_dict(rubrics_data.HD12_2018)
 HD42 = spec_from_dict(rubrics_data.HD42_PHUONG_2025)

@@ -5,8 +5,8 @@
 from django.utils import translation
 
 from apps.quality.forms.score import JudgedForm
-from apps.quality.rules import rubrics_data
 from apps.quality.rules.engine import score_meeting, spec_from_dict
+from apps.quality.rules.rubrics import shipped as rubrics_data
 
 NA = spec_from_dict(rubrics_data.NA_08_2021)
 

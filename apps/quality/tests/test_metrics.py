@@ -14,9 +14,10 @@ from apps.meetings.services.meeting import meeting_create
 from apps.meetings.testing import make_meeting
 from apps.members.services import member as member_services
 from apps.members.testing import add_member
-from apps.quality.queries.metrics import max_streak, meeting_metrics, results_share
+from apps.quality.queries import rubrics as queries_rubrics
+from apps.quality.queries.metrics import meeting_metrics
 from apps.quality.rules.engine import score_meeting
-from apps.quality.services import rubrics as services
+from apps.quality.rules.metrics import max_streak, results_share
 from apps.resolutions.models import Resolution, TargetActual
 from apps.resolutions.testing import make_resolution
 
@@ -109,8 +110,8 @@ def test_metrics_of_a_recorded_meeting(world):
     assert (m["tasks_done_share"], m["targets_met_share"], m["results_share"]) == (50.0, 100.0, 66.7)
     assert m["thematic_this_quarter"] is True
 
-    rubric = services.rubric_for(march.cell, date(2026, 3, 5), march.kind)
-    result = score_meeting(services.rubric_spec(rubric), m)
+    rubric = queries_rubrics.rubric_for(march.cell, date(2026, 3, 5), march.kind)
+    result = score_meeting(queries_rubrics.rubric_spec(rubric), m)
     assert result.item("attendance").explanation == "Tỷ lệ dự họp: 60% (3/5, 1 miễn), 1/5 điểm"
     assert result.item("duration").points == 4 and result.item("speaking").points == 5
     assert result.item("results").points == 20

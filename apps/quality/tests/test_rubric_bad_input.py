@@ -11,8 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DataError, IntegrityError, connection, transaction
 from django.urls import reverse
 
+from apps.quality.forms.rubric_edit import RubricEditForm
 from apps.quality.models import Rubric, RubricCategory, RubricItem
-from apps.quality.rules.rubrics_data import HD42_PHUONG_2025
+from apps.quality.queries.rubrics import with_parts
+from apps.quality.rules.rubrics.shipped import HD42_PHUONG_2025
 from apps.quality.services.rubrics import rubric_import
 
 pytestmark = pytest.mark.django_db
@@ -117,9 +119,6 @@ def test_the_database_refuses_absurd_points_so_the_page_cannot_break(world, clie
 
 
 def test_the_editor_refuses_absurd_points_in_vietnamese(world, client_for):
-    from apps.quality.forms.rubrics import RubricEditForm
-    from apps.quality.views.rubrics import with_parts
-
     rubric = rubric_import(data=sheet(), issuer=world.commune_a, applies_to=world.commune_a)
     rubric = with_parts(Rubric.objects.filter(pk=rubric.pk)).get()
     form = RubricEditForm(rubric=rubric)

@@ -12,10 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.common.scoping import Role
-from apps.common.testing import UserFactory
+from apps.common.testing import UserFactory, snapshot
 from apps.members.testing import grant
 from apps.quality.models import Rubric
-from apps.quality.rules.rubrics_data import HD42_PHUONG_2025
+from apps.quality.queries import rubrics as queries_rubrics
+from apps.quality.rules.rubrics.shipped import HD42_PHUONG_2025
 from apps.quality.services import rubrics as services
 from apps.quality.services import score as services_score
 from apps.quality.testing import SMALL_RUBRIC, attach_small_rubric, held_meeting
@@ -68,9 +69,10 @@ def form_data(client, rubric: Rubric, **changes) -> dict:
     return {name: value for name, value in data.items() if value is not None}
 
 
-def state() -> list:
-    """Every rubric version with its parts, to show that a refused request changed nothing."""
-    return [services.rubric_dict(r) | {"pk": r.pk, "locked": r.locked} for r in Rubric.objects.order_by("pk")]
+# Every rubric version with its parts, to show that a refused request changed nothing.
+state = snapshot(
+    lambda: [queries_rubrics.rubric_dict(r) | {"pk": r.pk, "locked": r.locked} for r in Rubric.objects.order_by("pk")]
+)
 
 
 # ---------------------------------------------------------------------------------------------- editing
@@ -103,7 +105,7 @@ def test_an_unused_rubric_is_edited_in_place(world, client_for, local):
     local.refresh_from_db()
     assert (local.name, local.version, local.effective_from) == ("Phiếu chấm xã An 2026", 1, date(2026, 1, 1))
     assert local.levels == [["tot", 85], ["kha", 70], ["trung_binh", 50], ["kem", 0]]
-    stored = services.rubric_dict(local)
+    stored = queries_rubrics.rubric_dict(local)
     categories = {c["code"]: c for c in stored["categories"]}
     items = {i["code"]: i for c in stored["categories"] for i in c["items"]}
     assert categories["chairing"]["title"] == "Điều hành, kết luận"
@@ -111,12 +113,12 @@ def test_an_unused_rubric_is_edited_in_place(world, client_for, local):
     assert items["speaking"]["bands"] == [[50, 5, "gt"], [40, 4], [30, 3], [0, 2]]  # untouched, own op kept
     assert items["order_of_business"]["checklist"][0] == ["Khai mạc", 2]
     assert items["order_of_business"]["checklist"][-1] == ["Đọc thông qua biên bản", 1]
-    assert services.rubric_spec(local).levels[0][1] == 85
+    assert queries_rubrics.rubric_spec(local).levels[0][1] == 85
 
 
 def test_a_used_rubric_is_saved_as_the_next_version_and_old_scores_keep_theirs(world, client_for, scored):
     rubric, score = scored
-    old_spec = services.rubric_spec(rubric)
+    old_spec = queries_rubrics.rubric_spec(rubric)
     client = client_for(world.staff)
     page = client.get(edit_url(rubric)).content.decode()
     assert 'id="new-version-notice"' in page and 'id="in-place-notice"' not in page
@@ -127,10 +129,10 @@ def test_a_used_rubric_is_saved_as_the_next_version_and_old_scores_keep_theirs(w
     assert (new.previous_id, new.locked, new.applies_to_id) == (rubric.pk, False, world.cell_a1.pk)
     assert new.levels[0] == ["tot", 8] and new.categories.get().items.get(code="attendance").bands == [[80, 5]]
     rubric.refresh_from_db()
-    assert services.rubric_spec(rubric) == old_spec and rubric.levels[0] == ["tot", 9]
+    assert queries_rubrics.rubric_spec(rubric) == old_spec and rubric.levels[0] == ["tot", 9]
     score.refresh_from_db()
     assert score.rubric_id == rubric.pk
-    assert services.rubric_for(world.cell_a1, date(2026, 3, 5)) == new
+    assert queries_rubrics.rubric_for(world.cell_a1, date(2026, 3, 5)) == new
     detail = client.get(response.url).content.decode()
     assert 'data-version="2"' in detail and reverse("quality:rubric", args=[rubric.pk]) in detail
 
@@ -178,7 +180,7 @@ def test_points_and_thresholds_may_have_decimals(world, client_for, local):
         client, local, **{"i-closing_checklist-line-0-points": "0.5", "i-speaking-band-3-threshold": "12.5"}
     )
     assert client.post(edit_url(local), data).status_code == 302
-    items = {i["code"]: i for c in services.rubric_dict(local)["categories"] for i in c["items"]}
+    items = {i["code"]: i for c in queries_rubrics.rubric_dict(local)["categories"] for i in c["items"]}
     assert items["closing_checklist"]["checklist"][0][1] == 0.5 and items["speaking"]["bands"][3] == [12.5, 2]
 
 
@@ -299,7 +301,7 @@ def copy_url(rubric: Rubric, org=None) -> str:
 
 
 def parts(rubric: Rubric) -> list:
-    return services.rubric_dict(rubric)["categories"]
+    return queries_rubrics.rubric_dict(rubric)["categories"]
 
 
 @pytest.mark.parametrize("code", ["HD42-PHUONG-2025", "PT-KHOI-CQ"], ids=["default", "library"])
@@ -316,8 +318,8 @@ def test_staff_copy_a_national_sheet_to_their_commune_and_it_applies_there(world
     assert (copy.version, copy.previous_id, copy.locked, copy.default_everywhere) == (1, None, False, False)
     assert (copy.applies_to, copy.issuer, copy.name) == (world.commune_a, world.commune_a, "Phiếu xã An")
     assert parts(copy) == parts(national) and copy.levels == national.levels
-    assert services.rubric_for(world.cell_a1, date(2026, 3, 5)) == copy
-    assert services.rubric_for(world.cell_b1, date(2026, 3, 5)).code == "HD42-PHUONG-2025"
+    assert queries_rubrics.rubric_for(world.cell_a1, date(2026, 3, 5)) == copy
+    assert queries_rubrics.rubric_for(world.cell_b1, date(2026, 3, 5)).code == "HD42-PHUONG-2025"
     before = national.default_everywhere
     national.refresh_from_db()
     assert national.default_everywhere == before and national.applies_to is None

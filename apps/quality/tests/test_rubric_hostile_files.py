@@ -12,9 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from apps.quality.models import Rubric, RubricCategory, RubricItem
+from apps.quality.queries.rubrics import rubric_spec
 from apps.quality.rules.engine.scoring import annual_level, score_meeting
-from apps.quality.rules.rubrics_data import HD42_PHUONG_2025
-from apps.quality.services.rubrics import rubric_import, rubric_spec
+from apps.quality.rules.rubrics.shipped import HD42_PHUONG_2025
+from apps.quality.services.rubrics import rubric_import
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.quality.models import Rubric
-from apps.quality.rules.rubrics_data import HD42_PHUONG_2025
+from apps.quality.rules.rubrics.shipped import HD42_PHUONG_2025
 from apps.quality.services.rubrics import rubric_import
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from apps.common.testing import UserFactory
 from apps.members.testing import add_member, grant
 from apps.quality.models import Rubric, RubricItem
-from apps.quality.rules import rubrics_data
+from apps.quality.queries import rubrics as queries_rubrics
 from apps.quality.rules.engine import score_meeting, spec_from_dict
+from apps.quality.rules.rubrics import shipped as rubrics_data
 from apps.quality.services import rubrics as services
 
 
@@ -22,27 +23,27 @@ def test_the_shipped_rubrics_are_loaded_and_convert_to_the_same_spec():
         "PT-KHOI-CQ",
     }
     for data in rubrics_data.SHIPPED:
-        stored = services.rubric_spec(Rubric.objects.get(code=data["code"], version=1))
+        stored = queries_rubrics.rubric_spec(Rubric.objects.get(code=data["code"], version=1))
         assert stored == spec_from_dict(data)
 
 
 @pytest.mark.django_db
 def test_a_2024_meeting_gets_the_2018_era_rubric_and_a_2026_meeting_the_2025_one(world):
-    assert services.rubric_for(world.cell_a1, date(2024, 3, 5), "regular").code == "HD12-2018"
-    assert services.rubric_for(world.cell_a1, date(2025, 10, 27), "regular").code == "HD12-2018"
-    assert services.rubric_for(world.cell_a1, date(2025, 10, 28), "regular").code == "HD42-PHUONG-2025"
-    rubric = services.rubric_for(world.cell_a1, date(2026, 3, 5), "regular")
+    assert queries_rubrics.rubric_for(world.cell_a1, date(2024, 3, 5), "regular").code == "HD12-2018"
+    assert queries_rubrics.rubric_for(world.cell_a1, date(2025, 10, 27), "regular").code == "HD12-2018"
+    assert queries_rubrics.rubric_for(world.cell_a1, date(2025, 10, 28), "regular").code == "HD42-PHUONG-2025"
+    rubric = queries_rubrics.rubric_for(world.cell_a1, date(2026, 3, 5), "regular")
     assert rubric.code == "HD42-PHUONG-2025"
-    assert services.rubric_for(world.cell_a1, date(2026, 3, 5), "board") is None
+    assert queries_rubrics.rubric_for(world.cell_a1, date(2026, 3, 5), "board") is None
 
 
 @pytest.mark.django_db
 def test_a_sheet_attached_to_a_subtree_wins_there_only(world):
     nghe_an = Rubric.objects.get(code="NA-08-2021")
     services.rubric_revise(rubric=nghe_an, changes={"applies_to": world.commune_a, "issuer": world.province})
-    assert services.rubric_for(world.cell_a1, date(2026, 3, 5)).code == "NA-08-2021"
-    assert services.rubric_for(world.cell_b1, date(2026, 3, 5)).code == "HD42-PHUONG-2025"
-    assert services.rubric_for(world.cell_a1, date(2026, 3, 5), "thematic").code == "HD42-PHUONG-2025"
+    assert queries_rubrics.rubric_for(world.cell_a1, date(2026, 3, 5)).code == "NA-08-2021"
+    assert queries_rubrics.rubric_for(world.cell_b1, date(2026, 3, 5)).code == "HD42-PHUONG-2025"
+    assert queries_rubrics.rubric_for(world.cell_a1, date(2026, 3, 5), "thematic").code == "HD42-PHUONG-2025"
 
 
 @pytest.mark.django_db
@@ -56,16 +57,16 @@ def test_revising_an_unused_rubric_edits_it_in_place():
 @pytest.mark.django_db
 def test_revising_a_used_rubric_makes_a_new_version_and_old_scores_keep_theirs(world):
     rubric = services.rubric_lock(rubric=Rubric.objects.get(code="HD42-PHUONG-2025"))
-    old_spec = services.rubric_spec(rubric)
+    old_spec = queries_rubrics.rubric_spec(rubric)
     new = services.rubric_revise(
         rubric=rubric, changes={"name": "Phiếu chấm 2026"}, items={"speaking": {"bands": [[50, 5], [0, 1]]}}
     )
     assert (new.version, new.previous_id, new.locked, new.name) == (2, rubric.pk, False, "Phiếu chấm 2026")
     rubric.refresh_from_db()
-    assert rubric.name != "Phiếu chấm 2026" and services.rubric_spec(rubric) == old_spec
+    assert rubric.name != "Phiếu chấm 2026" and queries_rubrics.rubric_spec(rubric) == old_spec
     assert score_meeting(old_spec, {"speaking_share": 10}).item("speaking").points == 2
-    assert score_meeting(services.rubric_spec(new), {"speaking_share": 10}).item("speaking").points == 1
-    assert services.rubric_for(world.cell_a1, date(2026, 3, 5)) == new
+    assert score_meeting(queries_rubrics.rubric_spec(new), {"speaking_share": 10}).item("speaking").points == 1
+    assert queries_rubrics.rubric_for(world.cell_a1, date(2026, 3, 5)) == new
     with pytest.raises(ValidationError):
         services.rubric_revise(rubric=rubric, changes={"name": "x"})  # only the latest version is revised
 
@@ -85,7 +86,7 @@ def test_a_revision_that_breaks_the_sheet_is_refused():
 def test_import_from_the_file_format(world):
     data = {**rubrics_data.PT_KHOI_CQ, "code": "PT-KHOI-CQ-XA", "effective_from": "2026-01-01"}
     rubric = services.rubric_import(data=data, issuer=world.commune_a, applies_to=world.commune_a)
-    assert services.rubric_for(world.cell_a2, date(2026, 2, 5)) == rubric
+    assert queries_rubrics.rubric_for(world.cell_a2, date(2026, 2, 5)) == rubric
     with pytest.raises(ValidationError):
         services.rubric_import(data=data)
 

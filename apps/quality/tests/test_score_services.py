@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from apps.meetings.testing import make_meeting
 from apps.quality.models import MeetingScore, Rubric
+from apps.quality.queries import rubrics as queries_rubrics
 from apps.quality.services import rubrics as services
 from apps.quality.services import score as services_score
 from apps.quality.testing import attach_small_rubric, held_meeting
@@ -107,7 +108,7 @@ def test_rubric_locked_on_first_score_and_kept_after_a_revision(world, rubric):
     assert rubric.locked
     revised = services.rubric_revise(rubric=rubric, items={"discussion": {"title": "Chất lượng thảo luận"}})
     assert revised.pk != rubric.pk and revised.version == 2
-    assert services.rubric_for(world.cell_a1, meeting.scheduled_at.date(), "regular") == revised
+    assert queries_rubrics.rubric_for(world.cell_a1, meeting.scheduled_at.date(), "regular") == revised
     score = services_score.score_propose(meeting=meeting, judged=FULL)  # proposing again keeps its sheet
     assert score.rubric_id == rubric.pk
     assert Rubric.objects.get(pk=rubric.pk).categories.get().items.get(code="discussion").title == "Thảo luận"

@@ -5,7 +5,9 @@ from datetime import datetime
 import pytest
 from django.utils import timezone
 
+from apps.quality.queries import rubrics as queries_rubrics
 from apps.quality.queries.score import cell_year_quality
+from apps.quality.rules.engine.scoring import annual_level
 from apps.quality.services import score as services_score
 from apps.quality.testing import attach_small_rubric, held_meeting
 
@@ -27,7 +29,4 @@ def test_year_quality_rolls_up_the_final_levels(world):
     result = cell_year_quality(world.cell_a1, year)
     assert result["meeting_levels"] == levels
     assert result["rubric"] == rubric.code
-    from apps.quality.rules.engine.scoring import annual_level
-    from apps.quality.services import rubrics as services
-
-    assert result["annual_level"] == annual_level(services.rubric_spec(rubric), levels)
+    assert result["annual_level"] == annual_level(queries_rubrics.rubric_spec(rubric), levels)

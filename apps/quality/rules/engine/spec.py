@@ -1,4 +1,4 @@
-"""A rubric as plain frozen dataclasses, and the dict format it is read from (rubrics_data.py, JSON imports).
+"""A rubric as plain frozen dataclasses, and the dict format it is read from (rules/rubrics/, JSON imports).
 
 Comparison semantics (docs/scoring.md §Bands):
 - a computed item names a ``metric`` and an ``op``: ``"gte"`` (higher is better, the default) or ``"lte"`` (lower is
@@ -182,7 +182,7 @@ def knockout_from_dict(raw: dict) -> KnockOut:
 
 
 def spec_from_dict(raw: dict) -> RubricSpec:
-    """The rubric dict format of rubrics_data.py (and of a JSON file a committee imports)."""
+    """The rubric dict format of the shipped sheets (rules/rubrics/) and of a JSON file a committee imports."""
     categories = tuple(
         CategorySpec(
             code=c["code"],
