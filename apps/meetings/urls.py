@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.meetings.views import calendar, docs, live, prep, votes
+from apps.meetings.views import calendar, docs, feed, live, minutes, notices, prep, votes
 
 app_name = "meetings"
 urlpatterns = [
@@ -39,9 +39,10 @@ urlpatterns = [
     path("mine/", calendar.mine, name="mine"),
     path("<int:meeting_id>/apology/", calendar.apology, name="apology"),
     path("apologies/<int:apology_id>/decide/", calendar.apology_decide, name="apology_decide"),
-    path("feed/<str:token>.ics", calendar.feed, name="feed"),
-    path("feed/", calendar.feed_manage, name="feed_manage"),
-    path("notifications/", calendar.notification_prefs, name="notification_prefs"),
+    # feed
+    path("feed/<str:token>.ics", feed.feed, name="feed"),
+    path("feed/", feed.feed_manage, name="feed_manage"),
+    path("notifications/", feed.notification_prefs, name="notification_prefs"),
     # prep
     path("<int:meeting_id>/prepare/", prep.prepare, name="prepare"),
     path("<int:meeting_id>/prepare/preparer/", prep.prepare_preparer, name="prepare_preparer"),
@@ -50,19 +51,21 @@ urlpatterns = [
     path("prepare/documents/<int:document_id>/approve/", prep.document_approve, name="document_approve"),
     path("prepare/documents/<int:document_id>/file/", prep.document_file, name="document_file"),
     path("<int:meeting_id>/prepare/board/", prep.board_meeting, name="board_meeting"),
-    path("<int:meeting_id>/prepare/notify/", prep.notify, name="notify"),
-    path("<int:meeting_id>/prepare/notices/told/", prep.notices_told, name="notices_told"),
-    path("<int:meeting_id>/prepare/notices/print/", prep.notices_print, name="notices_print"),
     path("<int:meeting_id>/prepare/agenda/add/", prep.agenda_item_add, name="agenda_item_add"),
     path("prepare/agenda/<int:item_id>/edit/", prep.agenda_item_edit, name="agenda_item_edit"),
     path("prepare/agenda/<int:item_id>/move/", prep.agenda_item_move, name="agenda_item_move"),
     path("prepare/agenda/<int:item_id>/delete/", prep.agenda_item_delete, name="agenda_item_delete"),
-    path("<int:meeting_id>/minutes/", prep.minutes, name="minutes"),
-    path("<int:meeting_id>/minutes/generate/", prep.minutes_generate, name="minutes_generate"),
-    path("<int:meeting_id>/minutes/save/", prep.minutes_save, name="minutes_save"),
-    path("<int:meeting_id>/minutes/adopt/", prep.minutes_adopt, name="minutes_adopt"),
-    path("<int:meeting_id>/minutes/correct/", prep.minutes_correct, name="minutes_correct"),
-    path("<int:meeting_id>/minutes/history/", prep.minutes_history, name="minutes_history"),
+    # notices
+    path("<int:meeting_id>/prepare/notify/", notices.notify, name="notify"),
+    path("<int:meeting_id>/prepare/notices/told/", notices.notices_told, name="notices_told"),
+    path("<int:meeting_id>/prepare/notices/print/", notices.notices_print, name="notices_print"),
+    # minutes
+    path("<int:meeting_id>/minutes/", minutes.minutes, name="minutes"),
+    path("<int:meeting_id>/minutes/generate/", minutes.minutes_generate, name="minutes_generate"),
+    path("<int:meeting_id>/minutes/save/", minutes.minutes_save, name="minutes_save"),
+    path("<int:meeting_id>/minutes/adopt/", minutes.minutes_adopt, name="minutes_adopt"),
+    path("<int:meeting_id>/minutes/correct/", minutes.minutes_correct, name="minutes_correct"),
+    path("<int:meeting_id>/minutes/history/", minutes.minutes_history, name="minutes_history"),
     # docs
     path("<int:meeting_id>/documents/minutes.docx", docs.docx_minutes, name="docx_minutes"),
     path("<int:meeting_id>/documents/resolution.docx", docs.docx_resolution, name="docx_resolution"),

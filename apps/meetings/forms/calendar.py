@@ -1,4 +1,4 @@
-"""Forms of the annual calendar: the cell's rule, planning a meeting, apologies, feed and mail preferences."""
+"""Forms of the annual calendar: the cell's rule, planning a meeting, apologies and the secretary's decision."""
 
 from django import forms
 from django.utils import timezone
@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.common import rules
 from apps.common.forms import NFCFormMixin, dates_within
-from apps.meetings.models import Meeting, MeetingRule, NotificationPreference
+from apps.meetings.models import Meeting, MeetingRule
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -69,7 +69,9 @@ class ApologyForm(NFCFormMixin, forms.Form):
     reason = forms.CharField(label=_("reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class NotificationPreferenceForm(forms.ModelForm):
-    class Meta:
-        model = NotificationPreference
-        fields = ["calendar", "reminders", "preparation"]
+class ApologyDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", "accept"), ("reject", "reject")])
+
+    @property
+    def accept(self) -> bool:
+        return self.cleaned_data["decision"] == "accept"

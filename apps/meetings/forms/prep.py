@@ -1,8 +1,11 @@
+"""Forms of preparing a meeting: its preparer, documents, board pre-meeting and agenda."""
+
 from django import forms
 from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
 from apps.common.forms import NFCFormMixin
+from apps.meetings.forms.calendar import DateTimeInput
 from apps.meetings.models import AgendaItem, Meeting, MeetingDocument
 from apps.meetings.services.prep import MAX_DOCUMENT_BYTES
 from apps.members.models import Member
@@ -10,16 +13,13 @@ from apps.members.models import Member
 DOCUMENT_EXTENSIONS = ["pdf", "doc", "docx", "odt", "rtf", "txt", "xls", "xlsx", "ods", "jpg", "jpeg", "png"]
 
 
-class DateTimeInput(forms.DateTimeInput):
-    """Date and time typed as dd/mm/yyyy HH:MM."""
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs={"placeholder": "dd/mm/yyyy HH:MM", **(attrs or {})}, format="%d/%m/%Y %H:%M")
-
-
 class PreparerForm(forms.Form):
     preparer = forms.ModelChoiceField(
-        label=_("preparer"), queryset=Member.objects.none(), required=False, empty_label=_("(nobody yet)")
+        label=_("preparer"),
+        queryset=Member.objects.none(),
+        required=False,
+        empty_label=_("(nobody yet)"),
+        error_messages={"invalid_choice": _("Choose a member of the cell.")},
     )
 
     def __init__(self, *args, members, **kwargs):
@@ -93,19 +93,3 @@ class AgendaItemMoveForm(forms.Form):
     @property
     def offset(self) -> int:
         return -1 if self.cleaned_data["direction"] == "up" else 1
-
-
-class RevisionForm(forms.Form):
-    """The revision of the draft the person has seen (optimistic concurrency)."""
-
-    revision = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
-
-
-class MinutesForm(NFCFormMixin, forms.Form):
-    text = forms.CharField(label=_("text of the minutes"), widget=forms.Textarea(attrs={"rows": 30}), strip=False)
-    revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
-
-
-class MinutesCorrectForm(NFCFormMixin, forms.Form):
-    text = forms.CharField(label=_("corrected text"), widget=forms.Textarea(attrs={"rows": 30}), strip=False)
-    reason = forms.CharField(label=_("reason for the correction"), max_length=300)

@@ -1,16 +1,16 @@
-"""Reads of the annual calendar, the member's page and the iCalendar feed: scoped querysets in a bounded number
-of queries, and the small iCalendar (RFC 5545) serializer."""
+"""Reads of the annual calendar, the committee's overview, the member's page and apologies: scoped querysets in a
+bounded number of queries."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from apps.common.scoping import MANAGE, VIEW, allows
+from apps.common.scoping import MANAGE, VIEW
 from apps.meetings.models import AnnualCalendar, Apology, Attendance, Meeting, MeetingDocument, MeetingRule
 from apps.meetings.rules import calendar as rules_calendar
 from apps.members.models import Member
@@ -21,6 +21,11 @@ from apps.orgs.models import Organization
 
 def cells_for(user, action: str = VIEW) -> QuerySet[Organization]:
     return Organization.objects.visible_to(user, action).filter(kind=Organization.Kind.CELL)
+
+
+def calendars_for(user, action: str = VIEW) -> QuerySet[AnnualCalendar]:
+    """The one lookup of annual calendars: those ``user`` may ``action``, with their cell."""
+    return AnnualCalendar.objects.visible_to(user, action).select_related("cell")
 
 
 def calendar_of(user, *, cell: Organization, year: int) -> AnnualCalendar | None:
@@ -60,15 +65,24 @@ def calendar_checks(meetings: Iterable[Meeting], year: int) -> CalendarChecks:
     )
 
 
+def apologies_for(user, action: str = VIEW) -> QuerySet[Apology]:
+    """The one lookup of apologies: those ``user`` may ``action`` (a member: their own), with meeting and member."""
+    return Apology.objects.visible_to(user, action).select_related("meeting", "member")
+
+
 def pending_apologies(user, *, cell: Organization) -> QuerySet[Apology]:
     """Apologies waiting for the secretary's decision, for meetings not over yet."""
     return (
-        Apology.objects.visible_to(user, MANAGE)
+        apologies_for(user, MANAGE)
         .filter(meeting__cell=cell, decision=Apology.Decision.PENDING)
         .exclude(meeting__status__in=[Meeting.Status.CLOSED, Meeting.Status.CANCELLED])
-        .select_related("member", "meeting")
         .order_by("meeting__scheduled_at", "submitted_at", "pk")
     )
+
+
+def apology_of(user, *, meeting: Meeting, member: Member) -> Apology | None:
+    """The member's apology for the meeting, if they sent one."""
+    return Apology.objects.visible_to(user).filter(meeting=meeting, member=member).first()
 
 
 # ------------------------------------------------------------------------------------------- the committee's overview
@@ -144,8 +158,10 @@ def cells_parent_candidates(user, paths: set[str]) -> QuerySet[Organization]:
 # ---------------------------------------------------------------------------------------------- the member's page
 
 
-def member_of(user) -> Member | None:
-    return Member.objects.filter(user_id=user.pk, active=True).select_related("cell").first()
+def member_of(user, *, active: bool = True) -> Member | None:
+    """The user's own member record (with ``active=False``, also one archived); an administrator may have none."""
+    members = Member.objects.filter(user_id=user.pk).select_related("cell")
+    return (members.filter(active=True) if active else members).first()
 
 
 def member_upcoming(user, *, member: Member, now: datetime, limit: int = 12) -> list[Meeting]:
@@ -177,111 +193,3 @@ def member_attendance(user, *, member: Member) -> QuerySet[Attendance]:
         .select_related("meeting")
         .order_by("-meeting__scheduled_at", "-pk")
     )
-
-
-# ---------------------------------------------------------------------------------------------- the iCalendar feed
-
-FEED_PAST = timedelta(days=93)
-FEED_AHEAD = timedelta(days=400)
-FEED_LIMIT = 1000
-EVENT_DURATION = timedelta(hours=2)
-
-
-def feed_meetings(user, *, now: datetime) -> list[Meeting]:
-    """Meetings the feed's owner may see, from three months back to a year ahead; board pre-meetings only for
-    those who manage the cell."""
-    meetings = (
-        Meeting.objects.visible_to(user)
-        .filter(scheduled_at__gte=now - FEED_PAST, scheduled_at__lte=now + FEED_AHEAD)
-        .select_related("cell")
-        .order_by("scheduled_at", "pk")[:FEED_LIMIT]
-    )
-    return [m for m in meetings if m.kind != Meeting.Kind.BOARD or allows(user, MANAGE, m.cell.path)]
-
-
-@dataclass(frozen=True)
-class FeedEvent:
-    uid: str
-    start: datetime
-    end: datetime
-    summary: str
-    location: str = ""
-    description: str = ""
-    url: str = ""
-    cancelled: bool = False
-
-
-def meeting_event(meeting: Meeting, *, url: str = "", domain: str = "chibo") -> FeedEvent:
-    summary = f"{meeting.get_kind_display()} · {meeting.cell.name}"
-    return FeedEvent(
-        uid=f"meeting-{meeting.pk}@{domain}",
-        start=meeting.scheduled_at,
-        end=meeting.scheduled_at + EVENT_DURATION,
-        summary=summary,
-        location=meeting.place,
-        description=meeting.topic,
-        url=url,
-        cancelled=meeting.status == Meeting.Status.CANCELLED,
-    )
-
-
-def ical_text(value: str) -> str:
-    """TEXT escaping (RFC 5545 §3.3.11): backslash, semicolon, comma, newline."""
-    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    return value.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
-
-
-def ical_fold(line: str, limit: int = 75) -> str:
-    """Fold a content line at 75 octets (RFC 5545 §3.1) without splitting a UTF-8 character; continuation lines
-    start with one space, which counts towards their 75 octets."""
-    parts: list[str] = []
-    current, size = "", 0
-    budget = limit
-    for char in line:
-        width = len(char.encode())
-        if size + width > budget:
-            parts.append(current)
-            current, size, budget = "", 0, limit - 1
-        current += char
-        size += width
-    parts.append(current)
-    return "\r\n ".join(parts)
-
-
-def ical_datetime(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def ical_calendar(events: Iterable[FeedEvent], *, name: str, stamp: datetime) -> str:
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//chibo//meetings//VI",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{ical_text(name)}",
-    ]
-    for e in events:
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{e.uid}",
-            f"DTSTAMP:{ical_datetime(stamp)}",
-            f"DTSTART:{ical_datetime(e.start)}",
-            f"DTEND:{ical_datetime(e.end)}",
-            f"SUMMARY:{ical_text(e.summary)}",
-        ]
-        if e.location:
-            lines.append(f"LOCATION:{ical_text(e.location)}")
-        if e.description:
-            lines.append(f"DESCRIPTION:{ical_text(e.description)}")
-        if e.url:
-            lines.append(f"URL:{e.url}")
-        lines.append(f"STATUS:{'CANCELLED' if e.cancelled else 'CONFIRMED'}")
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    return "".join(ical_fold(line) + "\r\n" for line in lines)
-
-
-def feed_text(user, *, now: datetime, name: str, link: Callable[[Meeting], str], domain: str = "chibo") -> str:
-    events = [meeting_event(m, url=link(m), domain=domain) for m in feed_meetings(user, now=now)]
-    return ical_calendar(events, name=name, stamp=now)

@@ -1,7 +1,7 @@
 """Vietnamese public holidays, from the maintained ``holidays`` package (solar and lunar: Tết, Hùng Kings' day,
 the government's substituted days off), cached per year.
 
-The rules in ``rules.py`` take a plain ``is_holiday(day) -> bool`` callable; this module supplies it. Updating
+The rules in ``rules/calendar.py`` take a plain ``is_holiday(day) -> bool`` callable; this module supplies it. Updating
 the table is a dependency upgrade (``holidays`` in requirements.txt), not a code change.
 """
 

@@ -1,6 +1,6 @@
 """Minutes (biên bản) generated from the record, and the "Nhiệm vụ" section of a draft resolution.
 
-Pure functions over plain data (no ORM, no request): ``queries_prep.minutes_data`` gathers the facts. The wording
+Pure functions over plain data (no ORM, no request): ``queries.minutes.minutes_data`` gathers the facts. The wording
 is the document's own (the minutes book is kept in Vietnamese, DOMAIN.md §5 and §10), so it lives here as
 document-template constants rather than in the interface's message catalogue. Datetimes arrive in local time.
 """

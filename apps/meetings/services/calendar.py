@@ -1,54 +1,33 @@
 """Verbs of the annual calendar (DOMAIN.md §4): the cell's rule, generating the year, editing a planned meeting,
-submitting to and registering with the committee above; members' apologies; the iCalendar feed token; mail
-preferences; the reminders sent by the scheduled job.
+submitting to and registering with the committee above; members' apologies.
 
-Mail goes through ``mail.send`` (after commit, honouring each user's NotificationPreference).
+Mail goes through ``mail.send`` (after commit, honouring each user's NotificationPreference); the reminders before
+a meeting are services/reminders.py.
 """
 
 from __future__ import annotations
 
-import logging
-from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.urls import reverse
-from django.utils import dateformat, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.common import rules as common_rules
-from apps.common.scoping import Role
 from apps.common.text import nfc
-from apps.meetings.models import (
-    AnnualCalendar,
-    Apology,
-    Attendance,
-    CalendarFeed,
-    Meeting,
-    MeetingRule,
-    NotificationPreference,
-)
+from apps.meetings import permissions
+from apps.meetings.models import AnnualCalendar, Apology, Attendance, Meeting, MeetingRule
 from apps.meetings.rules import calendar as meeting_rules_calendar
 from apps.meetings.rules.holidays import holiday_checker
 from apps.meetings.services import mail
 from apps.meetings.services.meeting import meeting_create
 from apps.members.models import Member
-from apps.orgs.models import Organization, RoleGrant
-
-logger = logging.getLogger(__name__)
-User = get_user_model()
+from apps.orgs.models import Organization
 
 PLANNABLE_KINDS = (Meeting.Kind.REGULAR, Meeting.Kind.THEMATIC)
 
-
-# ---------------------------------------------------------------------------------------------- who may
-
-
-from apps.meetings.permissions import manages_cell, registers_calendar  # noqa: E402,F401  (re-exported)
 
 # ---------------------------------------------------------------------------------------------- helpers
 
@@ -60,69 +39,6 @@ def _as_time(value) -> time:
 
 def local_datetime(day: date, at: time) -> datetime:
     return timezone.make_aware(datetime.combine(day, at), timezone.get_default_timezone())
-
-
-def describe(meeting: Meeting) -> str:
-    """One line for a message: "Thứ Năm 05/03/2026 19:30 · Sinh hoạt thường kỳ · place · topic"."""
-    when = timezone.localtime(meeting.scheduled_at)
-    parts = [f"{dateformat.format(when, 'l')} {when:%d/%m/%Y %H:%M}", str(meeting.get_kind_display())]
-    parts += [p for p in (meeting.place, meeting.topic) if p]
-    return " · ".join(parts)
-
-
-def _link(name: str, *args) -> str:
-    """An absolute address for a message when the site's address is configured (settings.SITE_URL), else ""."""
-    site = getattr(settings, "SITE_URL", "").rstrip("/")
-    return f"{site}{reverse(name, args=args)}" if site else ""
-
-
-def _body(intro: str, lines: str, link: str = "", outro: str = "") -> str:
-    return "\n\n".join(part for part in (intro, lines, outro, link) if part) + "\n"
-
-
-def cell_users(cell_id: int) -> list:
-    """Accounts of the cell's active members (the people told about its meetings)."""
-    return list(User.objects.filter(member__cell_id=cell_id, member__active=True, is_active=True).order_by("pk"))
-
-
-def board_users(cell_id: int, on: date) -> list:
-    """Accounts of the members holding a cell office today (invited to the board's pre-meeting)."""
-    return list(
-        User.objects.filter(
-            Q(member__cell_roles__ends_on__isnull=True) | Q(member__cell_roles__ends_on__gte=on),
-            member__cell_roles__cell_id=cell_id,
-            member__cell_roles__starts_on__lte=on,
-            member__active=True,
-            is_active=True,
-        )
-        .distinct()
-        .order_by("pk")
-    )
-
-
-def committee_staff_users(cell: Organization, on: date) -> list:
-    """Staff of the nearest committee above the cell that has staff (the office the calendar is registered with)."""
-    steps = Organization.steplen
-    ancestors = [cell.path[:i] for i in range(steps, len(cell.path), steps)]
-    grants = (
-        RoleGrant.objects.filter(
-            Q(ends_on__isnull=True) | Q(ends_on__gte=on),
-            role=Role.COMMITTEE_STAFF,
-            organization__path__in=ancestors,
-            starts_on__lte=on,
-            user__is_active=True,
-        )
-        .select_related("user", "organization")
-        .order_by("-organization__depth", "user_id")
-    )
-    nearest: int | None = None
-    users: dict[int, object] = {}
-    for g in grants:
-        if nearest is None:
-            nearest = g.organization.depth
-        if g.organization.depth == nearest:
-            users[g.user_id] = g.user
-    return list(users.values())
 
 
 def apology_open(meeting: Meeting, *, now: datetime | None = None) -> bool:
@@ -215,7 +131,7 @@ def calendar_generate(*, cell: Organization, year: int, by) -> AnnualCalendar:
 
 def _calendar_lines(calendar: AnnualCalendar) -> str:
     meetings = calendar.meetings.exclude(status=Meeting.Status.CANCELLED).order_by("scheduled_at", "kind", "pk")
-    return "\n".join(f"- {describe(m)}" for m in meetings)
+    return "\n".join(f"- {mail.describe(m)}" for m in meetings)
 
 
 @transaction.atomic
@@ -242,14 +158,14 @@ def calendar_submit(*, calendar: AnnualCalendar, by) -> AnnualCalendar:
     calendar.full_clean()
     calendar.save()
     mail.send(
-        committee_staff_users(calendar.cell, timezone.localdate()),
+        mail.committee_staff_users(calendar.cell, timezone.localdate()),
         "calendar",
         _("%(cell)s submitted its meeting calendar for %(year)s") % {"cell": calendar.cell.name, "year": calendar.year},
-        _body(
+        mail.compose(
             _("%(cell)s submitted its meeting calendar for %(year)s for registration:")
             % {"cell": calendar.cell.name, "year": calendar.year},
             _calendar_lines(calendar),
-            _link("meetings:calendar", calendar.cell_id, calendar.year),
+            mail.site_link("meetings:calendar", calendar.cell_id, calendar.year),
         ),
         organization=calendar.cell,
     )
@@ -260,7 +176,7 @@ def calendar_submit(*, calendar: AnnualCalendar, by) -> AnnualCalendar:
 def calendar_register(*, calendar: AnnualCalendar, by) -> AnnualCalendar:
     """The committee above registers a submitted calendar; the cell's members receive it by e-mail."""
     calendar = AnnualCalendar.objects.select_for_update().select_related("cell").get(pk=calendar.pk)
-    if not registers_calendar(by, calendar):
+    if not permissions.registers_calendar(by, calendar):
         raise PermissionDenied
     if calendar.status != AnnualCalendar.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted calendar can be registered."))
@@ -270,14 +186,14 @@ def calendar_register(*, calendar: AnnualCalendar, by) -> AnnualCalendar:
     calendar.full_clean()
     calendar.save()
     mail.send(
-        cell_users(calendar.cell_id),
+        mail.cell_users(calendar.cell_id),
         "calendar",
         _("Meeting calendar %(year)s of %(cell)s") % {"cell": calendar.cell.name, "year": calendar.year},
-        _body(
+        mail.compose(
             _("The meeting calendar of %(cell)s for %(year)s has been registered with the committee:")
             % {"cell": calendar.cell.name, "year": calendar.year},
             _calendar_lines(calendar),
-            _link("meetings:mine"),
+            mail.site_link("meetings:mine"),
         ),
         organization=calendar.cell,
     )
@@ -323,14 +239,14 @@ def calendar_meeting_add(
     )
     if _members_told(meeting) and scheduled_at > timezone.now():
         mail.send(
-            cell_users(cell.pk),
+            mail.cell_users(cell.pk),
             "calendar",
             _("New meeting of %(cell)s on %(date)s")
             % {"cell": cell.name, "date": f"{timezone.localtime(scheduled_at):%d/%m/%Y}"},
-            _body(
+            mail.compose(
                 _("A meeting has been added to the calendar of %(cell)s:") % {"cell": cell.name},
-                f"- {describe(meeting)}",
-                _link("meetings:mine"),
+                f"- {mail.describe(meeting)}",
+                mail.site_link("meetings:mine"),
             ),
             meeting=meeting,
         )
@@ -372,15 +288,15 @@ def calendar_meeting_update(*, meeting: Meeting, scheduled_at: datetime, place: 
     if notify:
         old = timezone.localtime(old_at)
         mail.send(
-            cell_users(meeting.cell_id),
+            mail.cell_users(meeting.cell_id),
             "calendar",
             _("Meeting of %(cell)s moved to %(date)s")
             % {"cell": meeting.cell.name, "date": f"{timezone.localtime(scheduled_at):%d/%m/%Y %H:%M}"},
-            _body(
+            mail.compose(
                 _("The meeting of %(cell)s planned for %(old)s has been moved:")
                 % {"cell": meeting.cell.name, "old": f"{old:%d/%m/%Y %H:%M}"},
-                f"- {describe(meeting)}",
-                _link("meetings:mine"),
+                f"- {mail.describe(meeting)}",
+                mail.site_link("meetings:mine"),
             ),
             meeting=meeting,
         )
@@ -443,92 +359,3 @@ def apology_decide(*, apology: Apology, accept: bool, by) -> Apology:
     apology.decided_by = by
     apology.save()
     return apology
-
-
-# ---------------------------------------------------------------------------------------------- feed, preferences
-
-
-@transaction.atomic
-def calendar_feed_create(*, user) -> CalendarFeed:
-    """Give the user a feed token, or a new one (the old address stops working)."""
-    from apps.meetings.models import new_token
-
-    feed, created = CalendarFeed.objects.get_or_create(user=user)
-    if not created:
-        feed.token = new_token()
-        feed.save()
-    return feed
-
-
-@transaction.atomic
-def calendar_feed_revoke(*, user) -> None:
-    CalendarFeed.objects.filter(user=user).delete()
-
-
-@transaction.atomic
-def notification_preference_save(*, user, calendar: bool, reminders: bool, preparation: bool) -> NotificationPreference:
-    pref, _created = NotificationPreference.objects.update_or_create(
-        user=user, defaults={"calendar": calendar, "reminders": reminders, "preparation": preparation}
-    )
-    return pref
-
-
-# ---------------------------------------------------------------------------------------------- reminders (the job)
-
-
-def reminders_send(*, now: datetime, within: timedelta) -> int:
-    """Remind the people of each meeting starting within ``within`` from ``now`` that was not reminded yet.
-
-    Safe to run often and concurrently: each meeting is claimed by setting ``reminder_sent_at`` only where it is
-    still empty, so a meeting is reminded once; if sending fails the claim is released and the next run retries.
-    Meetings of one cell at the same hour (a shared regular + thematic session) go out as one message.
-    Runs in autocommit (the management command), so each message leaves as soon as its meetings are claimed.
-    Returns the number of meetings reminded."""
-    due = (
-        Meeting.objects.filter(
-            status=Meeting.Status.PLANNED,
-            reminder_sent_at__isnull=True,
-            scheduled_at__gt=now,
-            scheduled_at__lte=now + within,
-        )
-        .select_related("cell")
-        .order_by("cell_id", "scheduled_at", "kind", "pk")
-    )
-    groups: dict[tuple[int, bool, datetime], list[Meeting]] = defaultdict(list)
-    for meeting in due:
-        claimed = Meeting.objects.filter(pk=meeting.pk, reminder_sent_at__isnull=True).update(reminder_sent_at=now)
-        if claimed:
-            groups[(meeting.cell_id, meeting.kind == Meeting.Kind.BOARD, meeting.scheduled_at)].append(meeting)
-    reminded, failed = 0, []
-    for (cell_id, board, at), meetings in groups.items():
-        people = board_users(cell_id, timezone.localdate(now)) if board else cell_users(cell_id)
-        cell = meetings[0].cell
-        when = timezone.localtime(at)
-        subject = _("Reminder: meeting of %(cell)s on %(date)s") % {
-            "cell": cell.name,
-            "date": f"{when:%d/%m/%Y %H:%M}",
-        }
-        body = _body(
-            _("Reminder of the coming meeting of %(cell)s:") % {"cell": cell.name},
-            "\n".join(f"- {describe(m)}" for m in meetings),
-            _link("meetings:mine"),
-            _("If you cannot attend, send an apology with your reason before the meeting."),
-        )
-        try:
-            mail.send(people, "reminders", subject, body, meeting=meetings[0])
-        except Exception:
-            logger.exception("Reminder for meetings %s could not be sent", [m.pk for m in meetings])
-            Meeting.objects.filter(pk__in=[m.pk for m in meetings], reminder_sent_at=now).update(reminder_sent_at=None)
-            failed.extend(meetings)
-            continue
-        reminded += len(meetings)
-    if failed:
-        raise ReminderFailure(reminded=reminded, failed=[m.pk for m in failed])
-    return reminded
-
-
-class ReminderFailure(Exception):
-    def __init__(self, *, reminded: int, failed: list[int]):
-        super().__init__(f"{len(failed)} meeting reminder(s) could not be sent: {failed}")
-        self.reminded = reminded
-        self.failed = failed

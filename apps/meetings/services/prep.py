@@ -1,36 +1,23 @@
-"""Verbs of preparing a meeting (preparer, documents, board pre-meeting, agenda, notices) and of its minutes
-(generate, edit, adopt, correct).
+"""Verbs of preparing a meeting: its preparer, documents, board pre-meeting and agenda (the notices are
+services/notices.py, the minutes services/minutes.py).
 
 Several people work on the same meeting at once. Agenda changes lock the meeting row while renumbering, so
-positions stay 1..n; draft minutes use optimistic concurrency on ``Minutes.revision`` (a stale save is refused
-with the other person's text, nothing is lost); after adoption every change is a new, attributed version."""
+positions stay 1..n."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from apps.common.scoping import Role
+from apps.common import audit
 from apps.common.text import nfc
-from apps.meetings.models import AgendaItem, Meeting, MeetingDocument, Minutes, MinutesVersion, Vote
-from apps.meetings.queries import prep as queries_prep
-from apps.meetings.rules import documents
-from apps.meetings.rules import minutes as minutes_text
-from apps.meetings.services import docs as services_docs
-from apps.meetings.services import mail
+from apps.meetings.models import AgendaItem, Meeting, MeetingDocument, Minutes
 from apps.meetings.services import meeting as services
 from apps.members.models import Member
-from apps.outbox.models import OutboundMessage
-from apps.outbox.rules import delivery as outbox_rules
-from apps.outbox.services import delivery as outbox
-from apps.outbox.sms import sms_configured
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
@@ -161,161 +148,6 @@ def board_minutes_record(*, board: Meeting, text: str, by) -> MeetingDocument:
     return document
 
 
-# ---------------------------------------------------------------------------------------------- notices
-
-
-@dataclass(frozen=True)
-class NotifyResult:
-    members: int  # active members of the cell: everyone to notify
-    members_mailed: int
-    supervisors: int
-    supervisors_mailed: int
-    members_texted: int = 0
-    members_to_tell: int = 0  # no e-mail and no SMS: told in person, from the printed notice list
-
-
-def _supervisors(meeting: Meeting) -> list:
-    today = timezone.localdate()
-    return list(
-        get_user_model()
-        .objects.filter(
-            role_grants__organization_id=meeting.cell_id,
-            role_grants__role=Role.SUPERVISOR,
-            role_grants__starts_on__lte=today,
-        )
-        .filter(Q(role_grants__ends_on__isnull=True) | Q(role_grants__ends_on__gte=today))
-        .distinct()
-        .order_by("pk")
-    )
-
-
-def _notice_lines(meeting: Meeting) -> tuple[str, list[str]]:
-    when = timezone.localtime(meeting.scheduled_at)
-    subject = _("Invitation: %(kind)s of %(cell)s on %(date)s") % {
-        "kind": meeting.get_kind_display(),
-        "cell": meeting.cell.name,
-        "date": f"{when:%d/%m/%Y}",
-    }
-    lines = [
-        _("Time: %(time)s, %(date)s") % {"time": f"{when:%H:%M}", "date": f"{when:%d/%m/%Y}"},
-        _("Place: %(place)s") % {"place": meeting.place or "…"},
-    ]
-    if meeting.topic:
-        lines.append(_("Topic: %(topic)s") % {"topic": meeting.topic})
-    return subject, lines
-
-
-def _notice(meeting: Meeting) -> tuple[str, str]:
-    subject, facts = _notice_lines(meeting)
-    lines = [_("%(cell)s invites you to its meeting.") % {"cell": meeting.cell.name}, "", *facts]
-    lines += ["", _("Agenda:")]
-    lines += [f"{item.position}. {item.title}" for item in queries_prep.agenda_of(meeting)]
-    published = meeting.documents.filter(published_at__isnull=False).order_by("kind", "pk")
-    if published:
-        lines += ["", _("Documents to read before the meeting (log in to chibo to read them):")]
-        lines += [f"- {d.title}" for d in published]
-    return subject, "\n".join(lines)
-
-
-def _notice_sms(meeting: Meeting) -> str:
-    subject, facts = _notice_lines(meeting)
-    return "\n".join([subject, *facts])
-
-
-@transaction.atomic
-def meeting_notify(*, meeting: Meeting) -> NotifyResult:
-    """Tell the cell's members and the supervising committee member(s) the time, place and content.
-
-    Each member to notify (``queries_prep.notice_members``: the cell's active members, less those attached to
-    another cell on the day, plus members of other cells attached to this one) gets the notice by e-mail (an
-    account with an address that has not switched preparation messages off), else by SMS when the operator
-    configured it and the member has a phone number, else is left for the secretary to tell in person from the
-    printed notice list. Messages go through the
-    outbox: queued now, delivered by the worker, and the checklist counts a member as notified once the notice
-    was delivered. ``members_notified_at`` keeps the time the first notice was sent."""
-    live = _lock(meeting)
-    if live.status != Meeting.Status.PLANNED:
-        raise ValidationError(_("Notices are sent before the meeting starts."))
-    members = list(queries_prep.notice_members(live).select_related("user").order_by("pk"))
-    member_users = [m.user for m in members if m.user_id]
-    supervisors = [u for u in _supervisors(live) if u not in member_users]
-    subject, body = _notice(live)
-    mailable = {u.pk for u in mail.recipients(member_users, "preparation")}
-    declined = {u.pk for u in member_users if u.email and u.is_active} - mailable  # switched preparation off
-    by_email = [m for m in members if m.user_id in mailable]
-    by_sms = []
-    if sms_configured():
-        by_sms = [
-            m
-            for m in members
-            if m.user_id not in mailable and m.user_id not in declined and outbox_rules.sms_address(m.phone)
-        ]
-    notice = OutboundMessage.Purpose.NOTICE
-    outbox.message_queue(
-        channel=OutboundMessage.Channel.EMAIL,
-        purpose=notice,
-        recipients=[outbox.Recipient(address=m.user.email, user=m.user, member=m) for m in by_email],
-        subject=subject,
-        body=body,
-        meeting=live,
-    )
-    if by_sms:
-        outbox.message_queue(
-            channel=OutboundMessage.Channel.SMS,
-            purpose=notice,
-            recipients=[
-                outbox.Recipient(address=outbox_rules.sms_address(m.phone), user=m.user, member=m) for m in by_sms
-            ],
-            subject=subject,
-            body=_notice_sms(live),
-            meeting=live,
-        )
-    supervisors_mailed = mail.send(supervisors, "preparation", subject, body, meeting=live, purpose=notice)
-    now = timezone.now()
-    fields = []
-    if members and live.members_notified_at is None:
-        live.members_notified_at = now
-        fields.append("members_notified_at")
-    if supervisors and live.supervisor_notified_at is None:
-        live.supervisor_notified_at = now
-        fields.append("supervisor_notified_at")
-    if fields:
-        live.save(update_fields=fields)
-    meeting.members_notified_at, meeting.supervisor_notified_at = live.members_notified_at, live.supervisor_notified_at
-    return NotifyResult(
-        members=len(members),
-        members_mailed=len(by_email),
-        supervisors=len(supervisors),
-        supervisors_mailed=supervisors_mailed,
-        members_texted=len(by_sms),
-        members_to_tell=len(members) - len(by_email) - len(by_sms),
-    )
-
-
-@transaction.atomic
-def notice_mark_told(*, meeting: Meeting, member_ids: list[int], by) -> int:
-    """The secretary records members told in person (or who signed the printed notice list): each counts as
-    notified from now. Members already reached are left as they are. Returns how many were recorded."""
-    live = _lock(meeting)
-    if live.status != Meeting.Status.PLANNED:
-        raise ValidationError(_("Notices are sent before the meeting starts."))
-    wanted = set(member_ids)
-    members = list(queries_prep.notice_members(live).filter(pk__in=wanted).order_by("pk"))
-    if not wanted or len(members) != len(wanted):
-        raise ValidationError(_("Choose members of the cell who were told."))
-    reached = set(
-        OutboundMessage.objects.filter(
-            meeting=live,
-            purpose=OutboundMessage.Purpose.NOTICE,
-            status=OutboundMessage.Status.SENT,
-            member_id__in=wanted,
-        ).values_list("member_id", flat=True)
-    )
-    told = [m for m in members if m.pk not in reached]
-    outbox.message_record_in_person(purpose=OutboundMessage.Purpose.NOTICE, members=told, meeting=live, by=by)
-    return len(told)
-
-
 # ---------------------------------------------------------------------------------------------- agenda
 
 
@@ -386,119 +218,5 @@ def agenda_item_delete(*, item: AgendaItem) -> None:
     _require_editable(live)
     if item.speeches.exists():
         raise ValidationError(_("Speakers are recorded on this item: it stays in the record."))
-    AgendaItem.objects.filter(pk=item.pk).delete()
+    audit.delete(AgendaItem.objects.filter(pk=item.pk))
     _renumber(live, _ordered(live))
-
-
-# ---------------------------------------------------------------------------------------------- minutes
-
-
-class StaleMinutes(ValidationError):
-    """Someone else saved the draft since this person loaded it: their text is kept here, nothing is lost."""
-
-    def __init__(self, minutes: Minutes):
-        super().__init__(
-            _(
-                "Someone else saved the minutes while you were editing (now revision %(revision)s). Your text was "
-                "not saved: compare it with theirs below, then save again."
-            )
-            % {"revision": minutes.revision},
-            code="stale",
-        )
-        self.current_text = minutes.text
-        self.current_revision = minutes.revision
-
-
-def _adopted_error() -> ValidationError:
-    return ValidationError(_("The minutes are adopted: a change is a correction with its reason."), code="adopted")
-
-
-@transaction.atomic
-def minutes_generate(*, meeting: Meeting, revision: int | None = None) -> Minutes:
-    """Generate the draft minutes from the record. Regenerating replaces the draft text, so it carries the
-    revision the person has seen; adopted minutes are never regenerated."""
-    text = minutes_text.render_minutes(queries_prep.minutes_data(meeting))
-    minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
-    if minutes is None:
-        return Minutes.objects.create(meeting=meeting, text=text)
-    if minutes.status == Minutes.Status.ADOPTED:
-        raise _adopted_error()
-    if revision is not None and revision != minutes.revision:
-        raise StaleMinutes(minutes)
-    minutes.text = text
-    minutes.revision += 1
-    minutes.save(update_fields=["text", "revision"])
-    return minutes
-
-
-@transaction.atomic
-def minutes_save(*, meeting: Meeting, text: str, revision: int) -> Minutes:
-    """Save the edited draft if nobody saved since ``revision``; otherwise refuse with their text."""
-    minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
-    if minutes is None:
-        raise ValidationError(_("Generate the minutes first."))
-    if minutes.status == Minutes.Status.ADOPTED:
-        raise _adopted_error()
-    if revision != minutes.revision:
-        raise StaleMinutes(minutes)
-    text = nfc(text)
-    if not text:
-        raise ValidationError({"text": _("The minutes cannot be empty.")})
-    minutes.text = text
-    minutes.revision += 1
-    minutes.save(update_fields=["text", "revision"])
-    return minutes
-
-
-@transaction.atomic
-def minutes_adopt(*, meeting: Meeting, revision: int, by) -> Minutes:
-    """ "Read back and adopted": the text the meeting heard becomes version 1 and is locked, and the minutes get
-    their official number (the next of the cell's term, in the order of adoption)."""
-    minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
-    if minutes is None:
-        raise ValidationError(_("Generate the minutes first."))
-    if minutes.status == Minutes.Status.ADOPTED:
-        raise ValidationError(_("The minutes are already adopted."))
-    if revision != minutes.revision:
-        raise StaleMinutes(minutes)
-    status = Meeting.objects.filter(pk=meeting.pk).values_list("status", flat=True).get()
-    if status not in (Meeting.Status.IN_PROGRESS, Meeting.Status.CLOSED):
-        raise ValidationError(_("Minutes are adopted at the meeting, once it has started."))
-    if not minutes.text.strip():
-        raise ValidationError(_("The minutes cannot be empty."))
-    if Vote.objects.filter(meeting=meeting, status=Vote.Status.OPEN).exists():
-        # adopted minutes freeze the votes: one still open could then never be closed nor voided
-        raise ValidationError(_("Close the open votes before adopting the minutes."))
-    minutes.status = Minutes.Status.ADOPTED
-    minutes.adopted_at = timezone.now()
-    minutes.adopted_by = by
-    minutes.save(update_fields=["status", "adopted_at", "adopted_by"])
-    MinutesVersion.objects.create(minutes=minutes, number=1, text=minutes.text, author=by, reason="")
-    services_docs.document_number_issue(meeting=meeting, doc_type=documents.DOC_MINUTES)
-    return minutes
-
-
-@transaction.atomic
-def minutes_correct(*, meeting: Meeting, text: str, reason: str, by) -> MinutesVersion:
-    """A correction of adopted minutes: a new version with its author, time and reason; nothing changes silently."""
-    minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
-    if minutes is None or minutes.status != Minutes.Status.ADOPTED:
-        raise ValidationError(_("Only adopted minutes are corrected; a draft is simply edited."))
-    text, reason = nfc(text), nfc(reason)
-    errors = {}
-    if not reason:
-        errors["reason"] = _("Give the reason for the correction.")
-    if not text:
-        errors["text"] = _("The minutes cannot be empty.")
-    elif text == nfc(minutes.text):
-        errors["text"] = _("The text is unchanged.")
-    if errors:
-        raise ValidationError(errors)
-    number = (minutes.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    version = MinutesVersion(minutes=minutes, number=number, text=text, author=by, reason=reason)
-    version.full_clean()
-    version.save()
-    minutes.text = text
-    minutes.revision += 1
-    minutes.save(update_fields=["text", "revision"])
-    return version

@@ -5,11 +5,13 @@ too long. Before, each was a server error or a record written."""
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.common.testing import UserFactory
 from apps.meetings.models import Apology, Guest, Meeting
+from apps.meetings.services import calendar as services_calendar
 from apps.meetings.services import live as services_live
 from apps.meetings.testing import make_meeting
 
@@ -49,10 +51,6 @@ def test_an_absurd_date_on_a_planned_meeting_is_a_form_error(world, client_for, 
 
 def test_the_service_refuses_an_absurd_date_too(world):
     """Whoever calls it (a script, a future page), the service checks the range itself."""
-    from django.core.exceptions import ValidationError
-
-    from apps.meetings.services import calendar as services_calendar
-
     meeting = make_meeting(world.cell_a1, when=timezone.now() + timedelta(days=10))
     far = timezone.now().replace(year=timezone.now().year + 50)
     with pytest.raises(ValidationError) as refused:

@@ -1,14 +1,16 @@
 """Calendar rules (DOMAIN.md §4) with the real Vietnamese holiday table, and the iCalendar serializer."""
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from apps.meetings.queries.calendar import FeedEvent, ical_calendar, ical_datetime, ical_fold, ical_text
+from apps.meetings.queries.feed import FeedEvent, ical_calendar
 from apps.meetings.rules import calendar as rules_calendar
 from apps.meetings.rules.holidays import holiday_checker, holiday_name, is_holiday
+from apps.meetings.tests.ical import ical_datetime, ical_fold, ical_text
 
 # ---------------------------------------------------------------------------------------------- holidays
 
@@ -188,8 +190,6 @@ def test_folding_never_splits_a_vietnamese_character():
 
 
 def test_datetime_in_utc():
-    from zoneinfo import ZoneInfo
-
     local = datetime(2026, 3, 5, 19, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
     assert ical_datetime(local) == "20260305T123000Z"
 

@@ -5,11 +5,13 @@ from datetime import date, time, timedelta
 from unittest import mock
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from apps.common.scoping import Role
 from apps.common.testing import UserFactory
+from apps.meetings import permissions
 from apps.meetings.models import (
     AnnualCalendar,
     Apology,
@@ -22,6 +24,8 @@ from apps.meetings.models import (
 from apps.meetings.rules import calendar as rules_calendar
 from apps.meetings.rules.holidays import is_holiday
 from apps.meetings.services import calendar as services_calendar
+from apps.meetings.services import feed as services_feed
+from apps.meetings.services import reminders as services_reminders
 from apps.meetings.testing import make_meeting
 from apps.members.models import CellRole
 from apps.members.testing import grant
@@ -207,12 +211,10 @@ def test_register_needs_a_submitted_calendar(world):
 @pytest.mark.django_db
 def test_register_predicate(world):
     """The committee above registers; the cell's own secretary, a supervisor or an outsider cannot."""
-    from apps.meetings.models import AnnualCalendar
-
     calendar = AnnualCalendar.objects.create(cell=world.cell_a1, year=2027)
-    assert services_calendar.registers_calendar(world.staff, calendar)
+    assert permissions.registers_calendar(world.staff, calendar)
     for persona in (world.secretary, world.supervisor, world.inspector, world.outsider, world.member_user):
-        assert not services_calendar.registers_calendar(persona, calendar)
+        assert not permissions.registers_calendar(persona, calendar)
 
 
 # ---------------------------------------------------------------------------------------------- editing meetings
@@ -388,19 +390,17 @@ def test_apology_rules(world):
 
 @pytest.mark.django_db
 def test_feed_token_created_rotated_revoked(world):
-    first = services_calendar.calendar_feed_create(user=world.member_user).token
-    second = services_calendar.calendar_feed_create(user=world.member_user).token
+    first = services_feed.calendar_feed_create(user=world.member_user).token
+    second = services_feed.calendar_feed_create(user=world.member_user).token
     assert first != second and CalendarFeed.objects.get().token == second
-    services_calendar.calendar_feed_revoke(user=world.member_user)
+    services_feed.calendar_feed_revoke(user=world.member_user)
     assert not CalendarFeed.objects.exists()
 
 
 @pytest.mark.django_db
 def test_preferences_saved(world):
-    services_calendar.notification_preference_save(
-        user=world.member_user, calendar=True, reminders=False, preparation=True
-    )
-    services_calendar.notification_preference_save(
+    services_feed.notification_preference_save(user=world.member_user, calendar=True, reminders=False, preparation=True)
+    services_feed.notification_preference_save(
         user=world.member_user, calendar=False, reminders=False, preparation=True
     )
     pref = NotificationPreference.objects.get()
@@ -419,7 +419,7 @@ def test_reminders_once_for_meetings_within_the_window(world, mailoutbox, django
     later = make_meeting(world.cell_a1, when=now + timedelta(hours=60))
     elsewhere = make_meeting(world.cell_b1, when=now + timedelta(hours=30))
     with django_capture_on_commit_callbacks(execute=True):
-        assert services_calendar.reminders_send(now=now, within=timedelta(hours=48)) == 3
+        assert services_reminders.reminders_send(now=now, within=timedelta(hours=48)) == 3
     assert sorted(m.to[0] for m in mailoutbox) == ["bithu@example.vn", "dangvien@example.vn", "nguoingoai@example.vn"]
     shared = next(m for m in mailoutbox if m.to == ["dangvien@example.vn"])
     assert shared.body.count("\n- ") == 2  # one message for both meetings of the session
@@ -427,8 +427,32 @@ def test_reminders_once_for_meetings_within_the_window(world, mailoutbox, django
         m.refresh_from_db()
     assert soon.reminder_sent_at == now and later.reminder_sent_at is None and elsewhere.reminder_sent_at == now
     with django_capture_on_commit_callbacks(execute=True):
-        assert services_calendar.reminders_send(now=now + timedelta(minutes=15), within=timedelta(hours=48)) == 0
+        assert services_reminders.reminders_send(now=now + timedelta(minutes=15), within=timedelta(hours=48)) == 0
     assert len(mailoutbox) == 3
+
+
+@pytest.mark.django_db
+def test_a_reminder_and_its_release_leave_audit_entries(world):
+    """The claim on a meeting (``reminder_sent_at``) is a bulk update of an audited model: each claim, and its
+    release when the message could not be queued, is in the meeting's history."""
+    meeting = make_meeting(world.cell_a1, when=timezone.now() + timedelta(hours=5))
+    entries = LogEntry.objects.get_for_object(meeting).filter(action=LogEntry.Action.UPDATE)
+    before = entries.count()
+    now = timezone.now()
+    assert services_reminders.reminders_send(now=now, within=timedelta(hours=48)) == 1
+    claim = entries.latest("pk")
+    assert entries.count() == before + 1 and claim.changes_dict["reminder_sent_at"] == [None, str(now)]
+    meeting.reminder_sent_at = None
+    meeting.save()
+    later = now + timedelta(minutes=15)
+    with (
+        mock.patch("apps.meetings.services.reminders.mail.send", side_effect=ConnectionRefusedError),
+        pytest.raises(services_reminders.ReminderFailure),
+    ):
+        services_reminders.reminders_send(now=later, within=timedelta(hours=48))
+    claimed, released = entries.order_by("-pk")[:2][::-1]
+    assert claimed.changes_dict["reminder_sent_at"] == [None, str(later)]
+    assert released.changes_dict["reminder_sent_at"] == [str(later), None]
 
 
 @pytest.mark.django_db
@@ -439,7 +463,7 @@ def test_board_meeting_reminder_goes_to_the_board(world, mailoutbox, django_capt
     )
     make_meeting(world.cell_a1, kind="board", when=timezone.now() + timedelta(hours=5))
     with django_capture_on_commit_callbacks(execute=True):
-        services_calendar.reminders_send(now=timezone.now(), within=timedelta(hours=48))
+        services_reminders.reminders_send(now=timezone.now(), within=timedelta(hours=48))
     assert [m.to for m in mailoutbox] == [["bithu@example.vn"]]
 
 
@@ -448,13 +472,13 @@ def test_a_failed_send_is_retried_next_time(world):
     give_emails(world)
     meeting = make_meeting(world.cell_a1, when=timezone.now() + timedelta(hours=5))
     with (
-        mock.patch("apps.meetings.services.calendar.mail.send", side_effect=ConnectionRefusedError),
-        pytest.raises(services_calendar.ReminderFailure),
+        mock.patch("apps.meetings.services.reminders.mail.send", side_effect=ConnectionRefusedError),
+        pytest.raises(services_reminders.ReminderFailure),
     ):
-        services_calendar.reminders_send(now=timezone.now(), within=timedelta(hours=48))
+        services_reminders.reminders_send(now=timezone.now(), within=timedelta(hours=48))
     meeting.refresh_from_db()
     assert meeting.reminder_sent_at is None
-    assert services_calendar.reminders_send(now=timezone.now(), within=timedelta(hours=48)) == 1
+    assert services_reminders.reminders_send(now=timezone.now(), within=timedelta(hours=48)) == 1
 
 
 @pytest.mark.django_db
@@ -463,4 +487,4 @@ def test_cancelled_closed_and_past_meetings_are_not_reminded(world):
     cancelled = make_meeting(world.cell_a1, when=now + timedelta(hours=5))
     Meeting.objects.filter(pk=cancelled.pk).update(status="cancelled")
     make_meeting(world.cell_a1, when=now - timedelta(hours=1))
-    assert services_calendar.reminders_send(now=now, within=timedelta(hours=48)) == 0
+    assert services_reminders.reminders_send(now=now, within=timedelta(hours=48)) == 0

@@ -20,6 +20,7 @@ from apps.meetings.models import (
     NotificationPreference,
 )
 from apps.meetings.services import calendar as services_calendar
+from apps.meetings.services import feed as services_feed
 from apps.meetings.testing import make_meeting
 from apps.meetings.tests.test_calendar_rules import unfold
 from apps.members.testing import add_member
@@ -537,7 +538,7 @@ def test_member_page_query_count_is_constant(world, client_for, rows):
 def test_feed_query_count_is_constant(world, client, rows):
     for i in range(rows):
         make_meeting(world.cell_a1, when=timezone.now() + timedelta(days=2 + i))
-    token = services_calendar.calendar_feed_create(user=world.secretary).token
+    token = services_feed.calendar_feed_create(user=world.secretary).token
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url("meetings:feed", token)).status_code == 200
     # feed (+user), grants, meetings (+cell)

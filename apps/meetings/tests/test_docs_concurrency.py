@@ -8,6 +8,7 @@ from django.db import connection, connections
 
 from apps.meetings.models import DocumentNumber
 from apps.meetings.services import docs as services_docs
+from apps.meetings.services import minutes as services_minutes
 from apps.meetings.testing import make_meeting
 from apps.members.testing import build_world
 
@@ -52,7 +53,6 @@ def test_parallel_adoptions_get_distinct_numbers_in_one_series(transactional_db)
 
     from apps.meetings.models import Minutes
     from apps.meetings.services import live as services_live
-    from apps.meetings.services import prep as services_prep
 
     world = build_world()
     meetings = [services_live.meeting_start(meeting=make_meeting(world.cell_a1)) for _ in range(6)]
@@ -61,7 +61,7 @@ def test_parallel_adoptions_get_distinct_numbers_in_one_series(transactional_db)
 
     def adopt(meeting):
         try:
-            services_prep.minutes_adopt(meeting=meeting, revision=1, by=world.secretary)
+            services_minutes.minutes_adopt(meeting=meeting, revision=1, by=world.secretary)
             return "adopted"
         except ValidationError:
             return "refused"

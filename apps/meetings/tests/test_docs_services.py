@@ -17,7 +17,7 @@ from docx.shared import Pt
 from apps.meetings.models import Attendance, DocumentNumber, MeetingDocument, Minutes
 from apps.meetings.services import docs as services_docs
 from apps.meetings.services import live as services_live
-from apps.meetings.services import prep as services_prep
+from apps.meetings.services import minutes as services_minutes
 from apps.meetings.services import votes as services_votes
 from apps.meetings.services.docs import PaperMark
 from apps.meetings.testing import make_meeting
@@ -68,7 +68,7 @@ def adopt_resolution(world, meeting):
 def adopt_minutes(world, meeting, text="Biên bản."):
     """Minutes written and adopted at the (started) meeting: numbered then."""
     minutes = Minutes.objects.create(meeting=meeting, text=text)
-    services_prep.minutes_adopt(meeting=meeting, revision=minutes.revision, by=world.secretary)
+    services_minutes.minutes_adopt(meeting=meeting, revision=minutes.revision, by=world.secretary)
     return Minutes.objects.get(pk=minutes.pk)
 
 
@@ -190,7 +190,7 @@ def test_numbers_follow_the_order_of_adoption_not_of_download(world, cell):
     april_minutes = Minutes.objects.create(meeting=april, text="Biên bản tháng 4.")
     draft = read(services_docs.minutes_export(meeting=april, minutes=april_minutes))
     assert texts(draft)[0] == "DỰ THẢO" and cell_texts(draft, 0, 0)[-1].replace(" ", "") == "Số-BB/CB"
-    services_prep.minutes_adopt(meeting=april, revision=april_minutes.revision, by=world.secretary)
+    services_minutes.minutes_adopt(meeting=april, revision=april_minutes.revision, by=world.secretary)
     adopt_resolution(world, april)
     # Downloaded the other way round: each keeps the number of its adoption.
     assert cell_texts(minutes_of(april), 0, 0)[-1] == "Số 02-BB/CB"

@@ -16,6 +16,7 @@ from apps.meetings.queries import meeting as queries
 from apps.meetings.rules import live as rules_live
 from apps.meetings.rules import votes as rules_votes
 from apps.meetings.services import live as services_live
+from apps.meetings.services import minutes as services_minutes
 from apps.meetings.testing import make_meeting
 from apps.members.models import Attachment
 from apps.members.services import member as member_services
@@ -326,13 +327,12 @@ def test_a_mark_refused_because_the_minutes_were_adopted_shows_the_row_read_only
 @pytest.mark.django_db
 def test_minutes_are_not_adopted_while_a_vote_is_open(history_world, today_meeting):
     from apps.meetings.models import Minutes
-    from apps.meetings.services import prep as services_prep
     from apps.meetings.services import votes as services_votes
 
     services_votes.vote_open(meeting=today_meeting, question="Thông qua nghị quyết", method="open")
-    minutes = services_prep.minutes_generate(meeting=today_meeting)
+    minutes = services_minutes.minutes_generate(meeting=today_meeting)
     with pytest.raises(ValidationError):
-        services_prep.minutes_adopt(meeting=today_meeting, revision=minutes.revision, by=history_world.secretary)
+        services_minutes.minutes_adopt(meeting=today_meeting, revision=minutes.revision, by=history_world.secretary)
     assert Minutes.objects.get(meeting=today_meeting).status == Minutes.Status.DRAFT
 
 

@@ -8,11 +8,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from apps.meetings.models import Meeting, MeetingDocument, Minutes, MinutesVersion
-from apps.meetings.queries import prep as queries_prep
+from apps.meetings.queries import minutes as queries_minutes
 from apps.meetings.services import live as services_live
+from apps.meetings.services import minutes as services_minutes
 from apps.meetings.services import prep as services_prep
 from apps.meetings.services import votes as services_votes
-from apps.meetings.services.prep import StaleMinutes
+from apps.meetings.services.minutes import StaleMinutes
 from apps.meetings.testing import make_meeting
 from apps.members.models import Member
 from apps.members.testing import add_member
@@ -58,7 +59,7 @@ def recorded_meeting(world) -> Meeting:
 @pytest.mark.django_db
 def test_minutes_are_generated_from_the_record(world):
     meeting = recorded_meeting(world)
-    text = services_prep.minutes_generate(meeting=meeting).text
+    text = services_minutes.minutes_generate(meeting=meeting).text
     assert "- Chủ trì: đồng chí Trần Thị Bí Thư\n" in text
     assert "- Thư ký: đồng chí Lê Văn Đảng Viên\n" in text
     assert "- Địa điểm: Nhà văn hóa khu 1\n" in text
@@ -83,21 +84,21 @@ def test_the_minutes_data_query_is_bounded(world, django_assert_max_num_queries)
     meeting = recorded_meeting(world)
     # meeting, roll call (5), guests, agenda items, speeches, votes, draft resolution
     with django_assert_max_num_queries(11):
-        queries_prep.minutes_data(meeting)
+        queries_minutes.minutes_data(meeting)
 
 
 @pytest.mark.django_db
 def test_a_stale_save_is_refused_and_keeps_the_other_persons_text(world):
     meeting = make_meeting(world.cell_a1)
-    minutes = services_prep.minutes_generate(meeting=meeting)
+    minutes = services_minutes.minutes_generate(meeting=meeting)
     assert minutes.revision == 1
-    services_prep.minutes_save(meeting=meeting, text="Bản của thư ký.", revision=1)  # secretary saves first
+    services_minutes.minutes_save(meeting=meeting, text="Bản của thư ký.", revision=1)  # secretary saves first
     with pytest.raises(StaleMinutes) as refused:
-        services_prep.minutes_save(meeting=meeting, text="Bản của người ghi biên bản.", revision=1)
+        services_minutes.minutes_save(meeting=meeting, text="Bản của người ghi biên bản.", revision=1)
     assert refused.value.current_text == "Bản của thư ký." and refused.value.current_revision == 2
     minutes.refresh_from_db()
     assert (minutes.text, minutes.revision) == ("Bản của thư ký.", 2)
-    services_prep.minutes_save(meeting=meeting, text="Bản đã gộp.", revision=2)  # after merging, it saves
+    services_minutes.minutes_save(meeting=meeting, text="Bản đã gộp.", revision=2)  # after merging, it saves
     minutes.refresh_from_db()
     assert (minutes.text, minutes.revision) == ("Bản đã gộp.", 3)
 
@@ -105,20 +106,20 @@ def test_a_stale_save_is_refused_and_keeps_the_other_persons_text(world):
 @pytest.mark.django_db
 def test_regenerating_over_someone_elses_edit_is_refused(world):
     meeting = make_meeting(world.cell_a1)
-    services_prep.minutes_generate(meeting=meeting)
-    services_prep.minutes_save(meeting=meeting, text="Đã sửa tay.", revision=1)
+    services_minutes.minutes_generate(meeting=meeting)
+    services_minutes.minutes_save(meeting=meeting, text="Đã sửa tay.", revision=1)
     with pytest.raises(StaleMinutes):
-        services_prep.minutes_generate(meeting=meeting, revision=1)
+        services_minutes.minutes_generate(meeting=meeting, revision=1)
     assert Minutes.objects.get(meeting=meeting).text == "Đã sửa tay."
-    regenerated = services_prep.minutes_generate(meeting=meeting, revision=2)
+    regenerated = services_minutes.minutes_generate(meeting=meeting, revision=2)
     assert regenerated.revision == 3 and "I. THÀNH PHẦN" in regenerated.text
 
 
 @pytest.mark.django_db
 def test_adopt_then_correct_makes_versions_one_and_two(world):
     meeting = recorded_meeting(world)
-    minutes = services_prep.minutes_generate(meeting=meeting)
-    services_prep.minutes_adopt(meeting=meeting, revision=minutes.revision, by=world.secretary)
+    minutes = services_minutes.minutes_generate(meeting=meeting)
+    services_minutes.minutes_adopt(meeting=meeting, revision=minutes.revision, by=world.secretary)
     minutes.refresh_from_db()
     assert minutes.status == Minutes.Status.ADOPTED and minutes.adopted_by == world.secretary
     assert minutes.adopted_at is not None
@@ -126,14 +127,14 @@ def test_adopt_then_correct_makes_versions_one_and_two(world):
     assert (v1.number, v1.text, v1.author, v1.reason) == (1, minutes.text, world.secretary, "")
 
     corrected = minutes.text.replace("ốm nặng", "ốm nặng, nằm viện")
-    v2 = services_prep.minutes_correct(meeting=meeting, text=corrected, reason="Ghi rõ lý do vắng", by=world.staff)
+    v2 = services_minutes.minutes_correct(meeting=meeting, text=corrected, reason="Ghi rõ lý do vắng", by=world.staff)
     assert (v2.number, v2.author, v2.reason) == (2, world.staff, "Ghi rõ lý do vắng")
     minutes.refresh_from_db()
     assert minutes.text == corrected.strip()
     assert list(minutes.versions.values_list("number", flat=True)) == [1, 2]
     assert MinutesVersion.objects.get(number=1, minutes=minutes).text == v1.text  # version 1 never changes
 
-    history = queries_prep.minutes_history(minutes)
+    history = queries_minutes.minutes_history(minutes)
     assert [row.version.number for row in history] == [2, 1]
     assert ("add", "- Vắng có lý do: 1 đồng chí: Ngô Thị Ốm (ốm nặng, nằm viện).") in history[0].diff
     assert ("del", "- Vắng có lý do: 1 đồng chí: Ngô Thị Ốm (ốm nặng).") in history[0].diff
@@ -143,19 +144,19 @@ def test_adopt_then_correct_makes_versions_one_and_two(world):
 @pytest.mark.django_db
 def test_after_adoption_nothing_changes_silently(world):
     meeting = recorded_meeting(world)
-    minutes = services_prep.minutes_generate(meeting=meeting)
-    services_prep.minutes_adopt(meeting=meeting, revision=minutes.revision, by=world.secretary)
+    minutes = services_minutes.minutes_generate(meeting=meeting)
+    services_minutes.minutes_adopt(meeting=meeting, revision=minutes.revision, by=world.secretary)
     with pytest.raises(ValidationError):
-        services_prep.minutes_generate(meeting=meeting)
+        services_minutes.minutes_generate(meeting=meeting)
     with pytest.raises(ValidationError):
-        services_prep.minutes_save(meeting=meeting, text="Sửa lén.", revision=minutes.revision)
+        services_minutes.minutes_save(meeting=meeting, text="Sửa lén.", revision=minutes.revision)
     with pytest.raises(ValidationError):
-        services_prep.minutes_adopt(meeting=meeting, revision=minutes.revision, by=world.secretary)
+        services_minutes.minutes_adopt(meeting=meeting, revision=minutes.revision, by=world.secretary)
     with pytest.raises(ValidationError) as no_reason:
-        services_prep.minutes_correct(meeting=meeting, text="Sửa.", reason="  ", by=world.secretary)
+        services_minutes.minutes_correct(meeting=meeting, text="Sửa.", reason="  ", by=world.secretary)
     assert "reason" in no_reason.value.message_dict
     with pytest.raises(ValidationError) as unchanged:
-        services_prep.minutes_correct(meeting=meeting, text=minutes.text, reason="Không đổi", by=world.secretary)
+        services_minutes.minutes_correct(meeting=meeting, text=minutes.text, reason="Không đổi", by=world.secretary)
     assert "text" in unchanged.value.message_dict
     with pytest.raises(ValidationError):  # the live record is closed too
         services_live.guest_add(meeting=meeting, name="Khách muộn")
@@ -168,14 +169,14 @@ def test_after_adoption_nothing_changes_silently(world):
 @pytest.mark.django_db
 def test_adoption_needs_the_current_revision_and_a_meeting_that_took_place(world):
     planned = make_meeting(world.cell_a1)
-    minutes = services_prep.minutes_generate(meeting=planned)
+    minutes = services_minutes.minutes_generate(meeting=planned)
     with pytest.raises(ValidationError):
-        services_prep.minutes_adopt(meeting=planned, revision=minutes.revision, by=world.secretary)
+        services_minutes.minutes_adopt(meeting=planned, revision=minutes.revision, by=world.secretary)
     meeting = recorded_meeting(world)
-    minutes = services_prep.minutes_generate(meeting=meeting)
-    services_prep.minutes_save(meeting=meeting, text="Đã sửa.", revision=1)
+    minutes = services_minutes.minutes_generate(meeting=meeting)
+    services_minutes.minutes_save(meeting=meeting, text="Đã sửa.", revision=1)
     with pytest.raises(StaleMinutes):  # adopting a text the person has not seen
-        services_prep.minutes_adopt(meeting=meeting, revision=1, by=world.secretary)
+        services_minutes.minutes_adopt(meeting=meeting, revision=1, by=world.secretary)
     assert Minutes.objects.get(meeting=meeting).status == Minutes.Status.DRAFT
 
 
@@ -183,10 +184,10 @@ def test_adoption_needs_the_current_revision_and_a_meeting_that_took_place(world
 def test_correcting_a_draft_or_saving_before_generating_is_refused(world):
     meeting = make_meeting(world.cell_a1)
     with pytest.raises(ValidationError):
-        services_prep.minutes_save(meeting=meeting, text="x", revision=1)
-    services_prep.minutes_generate(meeting=meeting)
+        services_minutes.minutes_save(meeting=meeting, text="x", revision=1)
+    services_minutes.minutes_generate(meeting=meeting)
     with pytest.raises(ValidationError):
-        services_prep.minutes_correct(meeting=meeting, text="x", reason="y", by=world.secretary)
+        services_minutes.minutes_correct(meeting=meeting, text="x", reason="y", by=world.secretary)
     with pytest.raises(ValidationError) as empty:
-        services_prep.minutes_save(meeting=meeting, text="   ", revision=1)
+        services_minutes.minutes_save(meeting=meeting, text="   ", revision=1)
     assert "text" in empty.value.message_dict

@@ -12,7 +12,7 @@ from django.utils import timezone
 from apps.common.testing import UserFactory
 from apps.meetings.models import Minutes, MinutesVersion
 from apps.meetings.services import live as services_live
-from apps.meetings.services import prep as services_prep
+from apps.meetings.services import minutes as services_minutes
 from apps.meetings.testing import make_meeting
 from apps.meetings.tests.test_minutes_services import recorded_meeting
 from apps.members.testing import add_member
@@ -52,7 +52,7 @@ def held(world):
 @pytest.mark.parametrize("name", ["minutes", "minutes_history"])
 @pytest.mark.django_db
 def test_minutes_pages_are_scoped(world, client_for, held, persona, expected, name):
-    services_prep.minutes_generate(meeting=held)
+    services_minutes.minutes_generate(meeting=held)
     assert client_for(getattr(world, persona)).get(url(name, held.pk)).status_code == expected
 
 
@@ -72,9 +72,9 @@ def test_the_secretary_generates_and_saves(world, client_for, held):
 
 @pytest.mark.django_db
 def test_secretary_and_minute_taker_do_not_overwrite_each_other(world, client_for, held):
-    services_prep.minutes_generate(meeting=held)
+    services_minutes.minutes_generate(meeting=held)
     # Both open the draft at revision 1; the secretary saves first.
-    services_prep.minutes_save(meeting=held, text="Bản của bí thư.", revision=1)
+    services_minutes.minutes_save(meeting=held, text="Bản của bí thư.", revision=1)
     response = client_for(world.member_user).post(
         url("minutes_save", held.pk), {"text": "Bản của thư ký cuộc họp.", "revision": 1}
     )
@@ -90,7 +90,7 @@ def test_secretary_and_minute_taker_do_not_overwrite_each_other(world, client_fo
 
 @pytest.mark.django_db
 def test_the_minute_taker_writes_but_does_not_adopt_and_other_members_only_read(world, client_for, held):
-    services_prep.minutes_generate(meeting=held)
+    services_minutes.minutes_generate(meeting=held)
     page = client_for(world.member_user).get(url("minutes", held.pk)).content.decode()
     assert url("minutes_save", held.pk) in page and url("minutes_adopt", held.pk) not in page
     before = minutes_state()
@@ -146,8 +146,8 @@ def test_adopt_then_correct_through_the_pages(world, client_for):
 
 @pytest.mark.django_db
 def test_adopting_a_text_that_changed_since_it_was_read_is_refused(world, client_for, held):
-    services_prep.minutes_generate(meeting=held)
-    services_prep.minutes_save(meeting=held, text="Sửa sau khi đọc.", revision=1)
+    services_minutes.minutes_generate(meeting=held)
+    services_minutes.minutes_save(meeting=held, text="Sửa sau khi đọc.", revision=1)
     before = minutes_state()
     response = client_for(world.secretary).post(url("minutes_adopt", held.pk), {"revision": 1}, follow=True)
     assert minutes_state() == before
@@ -157,10 +157,10 @@ def test_adopting_a_text_that_changed_since_it_was_read_is_refused(world, client
 @pytest.mark.parametrize("rows", [1, 3])
 @pytest.mark.django_db
 def test_history_queries_do_not_grow_with_versions(world, client_for, held, rows):
-    minutes = services_prep.minutes_generate(meeting=held)
-    services_prep.minutes_adopt(meeting=held, revision=minutes.revision, by=world.secretary)
+    minutes = services_minutes.minutes_generate(meeting=held)
+    services_minutes.minutes_adopt(meeting=held, revision=minutes.revision, by=world.secretary)
     for n in range(rows - 1):
-        services_prep.minutes_correct(meeting=held, text=f"Bản sửa {n}", reason=f"Lý do {n}", by=world.secretary)
+        services_minutes.minutes_correct(meeting=held, text=f"Bản sửa {n}", reason=f"Lý do {n}", by=world.secretary)
     client = client_for(world.inspector)
     client.get(url("minutes_history", held.pk))
     with CaptureQueriesContext(connection) as ctx:
@@ -173,10 +173,10 @@ def test_history_queries_do_not_grow_with_versions(world, client_for, held, rows
 @pytest.mark.parametrize("rows", [1, 3])
 @pytest.mark.django_db
 def test_minutes_page_queries_are_fixed(world, client_for, held, rows):
-    minutes = services_prep.minutes_generate(meeting=held)
-    services_prep.minutes_adopt(meeting=held, revision=minutes.revision, by=world.secretary)
+    minutes = services_minutes.minutes_generate(meeting=held)
+    services_minutes.minutes_adopt(meeting=held, revision=minutes.revision, by=world.secretary)
     for n in range(rows - 1):
-        services_prep.minutes_correct(meeting=held, text=f"Bản sửa {n}", reason="…", by=world.secretary)
+        services_minutes.minutes_correct(meeting=held, text=f"Bản sửa {n}", reason="…", by=world.secretary)
     client = client_for(world.secretary)
     client.get(url("minutes", held.pk))
     with CaptureQueriesContext(connection) as ctx:

@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.common.testing import UserFactory
+from apps.meetings.queries import notices as queries_notices
 from apps.meetings.queries import prep as queries_prep
 from apps.meetings.rules.documents import vietnamese_date
-from apps.meetings.services import prep as services_prep
+from apps.meetings.services import notices as services_notices
 from apps.meetings.testing import make_meeting
 from apps.members.models import Member
 from apps.members.services import member as member_services
@@ -51,17 +52,17 @@ def item(meeting):
 @pytest.mark.django_db
 def test_the_host_cell_notifies_the_member_attached_to_it(history_world, attached, django_capture_on_commit_callbacks):
     meeting = next_week(history_world.cell_b1)
-    rows = {r.member.pk: r for r in queries_prep.notice_rows(meeting)}
+    rows = {r.member.pk: r for r in queries_notices.notice_rows(meeting)}
     assert set(rows) == {history_world.b1_member.pk, attached.pk}
 
     with django_capture_on_commit_callbacks(execute=True):
-        result = services_prep.meeting_notify(meeting=meeting)
+        result = services_notices.meeting_notify(meeting=meeting)
     assert result.members == 2 and result.members_mailed == 1
     assert [m.to for m in mail.outbox if m.to == ["dangvien@example.vn"]] == [["dangvien@example.vn"]]
     message = OutboundMessage.objects.get(meeting=meeting, member=attached)
     assert (message.status, message.organization_id) == ("sent", history_world.cell_b1.pk)
 
-    told = services_prep.notice_mark_told(
+    told = services_notices.notice_mark_told(
         meeting=meeting, member_ids=[history_world.b1_member.pk], by=history_world.outsider
     )
     assert told == 1 and item(meeting).done and item(meeting).progress == (2, 2)
@@ -73,13 +74,13 @@ def test_the_home_cell_does_not_wait_for_a_member_meeting_elsewhere(
 ):
     meeting = next_week(history_world.cell_a1)
     members = history_world.history.members
-    assert attached.pk not in {r.member.pk for r in queries_prep.notice_rows(meeting)}
+    assert attached.pk not in {r.member.pk for r in queries_notices.notice_rows(meeting)}
     with django_capture_on_commit_callbacks(execute=True):
-        result = services_prep.meeting_notify(meeting=meeting)
+        result = services_notices.meeting_notify(meeting=meeting)
     assert result.members == len(members) - 1
     assert not OutboundMessage.objects.filter(meeting=meeting, member=attached).exists()
-    to_tell = [r.member.pk for r in queries_prep.notice_rows(meeting) if r.to_tell]
-    services_prep.notice_mark_told(meeting=meeting, member_ids=to_tell, by=history_world.secretary)
+    to_tell = [r.member.pk for r in queries_notices.notice_rows(meeting) if r.to_tell]
+    services_notices.notice_mark_told(meeting=meeting, member_ids=to_tell, by=history_world.secretary)
     assert item(meeting).done and item(meeting).progress == (len(members) - 1, len(members) - 1)
 
 
@@ -106,8 +107,8 @@ def test_after_the_attachment_ends_the_member_is_notified_at_home(history_world,
         reason="Công tác ngắn hạn",
     )
     home, host = next_week(history_world.cell_a1), next_week(history_world.cell_b1)
-    assert member.pk in {r.member.pk for r in queries_prep.notice_rows(home)}
-    assert member.pk not in {r.member.pk for r in queries_prep.notice_rows(host)}
+    assert member.pk in {r.member.pk for r in queries_notices.notice_rows(home)}
+    assert member.pk not in {r.member.pk for r in queries_notices.notice_rows(host)}
 
 
 @pytest.mark.django_db
@@ -157,8 +158,8 @@ def test_the_printed_list_does_not_say_received_while_messages_are_on_their_way(
         member.user.save()
     meeting = next_week(history_world.cell_a1)
     with django_capture_on_commit_callbacks(execute=False):  # queued; the worker has not run yet
-        services_prep.meeting_notify(meeting=meeting)
-    assert {r.state for r in queries_prep.notice_rows(meeting)} == {"pending"}
+        services_notices.meeting_notify(meeting=meeting)
+    assert {r.state for r in queries_notices.notice_rows(meeting)} == {"pending"}
     page = client_for(history_world.secretary).get(reverse("meetings:notices_print", args=[meeting.pk]))
     text = page.content.decode()
     assert "Tất cả đảng viên đã nhận thông báo" not in text

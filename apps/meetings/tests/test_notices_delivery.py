@@ -16,8 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.meetings.models import Meeting
+from apps.meetings.queries import notices as queries_notices
 from apps.meetings.queries import prep as queries_prep
 from apps.meetings.services import live as services_live
+from apps.meetings.services import notices as services_notices
 from apps.meetings.services import prep as services_prep
 from apps.meetings.testing import make_meeting
 from apps.members.testing import add_member
@@ -61,18 +63,18 @@ def meeting(history_world):
 def test_sent_is_not_delivered_the_item_waits_for_every_member(history_world, meeting, capture_on_commit):
     members = history_world.history.members
     with capture_on_commit(execute=True):
-        result = services_prep.meeting_notify(meeting=meeting)
+        result = services_notices.meeting_notify(meeting=meeting)
     assert (result.members, result.members_mailed, result.members_to_tell) == (len(members), 2, len(members) - 2)
     assert sorted(m.to[0] for m in mail.outbox) == ["bithu@example.vn", "dangvien@example.vn"]
 
     item = checklist(meeting)["members_notified"]
     # Before: "done" as soon as a notice was sent, whoever received it.
     assert not item.done and item.at is None and item.progress == (2, len(members))
-    rows = queries_prep.notice_rows(meeting)
+    rows = queries_notices.notice_rows(meeting)
     to_tell = [r.member.pk for r in rows if r.to_tell]
     assert len(to_tell) == len(members) - 2 and all(r.state == "unreached" for r in rows if r.to_tell)
 
-    told = services_prep.notice_mark_told(meeting=meeting, member_ids=to_tell, by=history_world.secretary)
+    told = services_notices.notice_mark_told(meeting=meeting, member_ids=to_tell, by=history_world.secretary)
     assert told == len(members) - 2
     item = checklist(meeting)["members_notified"]
     assert item.done and item.progress == (len(members), len(members)) and item.at is not None
@@ -83,7 +85,7 @@ def test_no_member_reached_is_not_done(world, capture_on_commit):
     """The defect as reported: 0 of 2 members reached (neither has an e-mail), yet the item was ticked."""
     meeting = make_meeting(world.cell_a1)
     with capture_on_commit(execute=True):
-        services_prep.meeting_notify(meeting=meeting)
+        services_notices.meeting_notify(meeting=meeting)
     meeting.refresh_from_db()
     assert meeting.members_notified_at is not None  # the notice went out …
     item = checklist(meeting)["members_notified"]
@@ -95,7 +97,7 @@ def test_a_member_told_after_the_meeting_started_is_refused(history_world, meeti
     services_live.meeting_start(meeting=meeting)
     before = state()
     with pytest.raises(ValidationError, match="trước khi cuộc họp bắt đầu"):
-        services_prep.notice_mark_told(
+        services_notices.notice_mark_told(
             meeting=meeting, member_ids=[history_world.plain_member.pk], by=history_world.secretary
         )
     assert state() == before
@@ -105,7 +107,7 @@ def test_a_member_told_after_the_meeting_started_is_refused(history_world, meeti
 def test_members_of_another_cell_cannot_be_marked(history_world, meeting):
     before = state()
     with pytest.raises(ValidationError):
-        services_prep.notice_mark_told(
+        services_notices.notice_mark_told(
             meeting=meeting,
             member_ids=[history_world.plain_member.pk, history_world.b1_member.pk],
             by=history_world.secretary,
@@ -147,10 +149,10 @@ def test_members_without_e_mail_get_an_sms_when_the_operator_configured_it(
         member.save(update_fields=["phone"])
     sms = override_settings(CHIBO_SMS_BACKEND="apps.outbox.sms.FileBackend", CHIBO_SMS_FILE_PATH=tmp_path)
     with sms, capture_on_commit(execute=True):
-        result = services_prep.meeting_notify(meeting=meeting)
+        result = services_notices.meeting_notify(meeting=meeting)
     assert (result.members_mailed, result.members_texted, result.members_to_tell) == (2, 3, len(members) - 5)
     assert len(list(tmp_path.iterdir())) == 3
-    rows = {r.member.pk: r for r in queries_prep.notice_rows(meeting)}
+    rows = {r.member.pk: r for r in queries_notices.notice_rows(meeting)}
     assert {rows[m.pk].channel for m in with_phone} == {"sms"} and {rows[m.pk].state for m in with_phone} == {"reached"}
     assert checklist(meeting)["members_notified"].progress == (5, len(members))
 
@@ -161,9 +163,9 @@ def test_without_sms_members_with_a_phone_are_told_in_person(history_world, meet
     member.phone = "0912345678"
     member.save(update_fields=["phone"])
     with capture_on_commit(execute=True):
-        services_prep.meeting_notify(meeting=meeting)
+        services_notices.meeting_notify(meeting=meeting)
     assert not OutboundMessage.objects.filter(channel="sms").exists()
-    assert next(r for r in queries_prep.notice_rows(meeting) if r.member == member).to_tell
+    assert next(r for r in queries_notices.notice_rows(meeting) if r.member == member).to_tell
 
 
 # ---------------------------------------------------------------------------------------------- pages
@@ -175,7 +177,7 @@ def test_the_secretary_prints_the_list_and_records_members_told(history_world, m
     with capture_on_commit(execute=True):
         client.post(url("notify", meeting.pk))
     services_prep.agenda_item_add(meeting=meeting, title="Kết nạp đảng viên mới")
-    rows = queries_prep.notice_rows(meeting)
+    rows = queries_notices.notice_rows(meeting)
     to_tell = [r.member for r in rows if r.to_tell]
 
     before = state()
@@ -252,9 +254,9 @@ def test_the_preparation_page_reads_notices_in_bounded_queries(history_world, me
         add_member(history_world.cell_a1, full_name=f"Nguyễn Văn Mới {i}")
     with capture_on_commit(execute=True):
         client.post(url("notify", meeting.pk))  # a second notice: more messages per member
-    services_prep.notice_mark_told(
+    services_notices.notice_mark_told(
         meeting=meeting,
-        member_ids=[r.member.pk for r in queries_prep.notice_rows(meeting) if r.to_tell][:3],
+        member_ids=[r.member.pk for r in queries_notices.notice_rows(meeting) if r.to_tell][:3],
         by=history_world.secretary,
     )
     assert count() == before

@@ -4,7 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from apps.meetings.queries.prep import NoticeFact, PreparationFacts, notice_state, preparation_checklist
+from apps.meetings.queries.notices import NoticeFact, notice_state
+from apps.meetings.queries.prep import PreparationFacts, preparation_checklist
 
 MEETING = datetime(2026, 3, 5, 12, 30, tzinfo=UTC)
 T1, T2 = MEETING - timedelta(days=3), MEETING - timedelta(days=2)

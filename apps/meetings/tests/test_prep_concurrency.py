@@ -11,8 +11,9 @@ from django.db import connection, connections
 
 from apps.meetings.models import AgendaItem, Minutes, MinutesVersion
 from apps.meetings.services import live as services_live
+from apps.meetings.services import minutes as services_minutes
 from apps.meetings.services import prep as services_prep
-from apps.meetings.services.prep import StaleMinutes
+from apps.meetings.services.minutes import StaleMinutes
 from apps.meetings.testing import make_meeting
 from apps.members.testing import build_world
 
@@ -81,11 +82,11 @@ def test_parallel_moves_adds_and_removals_keep_positions_consistent(meeting):
 
 def test_parallel_saves_of_the_same_revision_let_one_through(meeting):
     world, meeting = meeting
-    services_prep.minutes_generate(meeting=meeting)
+    services_minutes.minutes_generate(meeting=meeting)
 
     def save(i):
         try:
-            services_prep.minutes_save(meeting=meeting, text=f"Bản {i}", revision=1)
+            services_minutes.minutes_save(meeting=meeting, text=f"Bản {i}", revision=1)
             return "saved"
         except StaleMinutes as exc:
             return exc.current_text
@@ -99,10 +100,12 @@ def test_parallel_saves_of_the_same_revision_let_one_through(meeting):
 def test_parallel_corrections_get_distinct_version_numbers(meeting):
     world, meeting = meeting
     services_live.meeting_start(meeting=meeting)
-    minutes = services_prep.minutes_generate(meeting=meeting)
-    services_prep.minutes_adopt(meeting=meeting, revision=minutes.revision, by=world.secretary)
+    minutes = services_minutes.minutes_generate(meeting=meeting)
+    services_minutes.minutes_adopt(meeting=meeting, revision=minutes.revision, by=world.secretary)
     in_threads(
-        lambda i: services_prep.minutes_correct(meeting=meeting, text=f"Sửa {i}", reason=f"Lý do {i}", by=world.staff),
+        lambda i: services_minutes.minutes_correct(
+            meeting=meeting, text=f"Sửa {i}", reason=f"Lý do {i}", by=world.staff
+        ),
         list(range(WORKERS)),
     )
     numbers = sorted(MinutesVersion.objects.filter(minutes=minutes).values_list("number", flat=True))

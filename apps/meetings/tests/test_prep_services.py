@@ -12,7 +12,9 @@ from apps.common.scoping import Role
 from apps.common.testing import UserFactory
 from apps.meetings.models import AgendaItem, Meeting, MeetingDocument, NotificationPreference
 from apps.meetings.queries import prep as queries_prep
+from apps.meetings.queries.prep import preparation_checklist, preparation_facts
 from apps.meetings.services import live as services_live
+from apps.meetings.services import notices as services_notices
 from apps.meetings.services import prep as services_prep
 from apps.meetings.testing import make_meeting
 from apps.members.testing import add_member, grant
@@ -170,7 +172,7 @@ def test_notify_mails_members_and_the_supervisor_respecting_their_preferences(
     services_prep.document_publish(document=doc)
 
     with django_capture_on_commit_callbacks(execute=True):
-        result = services_prep.meeting_notify(meeting=meeting)
+        result = services_notices.meeting_notify(meeting=meeting)
 
     assert (result.members, result.members_mailed, result.supervisors, result.supervisors_mailed) == (4, 2, 1, 1)
     recipients = sorted(to for message in mail.outbox for to in message.to)
@@ -189,7 +191,7 @@ def test_notify_mails_members_and_the_supervisor_respecting_their_preferences(
     assert items["supervisor_notified"].done
 
     with django_capture_on_commit_callbacks(execute=True):
-        services_prep.meeting_notify(meeting=meeting)  # a repeated notice keeps the first time
+        services_notices.meeting_notify(meeting=meeting)  # a repeated notice keeps the first time
     meeting.refresh_from_db()
     assert (meeting.members_notified_at, meeting.supervisor_notified_at) == first
     assert len(mail.outbox) == 6
@@ -199,7 +201,7 @@ def test_notify_mails_members_and_the_supervisor_respecting_their_preferences(
 def test_without_a_supervisor_only_members_are_notified(world, django_capture_on_commit_callbacks):
     meeting = make_meeting(world.cell_a1)
     with django_capture_on_commit_callbacks(execute=True):
-        result = services_prep.meeting_notify(meeting=meeting)
+        result = services_notices.meeting_notify(meeting=meeting)
     assert result.supervisors == 0
     meeting.refresh_from_db()
     assert meeting.members_notified_at is not None and meeting.supervisor_notified_at is None
@@ -210,7 +212,7 @@ def test_notices_go_out_before_the_meeting_starts(world):
     meeting = make_meeting(world.cell_a1)
     services_live.meeting_start(meeting=meeting)
     with pytest.raises(ValidationError):
-        services_prep.meeting_notify(meeting=meeting)
+        services_notices.meeting_notify(meeting=meeting)
 
 
 # ---------------------------------------------------------------------------------------------- agenda
@@ -278,10 +280,6 @@ def test_an_item_with_speakers_stays(world):
 
 @pytest.mark.django_db
 def test_assigning_the_preparer_is_timestamped(world):
-    from apps.meetings.queries.prep import preparation_checklist, preparation_facts
-    from apps.meetings.services import prep as services_prep
-    from apps.meetings.testing import make_meeting
-
     meeting = make_meeting(world.cell_a1)
     services_prep.meeting_set_preparer(meeting=meeting, preparer=world.plain_member)
     meeting.refresh_from_db()

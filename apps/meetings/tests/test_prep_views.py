@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.meetings.models import AgendaItem, Meeting, MeetingDocument, Minutes, MinutesVersion
+from apps.meetings.services import minutes as services_minutes
 from apps.meetings.services import prep as services_prep
 from apps.meetings.testing import make_meeting
 
@@ -51,7 +52,7 @@ def prepared(world):
         file=SimpleUploadedFile("de-dan.pdf", b"%PDF-1.4 de dan", content_type="application/pdf"),
         by=world.secretary,
     )
-    services_prep.minutes_generate(meeting=meeting)
+    services_minutes.minutes_generate(meeting=meeting)
     return meeting, report, paper
 
 

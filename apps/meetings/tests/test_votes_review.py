@@ -17,7 +17,7 @@ from apps.meetings.models import MeetingDocument, Minutes, Vote
 from apps.meetings.queries import meeting as queries
 from apps.meetings.services import docs as services_docs
 from apps.meetings.services import live as services_live
-from apps.meetings.services import prep as services_prep
+from apps.meetings.services import minutes as services_minutes
 from apps.meetings.services import votes as services_votes
 from apps.meetings.testing import make_meeting
 from apps.resolutions.models import Resolution
@@ -51,7 +51,7 @@ def state(vote):
 def adopt_minutes(world):
     """Minutes adopted while votes are open: the service now refuses that (close the votes first), but records
     adopted before it did, or written by another path, must still freeze the votes, so the row is written here."""
-    minutes = services_prep.minutes_generate(meeting=world.meeting)
+    minutes = services_minutes.minutes_generate(meeting=world.meeting)
     Minutes.objects.filter(pk=minutes.pk).update(status=Minutes.Status.ADOPTED)
     assert Minutes.objects.get(meeting=world.meeting).status == Minutes.Status.ADOPTED
 

@@ -12,10 +12,10 @@ from django.utils import timezone, translation
 
 from apps.meetings.models import Minutes, Vote
 from apps.meetings.queries import meeting as queries
-from apps.meetings.queries import prep as queries_prep
+from apps.meetings.queries import minutes as queries_minutes
 from apps.meetings.rules import minutes as minutes_text
 from apps.meetings.services import live as services_live
-from apps.meetings.services import prep as services_prep
+from apps.meetings.services import minutes as services_minutes
 from apps.meetings.services import votes as services_votes
 from apps.meetings.testing import make_meeting
 from apps.resolutions.services import tasks as services_tasks
@@ -236,7 +236,7 @@ def test_a_voided_vote_is_kept_and_left_out_of_the_minutes_and_the_resolution(da
     services_votes.vote_record_counts(vote=again, approving=6, against=1, abstain=0)
     services_votes.vote_close(vote=again)
     services_live.meeting_end(meeting=day.meeting)
-    text = minutes_text.render_minutes(queries_prep.minutes_data(day.meeting))
+    text = minutes_text.render_minutes(queries_minutes.minutes_data(day.meeting))
     assert "Biểu quyết lại nghị quyết (biểu quyết giơ tay): 6/8 tán thành (75,0%)" in text
     assert "Thông qua nghị quyết tháng" not in text and "7/8" not in text
     adopted = services_tasks.resolution_adopt(resolution=resolution, by=day.secretary)
@@ -303,7 +303,7 @@ def test_minutes_write_a_secret_vote_with_its_paper_and_phone_ballots(day):
     empty = services_votes.vote_open(meeting=day.meeting, question="Câu hỏi không ai bỏ phiếu", method="secret")
     services_votes.vote_close(vote=empty, confirm=True)
     services_live.meeting_end(meeting=day.meeting)
-    text = minutes_text.render_minutes(queries_prep.minutes_data(day.meeting))
+    text = minutes_text.render_minutes(queries_minutes.minutes_data(day.meeting))
     assert (
         "- Tín nhiệm bí thư (bỏ phiếu kín) (phiếu giấy: phát ra 4, thu về 4, hợp lệ 3, không hợp lệ 1; "
         "3 phiếu bỏ trên điện thoại): 5/8 tán thành (62,5%), 1 không tán thành, 0 không biểu quyết. "
@@ -312,5 +312,5 @@ def test_minutes_write_a_secret_vote_with_its_paper_and_phone_ballots(day):
     # Nobody voted: nothing was withheld, there was simply no ballot.
     assert "- Câu hỏi không ai bỏ phiếu (bỏ phiếu kín): không có phiếu nào. Kết quả: không được thông qua." in text
     assert "chưa đủ ba phiếu" not in text
-    minutes = services_prep.minutes_generate(meeting=day.meeting)
+    minutes = services_minutes.minutes_generate(meeting=day.meeting)
     assert "Tín nhiệm bí thư" in minutes.text

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from apps.meetings.queries import prep as queries_prep
-from apps.meetings.services import prep as services_prep
+from apps.meetings.queries import notices as queries_notices
+from apps.meetings.services import notices as services_notices
 from apps.meetings.testing import make_meeting
 from apps.outbox.models import OutboundMessage
 from apps.outbox.services import delivery as services
@@ -46,18 +46,18 @@ def test_a_notice_whose_sending_stopped_halfway_is_shown_failed_and_printed_afte
     world.member_user.email = "dangvien@example.vn"
     world.member_user.save()
     meeting = make_meeting(world.cell_a1, when=timezone.now() + timedelta(days=5))
-    services_prep.meeting_notify(meeting=meeting)
+    services_notices.meeting_notify(meeting=meeting)
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
     message = OutboundMessage.objects.get(member=world.plain_member)
     # The worker stopped mid-send: the message never got an outcome, and nothing will try it again.
     assert (message.status, message.attempts) == ("queued", 0)
     assert not DBTaskResult.objects.filter(status="READY").exists()
-    row = next(r for r in queries_prep.notice_rows(meeting) if r.member == world.plain_member)
+    row = next(r for r in queries_notices.notice_rows(meeting) if r.member == world.plain_member)
     assert row.state == "pending"  # just now, it may still be on its way
 
     OutboundMessage.objects.filter(pk=message.pk).update(created_at=timezone.now() - timedelta(hours=2))
-    row = next(r for r in queries_prep.notice_rows(meeting) if r.member == world.plain_member)
+    row = next(r for r in queries_notices.notice_rows(meeting) if r.member == world.plain_member)
     # Before: "being sent" for ever, and left off the printed list, so nobody told the member.
     assert row.state == "failed" and row.to_tell
     client.force_login(world.secretary)
@@ -100,8 +100,8 @@ NOW = timezone.now()
     ],
 )
 def test_a_queued_notice_with_no_outcome_for_an_hour_counts_as_not_delivered(due, state):
-    fact = queries_prep.NoticeFact("email", "queued", attempts=1, due_at=due)
-    got, shown = queries_prep.notice_state([fact], now=NOW)
+    fact = queries_notices.NoticeFact("email", "queued", attempts=1, due_at=due)
+    got, shown = queries_notices.notice_state([fact], now=NOW)
     assert got == state
     assert bool(shown.last_error) is (state == "failed")
-    assert queries_prep.notice_state([fact])[0] == "pending"  # without a clock, the message's own status
+    assert queries_notices.notice_state([fact])[0] == "pending"  # without a clock, the message's own status

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 
-from apps.meetings.services import calendar as services_calendar
+from apps.meetings.services import reminders as services_reminders
 
 
 class Command(BaseCommand):
@@ -20,8 +20,8 @@ class Command(BaseCommand):
             raise CommandError("--hours must be positive.")
         with translation.override(settings.LANGUAGE_CODE):  # messages read in the users' language
             try:
-                count = services_calendar.reminders_send(now=timezone.now(), within=timedelta(hours=hours))
-            except services_calendar.ReminderFailure as exc:
+                count = services_reminders.reminders_send(now=timezone.now(), within=timedelta(hours=hours))
+            except services_reminders.ReminderFailure as exc:
                 raise CommandError(f"{exc} ({exc.reminded} sent; they will be retried on the next run)") from exc
         if options["verbosity"] >= 1:
             self.stdout.write(f"Reminders queued for {count} meeting(s); the worker delivers them.")
