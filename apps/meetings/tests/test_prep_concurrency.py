@@ -2,13 +2,11 @@
 the same draft minutes let exactly one through (the others are told, nothing is lost), corrections get
 distinct version numbers."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
+from apps.common.testing import WORKERS, in_threads
 from apps.meetings.models import AgendaItem, Minutes, MinutesVersion
 from apps.meetings.services import live as services_live
 from apps.meetings.services import minutes as services_minutes
@@ -21,22 +19,6 @@ pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks and parallel writers: PostgreSQL only"),
 ]
-WORKERS = 8
-
-
-def in_threads(fn, items):
-    barrier = threading.Barrier(min(WORKERS, len(items)))
-
-    def run(item):
-        try:
-            if len(items) <= WORKERS:
-                barrier.wait(timeout=30)
-            return fn(item)
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        return list(pool.map(run, items))
 
 
 @pytest.fixture
