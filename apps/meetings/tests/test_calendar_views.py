@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.common.testing import snapshot
 from apps.meetings.models import (
     AnnualCalendar,
     Apology,
@@ -33,16 +34,15 @@ def url(name, *args):
     return reverse(name, args=args)
 
 
-def state():
-    """Everything these pages can change."""
-    return (
-        list(AnnualCalendar.objects.order_by("pk").values_list("pk", "status", "submitted_at", "registered_at")),
-        list(Meeting.objects.order_by("pk").values_list("pk", "scheduled_at", "place", "topic", "date_changed_at")),
-        list(MeetingRule.objects.order_by("pk").values_list("pk", "day_of_month", "place")),
-        list(Apology.objects.order_by("pk").values_list("pk", "decision", "reason")),
-        list(Attendance.objects.order_by("pk").values_list("pk", "status")),
-        list(CalendarFeed.objects.order_by("pk").values_list("pk", "token")),
-    )
+# Everything these pages can change.
+state = snapshot(
+    AnnualCalendar.objects.order_by("pk").values_list("pk", "status", "submitted_at", "registered_at"),
+    Meeting.objects.order_by("pk").values_list("pk", "scheduled_at", "place", "topic", "date_changed_at"),
+    MeetingRule.objects.order_by("pk").values_list("pk", "day_of_month", "place"),
+    Apology.objects.order_by("pk").values_list("pk", "decision", "reason"),
+    Attendance.objects.order_by("pk").values_list("pk", "status"),
+    CalendarFeed.objects.order_by("pk").values_list("pk", "token"),
+)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from apps.common.testing import snapshot
 from apps.meetings.models import Attendance, DocumentNumber, Meeting, Minutes
 from apps.meetings.services import live as services_live
 from apps.meetings.testing import make_meeting
@@ -37,11 +38,10 @@ def meeting(world):
     return meeting
 
 
-def state(meeting):
-    return (
-        list(Attendance.objects.filter(meeting=meeting).order_by("pk").values_list("member_id", "status", "via")),
-        list(DocumentNumber.objects.values_list("meeting_id", "doc_type", "number")),
-    )
+state = snapshot(
+    lambda meeting: Attendance.objects.filter(meeting=meeting).order_by("pk").values_list("member_id", "status", "via"),
+    DocumentNumber.objects.values_list("meeting_id", "doc_type", "number"),
+)
 
 
 # ---------------------------------------------------------------------------------------------- permissions

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from apps.common.testing import snapshot
 from apps.meetings.models import Attendance, Guest, Meeting, Speech, Vote
 from apps.meetings.services import live as services_live
 from apps.meetings.services import votes as services_votes
@@ -22,13 +23,12 @@ def url(name, *args):
     return reverse(f"meetings:{name}", args=args)
 
 
-def state(meeting):
-    return (
-        list(Attendance.objects.filter(meeting=meeting).values_list("member_id", "status")),
-        list(Meeting.objects.filter(pk=meeting.pk).values_list("status", "started_at")),
-        Guest.objects.filter(meeting=meeting).count(),
-        Vote.objects.filter(meeting=meeting).count(),
-    )
+state = snapshot(
+    lambda meeting: Attendance.objects.filter(meeting=meeting).values_list("member_id", "status"),
+    lambda meeting: Meeting.objects.filter(pk=meeting.pk).values_list("status", "started_at"),
+    lambda meeting: Guest.objects.filter(meeting=meeting).count(),
+    lambda meeting: Vote.objects.filter(meeting=meeting).count(),
+)
 
 
 @pytest.mark.parametrize(

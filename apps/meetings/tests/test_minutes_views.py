@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.common.testing import UserFactory
+from apps.common.testing import UserFactory, snapshot
 from apps.meetings.models import Minutes, MinutesVersion
 from apps.meetings.services import live as services_live
 from apps.meetings.services import minutes as services_minutes
@@ -22,11 +22,10 @@ def url(name, *args):
     return reverse(f"meetings:{name}", args=args)
 
 
-def minutes_state():
-    return (
-        list(Minutes.objects.order_by("pk").values_list("pk", "text", "status", "revision", "adopted_at")),
-        list(MinutesVersion.objects.order_by("pk").values_list("pk", "number", "text", "reason")),
-    )
+minutes_state = snapshot(
+    Minutes.objects.order_by("pk").values_list("pk", "text", "status", "revision", "adopted_at"),
+    MinutesVersion.objects.order_by("pk").values_list("pk", "number", "text", "reason"),
+)
 
 
 @pytest.fixture

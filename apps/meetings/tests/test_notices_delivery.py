@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.common.testing import snapshot
 from apps.meetings.models import Meeting
 from apps.meetings.queries import notices as queries_notices
 from apps.meetings.queries import prep as queries_prep
@@ -39,11 +40,10 @@ def checklist(meeting):
     return {i.key: i for i in queries_prep.preparation_checklist(queries_prep.preparation_facts(meeting))}
 
 
-def state():
-    return (
-        list(OutboundMessage.objects.order_by("pk").values_list("pk", "member_id", "channel", "status", "attempts")),
-        list(Meeting.objects.order_by("pk").values_list("pk", "members_notified_at", "supervisor_notified_at")),
-    )
+state = snapshot(
+    OutboundMessage.objects.order_by("pk").values_list("pk", "member_id", "channel", "status", "attempts"),
+    Meeting.objects.order_by("pk").values_list("pk", "members_notified_at", "supervisor_notified_at"),
+)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.common.testing import snapshot
 from apps.meetings.models import AgendaItem, Meeting, MeetingDocument, Minutes, MinutesVersion
 from apps.meetings.services import minutes as services_minutes
 from apps.meetings.services import prep as services_prep
@@ -20,19 +21,16 @@ def url(name, *args):
     return reverse(f"meetings:{name}", args=args)
 
 
-def state():
-    """Everything the preparation and minutes views can change."""
-    return (
-        list(
-            Meeting.objects.order_by("pk").values_list(
-                "pk", "preparer_id", "members_notified_at", "supervisor_notified_at", "prepares_id"
-            )
-        ),
-        list(MeetingDocument.objects.order_by("pk").values_list("pk", "title", "text", "published_at", "approved_at")),
-        list(AgendaItem.objects.order_by("pk").values_list("pk", "position", "section", "title")),
-        list(Minutes.objects.order_by("pk").values_list("pk", "text", "status", "revision")),
-        list(MinutesVersion.objects.order_by("pk").values_list("pk", "number", "text")),
-    )
+# Everything the preparation and minutes views can change.
+state = snapshot(
+    Meeting.objects.order_by("pk").values_list(
+        "pk", "preparer_id", "members_notified_at", "supervisor_notified_at", "prepares_id"
+    ),
+    MeetingDocument.objects.order_by("pk").values_list("pk", "title", "text", "published_at", "approved_at"),
+    AgendaItem.objects.order_by("pk").values_list("pk", "position", "section", "title"),
+    Minutes.objects.order_by("pk").values_list("pk", "text", "status", "revision"),
+    MinutesVersion.objects.order_by("pk").values_list("pk", "number", "text"),
+)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from apps.common.testing import snapshot
 from apps.meetings.models import MeetingDocument, Minutes, Vote
 from apps.meetings.queries import meeting as queries
 from apps.meetings.services import docs as services_docs
@@ -44,8 +45,7 @@ def day(history_world):
     return history_world
 
 
-def state(vote):
-    return list(Vote.objects.filter(pk=vote.pk).values())
+state = snapshot(lambda vote: Vote.objects.filter(pk=vote.pk).values())
 
 
 def adopt_minutes(world):

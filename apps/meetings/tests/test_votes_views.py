@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.common.testing import snapshot
 from apps.meetings.models import Vote
 from apps.meetings.services import live as services_live
 from apps.meetings.services import votes as services_votes
@@ -39,8 +40,7 @@ def day(history_world):
     return history_world
 
 
-def state(vote):
-    return list(Vote.objects.filter(pk=vote.pk).values())
+state = snapshot(lambda vote: Vote.objects.filter(pk=vote.pk).values())
 
 
 PAPER = {"issued": 7, "returned": 7, "valid": 6, "invalid": 1, "approving": 5, "against": 1, "abstain": 0}

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.common.testing import snapshot
 from apps.members.models import DuesRate, Member, MemberDuesBasis
 from apps.members.services import dues as services_dues
 from apps.members.testing import add_member
@@ -27,18 +28,14 @@ def basis_url(member):
     return reverse("members:dues_basis", args=[member.pk])
 
 
-def rate_state():
-    return list(
-        DuesRate.objects.order_by("pk").values_list(
-            "organization_id", "basis", "percent", "fixed_amount", "effective_from"
-        )
-    )
+rate_state = snapshot(
+    DuesRate.objects.order_by("pk").values_list("organization_id", "basis", "percent", "fixed_amount", "effective_from")
+)
 
 
-def basis_state():
-    return list(
-        MemberDuesBasis.objects.order_by("pk").values_list("member_id", "basis", "monthly_income", "effective_from")
-    )
+basis_state = snapshot(
+    MemberDuesBasis.objects.order_by("pk").values_list("member_id", "basis", "monthly_income", "effective_from")
+)
 
 
 def rate(org, basis="salary", on=date(2024, 1, 1), percent="1", fixed=None):

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from apps.common.testing import snapshot
 from apps.members.models import Dues
 from apps.members.queries import dues as queries_dues
 from apps.members.services import dues as services_dues
@@ -22,8 +23,7 @@ def dues_url(cell, month=MONTH):
     return reverse("members:dues", args=[cell.pk]) + f"?month={month:%Y-%m}"
 
 
-def state():
-    return list(Dues.objects.order_by("pk").values_list("member_id", "month", "status", "amount", "note"))
+state = snapshot(Dues.objects.order_by("pk").values_list("member_id", "month", "status", "amount", "note"))
 
 
 def month_post(world, **overrides):

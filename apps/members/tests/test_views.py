@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.common.testing import snapshot
 from apps.members.models import Member
 from apps.members.services import member as services
 from apps.members.testing import add_member
@@ -20,8 +21,7 @@ def url(name, *args):
     return reverse(name, args=args)
 
 
-def state():
-    return list(Member.objects.order_by("pk").values_list("pk", "cell_id", "full_name", "status"))
+state = snapshot(Member.objects.order_by("pk").values_list("pk", "cell_id", "full_name", "status"))
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.common.testing import snapshot
 from apps.resolutions.models import Feedback, Inspection, Resolution, Task, TaskProgress
 from apps.resolutions.services import follow as services_follow
 from apps.resolutions.services import inspections as services_inspections
@@ -29,14 +30,13 @@ def d(day):
     return day.strftime("%d/%m/%Y")
 
 
-def state():
-    """Everything the follow-up views can change."""
-    return (
-        list(Resolution.objects.order_by("pk").values_list("pk", "title", "status", "amends_id")),
-        list(Task.objects.order_by("pk").values_list("pk", "title", "organization_id", "parent_id", "deadline")),
-        list(Feedback.objects.order_by("pk").values_list("pk", "content", "response", "status")),
-        list(Inspection.objects.order_by("pk").values_list("pk", "subject", "findings", "conclusion", "ended_on")),
-    )
+# Everything the follow-up views can change.
+state = snapshot(
+    Resolution.objects.order_by("pk").values_list("pk", "title", "status", "amends_id"),
+    Task.objects.order_by("pk").values_list("pk", "title", "organization_id", "parent_id", "deadline"),
+    Feedback.objects.order_by("pk").values_list("pk", "content", "response", "status"),
+    Inspection.objects.order_by("pk").values_list("pk", "subject", "findings", "conclusion", "ended_on"),
+)
 
 
 @pytest.fixture

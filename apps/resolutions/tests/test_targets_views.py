@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.common.testing import snapshot
 from apps.resolutions.models import Resolution, Target, TargetActual
 from apps.resolutions.services import targets as services_targets
 from apps.resolutions.testing import make_resolution
@@ -21,12 +22,11 @@ def url(name, *args):
     return reverse(f"resolutions:{name}", args=args)
 
 
-def state():
-    """Everything the target views can change."""
-    return (
-        list(Target.objects.order_by("pk").values_list("pk", "title", "unit", "value", "direction", "period_end")),
-        list(TargetActual.objects.order_by("pk").values_list("pk", "on", "value", "note")),
-    )
+# Everything the target views can change.
+state = snapshot(
+    Target.objects.order_by("pk").values_list("pk", "title", "unit", "value", "direction", "period_end"),
+    TargetActual.objects.order_by("pk").values_list("pk", "on", "value", "note"),
+)
 
 
 @pytest.fixture

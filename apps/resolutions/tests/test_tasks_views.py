@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 
-from apps.common.testing import UserFactory
+from apps.common.testing import UserFactory, snapshot
 from apps.meetings.models import AgendaItem, MeetingDocument
 from apps.meetings.testing import make_meeting
 from apps.members.testing import add_member
@@ -29,19 +29,16 @@ def url(name, *args):
     return reverse(f"resolutions:{name}", args=args)
 
 
-def state():
-    """Everything these views can change."""
-    return (
-        list(Resolution.objects.order_by("pk").values_list("pk", "title", "summary", "status", "adopted_on", "vote")),
-        list(
-            Task.objects.order_by("pk").values_list(
-                "pk", "title", "lead", "deadline", "report_meeting", "completed_on", "dropped_reason", "outcome"
-            )
-        ),
-        list(TaskProgress.objects.order_by("pk").values_list("pk", "text")),
-        list(AgendaItem.objects.order_by("pk").values_list("pk", "position", "title")),
-        list(MeetingDocument.objects.order_by("pk").values_list("pk", "text")),
-    )
+# Everything these views can change.
+state = snapshot(
+    Resolution.objects.order_by("pk").values_list("pk", "title", "summary", "status", "adopted_on", "vote"),
+    Task.objects.order_by("pk").values_list(
+        "pk", "title", "lead", "deadline", "report_meeting", "completed_on", "dropped_reason", "outcome"
+    ),
+    TaskProgress.objects.order_by("pk").values_list("pk", "text"),
+    AgendaItem.objects.order_by("pk").values_list("pk", "position", "title"),
+    MeetingDocument.objects.order_by("pk").values_list("pk", "text"),
+)
 
 
 @pytest.fixture
