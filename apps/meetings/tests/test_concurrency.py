@@ -1,13 +1,11 @@
 """Parallel writers on PostgreSQL (the production database): attendance marks, speakers and secret ballots from
 many devices at once lose nothing and count nothing twice; one ballot per member is enforced by the database."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
+from apps.common.testing import in_threads
 from apps.meetings.models import Attendance, BallotReceipt, Speech, Vote
 from apps.meetings.services import live as services_live
 from apps.meetings.services import votes as services_votes
@@ -18,22 +16,6 @@ pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks and parallel writers: PostgreSQL only"),
 ]
-WORKERS = 8
-
-
-def in_threads(fn, items):
-    barrier = threading.Barrier(min(WORKERS, len(items)))
-
-    def run(item):
-        try:
-            if len(items) <= WORKERS:
-                barrier.wait(timeout=30)
-            return fn(item)
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        return list(pool.map(run, items))
 
 
 @pytest.fixture

@@ -1,11 +1,9 @@
 """Two adoptions at once never get the same document number (PostgreSQL: row lock on the cell)."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
+from apps.common.testing import in_threads
 from apps.meetings.models import DocumentNumber
 from apps.meetings.services import docs as services_docs
 from apps.meetings.services import minutes as services_minutes
@@ -18,26 +16,14 @@ pytestmark = [
 ]
 
 
-def in_threads(fn, items):
-    barrier = threading.Barrier(len(items))
-
-    def run(item):
-        try:
-            barrier.wait(timeout=30)
-            return fn(item)
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=len(items)) as pool:
-        return list(pool.map(run, items))
-
-
 def test_parallel_issues_get_distinct_numbers_and_a_meeting_keeps_one(transactional_db):
     world = build_world()
     meetings = [make_meeting(world.cell_a1) for _ in range(6)]
     # Each meeting's number asked for by two adopting transactions at the same moment.
     work = [m for m in meetings for _ in range(2)]
-    issued = in_threads(lambda m: services_docs.document_number_issue(meeting=m, doc_type="NQ"), work)
+    issued = in_threads(
+        lambda m: services_docs.document_number_issue(meeting=m, doc_type="NQ"), work, workers=len(work)
+    )
     by_meeting = {}
     for meeting, number in zip(work, issued, strict=True):
         by_meeting.setdefault(meeting.pk, set()).add(number.number)
@@ -67,7 +53,7 @@ def test_parallel_adoptions_get_distinct_numbers_in_one_series(transactional_db)
             return "refused"
 
     work = [m for m in meetings for _ in range(2)]
-    results = in_threads(adopt, work)
+    results = in_threads(adopt, work, workers=len(work))
     assert results.count("adopted") == 6 and results.count("refused") == 6
     numbers = dict(DocumentNumber.objects.filter(doc_type="BB").values_list("meeting_id", "number"))
     assert set(numbers) == {m.pk for m in meetings} and sorted(numbers.values()) == list(range(1, 7))
