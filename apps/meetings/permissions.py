@@ -47,3 +47,13 @@ rules.add_perm("meetings.read_drafts", reads_drafts)
 rules.add_perm("meetings.write_minutes", manages_meeting | (is_cell_member & takes_the_minutes))
 rules.add_perm("meetings.register_calendar", registers_calendar)
 rules.add_perm("meetings.attend", is_cell_member)
+
+
+@rules.predicate
+def sees_roll_call(user, meeting) -> bool:
+    """The whole roll call (everyone's attendance) is for roles that see the cell's records, not for a plain member,
+    who sees only their own attendance (Attendance.member_scope)."""
+    return meeting is not None and allows(user, VIEW, meeting.cell.path)
+
+
+rules.add_perm("meetings.see_roll_call", sees_roll_call)

@@ -6,8 +6,11 @@ from datetime import date, datetime, timedelta
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
-from apps.meetings.models import Meeting
+from apps.meetings.models import AgendaItem, Attendance, DocumentNumber, Meeting, Minutes, MinutesVersion, Speech, Vote
+from apps.meetings.services.docs import document_numbers_backfill
 from apps.meetings.services.meeting import meeting_create
+from apps.members.models import Member
+from apps.members.services import member as member_services
 from apps.members.testing import add_member
 
 
@@ -43,10 +46,6 @@ def add_history(world, *, months: int = 12) -> History:
     and adopted minutes with their official number. Members, exemption and transfer go through the services; the
     meetings' records are written in bulk with the rows the services write (the services' own tests cover them),
     so that the many tests built on this world stay fast on PostgreSQL too."""
-    from apps.meetings.models import AgendaItem, Attendance, Minutes, Speech, Vote
-    from apps.members.models import Member
-    from apps.members.services import member as member_services
-
     cell = world.cell_a1
     for name in ("Nguyễn Thị Hoa", "Đỗ Văn Bình", "Vũ Thị Lan", "Bùi Văn Cường", "Ngô Thị Mai", "Hà Văn Dũng"):
         add_member(cell, full_name=name)
@@ -91,20 +90,8 @@ def add_history(world, *, months: int = 12) -> History:
 
 
 def _hold(held, world) -> None:
-    """Close the meetings with their record: attendance, three speakers, a closed vote, adopted minutes, numbers."""
-    from apps.meetings.models import (
-        AgendaItem,
-        Attendance,
-        DocumentNumber,
-        Meeting,
-        Minutes,
-        MinutesVersion,
-        Speech,
-        Vote,
-    )
-    from apps.meetings.services.docs import document_numbers_backfill
-    from apps.resolutions.models import Resolution
-
+    """Close the meetings with their record: attendance, three speakers, a closed vote, adopted minutes, numbers
+    (of the minutes: this world records no resolution)."""
     attendance, speeches, votes, minutes = [], [], [], []
     items = {item.meeting_id: item for item in AgendaItem.objects.filter(meeting__in=[m for m, *_ in held], position=2)}
     for meeting, members, when, month in held:
@@ -158,4 +145,4 @@ def _hold(held, world) -> None:
     MinutesVersion.objects.bulk_create(
         MinutesVersion(minutes=m, number=1, text=m.text, author=world.secretary) for m in minutes
     )
-    document_numbers_backfill(DocumentNumber=DocumentNumber, Meeting=Meeting, Minutes=Minutes, Resolution=Resolution)
+    document_numbers_backfill(DocumentNumber=DocumentNumber, Meeting=Meeting, Minutes=Minutes)

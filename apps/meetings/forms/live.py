@@ -19,7 +19,10 @@ class StartForm(forms.Form):
 
 
 class MarkForm(NFCFormMixin, forms.Form):
-    status = forms.ChoiceField(choices=Attendance.Status.choices)
+    status = forms.ChoiceField(
+        choices=Attendance.Status.choices,
+        error_messages={"required": _("Unknown attendance status."), "invalid_choice": _("Unknown attendance status.")},
+    )
     reason = forms.CharField(max_length=300, required=False)
 
 
@@ -41,7 +44,10 @@ class GuestForm(NFCFormMixin, forms.Form):
 
 
 class SpeechForm(NFCFormMixin, forms.Form):
-    speaker = forms.CharField(max_length=20)  # "m<pk>" for a member, "g<pk>" for a guest
+    speaker = forms.CharField(  # "m<pk>" for a member, "g<pk>" for a guest
+        max_length=20,
+        error_messages={"required": _("Choose a member or a guest."), "max_length": _("Choose a member or a guest.")},
+    )
     note = forms.CharField(max_length=2000, required=False)
 
     def clean_speaker(self) -> tuple[str, int]:

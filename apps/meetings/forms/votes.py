@@ -67,3 +67,25 @@ class BallotForm(forms.Form):
     choice = forms.ChoiceField(
         choices=[("for", _("For")), ("against", _("Against")), ("abstain", _("Abstain"))], widget=forms.RadioSelect
     )
+
+
+def figures_form(vote: Vote) -> forms.Form:
+    """The form of an open vote with what is entered so far: the show of hands, or the board's paper figures."""
+    auto_id = f"vote{vote.pk}_%s"
+    if vote.method == Vote.Method.SECRET:
+        return PaperBallotsForm(
+            auto_id=auto_id,
+            initial={
+                "issued": vote.paper_issued,
+                "returned": vote.paper_returned,
+                "valid": vote.paper_valid,
+                "invalid": vote.paper_invalid,
+                "approving": vote.paper_for,
+                "against": vote.paper_against,
+                "abstain": vote.paper_abstain,
+            },
+        )
+    return VoteCountsForm(
+        auto_id=auto_id,
+        initial={"approving": vote.votes_for, "against": vote.votes_against, "abstain": vote.votes_abstain},
+    )

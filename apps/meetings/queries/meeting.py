@@ -1,4 +1,5 @@
-"""Reads of meetings shared by every feature: the roll call, its summary, eligible voters and vote results."""
+"""Reads of meetings shared by every feature: the one lookup of each entity every feature shows (meetings, their
+agenda items, minutes), the member at the screen, the roll call, its summary, eligible voters and vote results."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from apps.common.scoping import VIEW
-from apps.meetings.models import Attendance, Meeting, Vote
+from apps.meetings.models import AgendaItem, Attendance, Meeting, Minutes, Vote
 from apps.meetings.rules import live as rules_live
 from apps.meetings.rules import votes as rules_votes
 from apps.members.models import Attachment, Exemption, Member, Suspension
@@ -21,6 +22,21 @@ from apps.members.rules.member import in_force_on
 def meetings_for(user, action: str = VIEW) -> QuerySet[Meeting]:
     """The one lookup of meetings for views: those ``user`` may ``action``, with what every meeting page shows."""
     return Meeting.objects.visible_to(user, action).select_related("cell", "presiding", "minute_taker")
+
+
+def agenda_items_for(user, action: str = VIEW) -> QuerySet[AgendaItem]:
+    """The one lookup of agenda items for views: those ``user`` may ``action``, with their meeting and its cell."""
+    return AgendaItem.objects.visible_to(user, action).select_related("meeting__cell")
+
+
+def minutes_for(user, action: str = VIEW) -> QuerySet[Minutes]:
+    """The one lookup of minutes for views (by their meeting: ``get_object_or_404(minutes_for(user), meeting=m)``)."""
+    return Minutes.objects.visible_to(user, action).select_related("adopted_by")
+
+
+def own_member(user) -> Member | None:
+    """The active member record of the person at the screen (none for staff without one): one query."""
+    return Member.objects.filter(user=user, active=True).first()
 
 
 @dataclass

@@ -24,6 +24,7 @@ from apps.meetings.queries import meeting as queries
 from apps.meetings.rules import docs as rules_docs
 from apps.meetings.rules import documents
 from apps.meetings.services import live as services_live
+from apps.meetings.services.meeting import resolution_reads
 from apps.members.models import CellRole, Member
 from apps.orgs.models import Organization
 
@@ -62,23 +63,25 @@ def document_number(*, meeting: Meeting, doc_type: str) -> int | None:
     return DocumentNumber.objects.filter(meeting=meeting, doc_type=doc_type).values_list("number", flat=True).first()
 
 
-def document_numbers_backfill(*, DocumentNumber, Meeting, Minutes, Resolution) -> int:  # noqa: N803
+def document_numbers_backfill(*, DocumentNumber, Meeting, Minutes, Resolution=None) -> int:  # noqa: N803
     """Number the adopted documents that have none, in the order of their adoption, per cell, type and term.
 
     Documents adopted before numbers were issued on adoption (they were issued on the first download) and rows
     written in bulk (the demo) get theirs here, so that a download never needs to write. Takes the model classes so
-    that the data migration (historical models) and the demo share it. Returns the number of numbers issued."""
+    that the data migration (historical models) and the demo share it; without ``Resolution`` (meetings' own test
+    world, which records no resolution) only minutes are numbered. Returns the number of numbers issued."""
     # (doc_type, when adopted, meeting): minutes by their adoption time, resolutions by their adoption date.
     adopted: list[tuple[str, object, int]] = [
         (documents.DOC_MINUTES, adopted_at, meeting_id)
         for meeting_id, adopted_at in Minutes.objects.filter(status="adopted").values_list("meeting_id", "adopted_at")
     ]
-    adopted += [
-        (documents.DOC_RESOLUTION, adopted_on, meeting_id)
-        for meeting_id, adopted_on in Resolution.objects.filter(
-            meeting__isnull=False, status__in=("adopted", "amended"), organization_id=F("meeting__cell_id")
-        ).values_list("meeting_id", "adopted_on")
-    ]
+    if Resolution is not None:
+        adopted += [
+            (documents.DOC_RESOLUTION, adopted_on, meeting_id)
+            for meeting_id, adopted_on in Resolution.objects.filter(
+                meeting__isnull=False, status__in=("adopted", "amended"), organization_id=F("meeting__cell_id")
+            ).values_list("meeting_id", "adopted_on")
+        ]
     numbered = set(DocumentNumber.objects.values_list("meeting_id", "doc_type"))
     meetings = {m.pk: m for m in Meeting.objects.filter(pk__in={a[2] for a in adopted}).only("cell_id", "scheduled_at")}
     first: dict[tuple[int, str], object] = {}  # an amended resolution and its amendments: the first adoption
@@ -215,84 +218,14 @@ def resolution_vote(meeting: Meeting) -> Vote | None:
 def adopted_vote(meeting: Meeting) -> Vote | None:
     """The vote the cell's resolution of the meeting was adopted on (a later vote at the meeting does not change
     it); for a resolution recorded without its vote (the demo's), the meeting's latest closed vote on the resolution."""
-    from apps.resolutions.models import Resolution
-
-    voted = Resolution.objects.filter(meeting=meeting, organization_id=meeting.cell_id, vote__isnull=False)
-    return Vote.objects.filter(pk__in=voted.values("vote_id")).order_by("pk").first() or resolution_vote(meeting)
-
-
-def _lead_cell(task) -> str:
-    lead = documents.BOARD_LEAD if task.lead_is_board else (task.lead.full_name if task.lead_id else "")
-    helpers = [h.full_name for h in task.helpers.all()]
-    return f"{lead}\n{documents.HELPERS}: {', '.join(helpers)}" if helpers else lead
-
-
-def resolution_tables(meeting: Meeting) -> list[documents.TableSpec]:
-    """The tasks and targets of the cell's resolution of the meeting (apps.resolutions), as tables for the .docx;
-    none when no resolution is recorded there. Four queries whatever the number of rows: the resolution, its
-    tasks (with lead and report meeting), their helpers, its targets with their actuals."""
-    from django.db.models import Prefetch
-
-    from apps.resolutions.models import TargetActual
-    from apps.resolutions.queries import tasks as queries_tasks
-    from apps.resolutions.rules import follow as follow_up
-
-    resolution = queries_tasks.resolution_of_meeting(meeting)
-    if resolution is None:
-        return []
-    tables = []
-    tasks = list(
-        resolution.tasks.select_related("lead", "report_meeting")
-        .prefetch_related(Prefetch("helpers", queryset=Member.objects.order_by("full_name_search", "pk")))
-        .order_by("deadline", "pk")
-    )
-    if tasks:
-        rows = [
-            (
-                str(number),
-                task.title,
-                _lead_cell(task),
-                f"{task.deadline:%d/%m/%Y}",
-                f"{meeting_day(task.report_meeting):%d/%m/%Y}" if task.report_meeting_id else "",
-            )
-            for number, task in enumerate(tasks, start=1)
-        ]
-        tables.append(
-            documents.TableSpec(documents.TASKS_CAPTION, documents.TASKS_HEADER, rows, (1.2, 6.3, 4.0, 2.5, 2.5))
-        )
-    targets = list(
-        resolution.targets.prefetch_related(
-            Prefetch("actuals", queryset=TargetActual.objects.order_by("on", "pk"), to_attr="actuals_in_order")
-        ).order_by("pk")
-    )
-    if targets:
-        rows = []
-        for number, target in enumerate(targets, start=1):
-            latest = target.actuals_in_order[-1] if target.actuals_in_order else None
-            actual = latest.value if latest is not None else None
-            share = follow_up.target_share(value=target.value, actual=actual, direction=target.direction)
-            rows.append(
-                (
-                    str(number),
-                    target.title,
-                    target.unit,
-                    documents.target_text(direction=target.direction, value=target.value),
-                    documents.number_text(actual) if actual is not None else "",
-                    f"{documents.percent_text(float(share))}%" if share is not None else "",
-                )
-            )
-        tables.append(
-            documents.TableSpec(
-                documents.TARGETS_CAPTION, documents.TARGETS_HEADER, rows, (1.2, 6.1, 2.0, 2.4, 2.4, 2.4)
-            )
-        )
-    return tables
+    voted = resolution_reads().adopted_vote_ids(meeting)
+    return Vote.objects.filter(pk__in=voted).order_by("pk").first() or resolution_vote(meeting)
 
 
 def resolution_export(*, meeting: Meeting, draft: MeetingDocument) -> bytes:
     """The resolution as .docx: the draft's text, the tables of tasks and targets when the cell's resolution is
-    recorded (apps.resolutions), and, once adopted (numbered then), its number and the vote line of the closed vote
-    that passed it; otherwise marked as a draft without a number. Reads only."""
+    recorded (read from apps.resolutions through ``resolution_reads``), and, once adopted (numbered then), its number
+    and the vote line of the closed vote that passed it; otherwise marked as a draft without a number. Reads only."""
     number = document_number(meeting=meeting, doc_type=documents.DOC_RESOLUTION)
     vote = adopted_vote(meeting) if number is not None else None
     result = queries.vote_result(vote) if vote is not None else None
@@ -312,7 +245,7 @@ def resolution_export(*, meeting: Meeting, draft: MeetingDocument) -> bytes:
         title=documents.RESOLUTION,
         subject=documents.subject_lines(kind=meeting.kind, day=head.day, topic=meeting.topic),
         body=documents.body_paragraphs(draft.text),
-        tables=resolution_tables(meeting),
+        tables=resolution_reads().document_tables(meeting),
         closing=closing,
         signatures=[documents.Signature((documents.ON_BEHALF, documents.SECRETARY), secretary_name(meeting))],
         recipients=_recipients(head),
@@ -340,10 +273,7 @@ def attendance_paper_save(*, meeting: Meeting, marks: Sequence[PaperMark], by) -
     Works after the meeting has ended, until the minutes are adopted. Marks equal to what is recorded are left as
     they are (a QR check-in keeps its origin). Errors name the row: ``status_<member id>`` / ``reason_<member id>``.
     Returns the number of marks written."""
-    if meeting.status == Meeting.Status.CANCELLED:
-        raise ValidationError(_("The meeting was cancelled."))
-    if Minutes.objects.filter(meeting=meeting, status=Minutes.Status.ADOPTED).exists():
-        raise ValidationError(_("The minutes are adopted: the record can no longer change."))
+    services_live.require_open(meeting)
     recorded = {a.member_id: a for a in Attendance.objects.filter(meeting=meeting)}
     errors: dict[str, list[str]] = {}
     written = 0

@@ -14,28 +14,22 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.common import audit
 from apps.common.text import nfc
-from apps.meetings.models import AgendaItem, Attendance, Guest, Meeting, Minutes, Speech, Vote
+from apps.meetings.models import AgendaItem, Attendance, Guest, Meeting, Speech, Vote
+from apps.meetings.queries import live as queries_live
 from apps.meetings.queries import meeting as queries
 from apps.members.models import Member
 
 LATE_AFTER = timedelta(minutes=15)
 
 
-def record_open(meeting: Meeting) -> bool:
-    """Whether the meeting's record may still change (not cancelled, minutes not adopted)."""
-    try:
-        require_open(meeting)
-    except ValidationError:
-        return False
-    return True
-
-
 def require_open(meeting: Meeting) -> None:
-    """Refuse a change to the record of a cancelled meeting or of one whose minutes are adopted (live and votes)."""
+    """Refuse a change to the record of a cancelled meeting or of one whose minutes are adopted (live, votes and the
+    paper sheet)."""
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("The meeting was cancelled."))
-    if Minutes.objects.filter(meeting=meeting, status=Minutes.Status.ADOPTED).exists():
+    if queries_live.minutes_adopted(meeting):
         raise ValidationError(_("The minutes are adopted: the record can no longer change."))
 
 
@@ -56,39 +50,20 @@ def meeting_start(*, meeting: Meeting, presiding: Member | None = None, minute_t
     return meeting
 
 
-def unconfirmed_speeches(meeting: Meeting):
-    """Members and guests put on a speakers' list but not ticked as having spoken: asked about at the end."""
-    return (
-        Speech.objects.filter(meeting=meeting, spoken=False)
-        .select_related("member", "guest", "agenda_item")
-        .order_by("agenda_item__position", "position", "pk")
-    )
-
-
 @transaction.atomic
 def meeting_end(*, meeting: Meeting, spoken: list[int] | None = None) -> Meeting:
     """End the meeting. ``spoken`` settles the speakers still unticked: those listed did speak, the others stay on
-    the record as put down but not heard (the meeting screen always asks before ending, views_live.end)."""
+    the record as put down but not heard (the meeting screen always asks before ending, views/live.py ``end``)."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != Meeting.Status.IN_PROGRESS:
         raise ValidationError(_("Only a meeting in progress can be ended."))
     if meeting.votes.filter(status=Vote.Status.OPEN).exists():
         raise ValidationError(_("Close the open votes before ending the meeting."))
     if spoken:
-        Speech.objects.filter(meeting=meeting, spoken=False, pk__in=spoken).update(spoken=True)
+        audit.update(Speech.objects.filter(meeting=meeting, spoken=False, pk__in=spoken), spoken=True)
     meeting.status = Meeting.Status.CLOSED
     meeting.ended_at = timezone.now()
     meeting.save(update_fields=["status", "ended_at"])
-    return meeting
-
-
-@transaction.atomic
-def meeting_set_officers(*, meeting: Meeting, presiding: Member | None, minute_taker: Member | None) -> Meeting:
-    for person in (presiding, minute_taker):
-        if person is not None and person.cell_id != meeting.cell_id:
-            raise ValidationError(_("The presiding officer and the minute-taker must be members of the cell."))
-    Meeting.objects.filter(pk=meeting.pk).update(presiding=presiding, minute_taker=minute_taker)
-    meeting.presiding, meeting.minute_taker = presiding, minute_taker
     return meeting
 
 
@@ -139,14 +114,14 @@ def attendance_mark_all_present(*, meeting: Meeting, by=None) -> int:
     return marked
 
 
-def checkin_qr(*, meeting: Meeting, token: str, member: Member) -> Attendance:
+def checkin_qr(*, meeting: Meeting, token: str, member: Member | None) -> Attendance:
     """Self check-in from the member's phone with the code on the secretary's screen: only for this meeting and
     only while it is in progress."""
     if not secrets.compare_digest(token, meeting.checkin_token):
         raise ValidationError(_("This check-in code is not valid for this meeting."))
     if meeting.status != Meeting.Status.IN_PROGRESS:
         raise ValidationError(_("Check-in is only open while the meeting is in progress."))
-    if member.cell_id != meeting.cell_id or not member.active:
+    if member is None or member.cell_id != meeting.cell_id or not member.active:
         raise ValidationError(_("Only members of the cell can check in."))
     existing = Attendance.objects.filter(meeting=meeting, member=member).first()
     if existing and existing.status in (Attendance.Status.PRESENT, Attendance.Status.LATE):
@@ -196,13 +171,13 @@ def speech_move(*, speech: Speech, offset: int) -> None:
         ordered[index], ordered[target] = ordered[target], ordered[index]
         for position, s in enumerate(ordered, start=1):
             if s.position != position:
-                Speech.objects.filter(pk=s.pk).update(position=position)
+                audit.update(Speech.objects.filter(pk=s.pk), position=position)
 
 
 @transaction.atomic
 def speech_record(*, speech: Speech, spoken: bool, note: str) -> Speech:
     require_open(speech.meeting)
-    Speech.objects.filter(pk=speech.pk).update(spoken=spoken, note=nfc(note))
+    audit.update(Speech.objects.filter(pk=speech.pk), spoken=spoken, note=nfc(note))
     speech.spoken, speech.note = spoken, nfc(note)
     return speech
 

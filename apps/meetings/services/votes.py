@@ -12,11 +12,14 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.common import audit
 from apps.common.text import nfc
 from apps.meetings.models import BallotReceipt, Meeting, Vote
 from apps.meetings.queries import meeting as queries
+from apps.meetings.queries import votes as queries_votes
 from apps.meetings.rules import votes as rules_votes
 from apps.meetings.services.live import require_open
+from apps.meetings.services.meeting import resolution_reads
 from apps.members.models import Member
 
 
@@ -135,16 +138,11 @@ def ballot_cast(*, vote: Vote, member: Member, choice: str) -> None:
                 BallotReceipt.objects.create(vote=live, member=member)
         except IntegrityError as exc:
             raise ValidationError(_("You have already voted.")) from exc
-        Vote.objects.filter(pk=live.pk).update(
-            **{CHOICES[choice]: F(CHOICES[choice]) + 1, "ballots_cast": F("ballots_cast") + 1}
+        # The tallies are left out of the audit log (apps.py): no entry tells how anyone voted.
+        audit.update(
+            Vote.objects.filter(pk=live.pk),
+            **{CHOICES[choice]: F(CHOICES[choice]) + 1, "ballots_cast": F("ballots_cast") + 1},
         )
-
-
-def counted(vote: Vote) -> int:
-    """How many hands or ballots have been entered so far (paper returned and phone ballots of a secret vote)."""
-    if vote.method == Vote.Method.SECRET:
-        return vote.paper_returned + vote.ballots_cast
-    return vote.votes_for + vote.votes_against + vote.votes_abstain
 
 
 @transaction.atomic
@@ -157,7 +155,7 @@ def vote_close(*, vote: Vote, confirm: bool = False) -> Vote:
     require_open(vote.meeting)
     if vote.status != Vote.Status.OPEN:
         raise ValidationError(_("The vote is closed."))
-    if counted(vote) == 0 and not confirm:
+    if queries_votes.counted(vote) == 0 and not confirm:
         raise ValidationError(
             _("Nothing has been entered for this vote yet. Tick the confirmation to close it without a count."),
             code="confirm",
@@ -189,8 +187,6 @@ def vote_void(*, vote: Vote, reason: str, by) -> Vote:
     """Void a vote entered by mistake, open or closed: it stays in the record with who voided it, when and why, and
     counts for nothing (no result in the minutes, no resolution adopted on it). Not once the minutes are adopted,
     nor when a resolution was adopted on it."""
-    from apps.resolutions.models import Resolution
-
     vote = Vote.objects.select_for_update().select_related("meeting").get(pk=vote.pk)
     require_open(vote.meeting)
     if vote.status == Vote.Status.VOIDED:
@@ -198,7 +194,7 @@ def vote_void(*, vote: Vote, reason: str, by) -> Vote:
     reason = nfc(reason)
     if not reason:
         raise ValidationError({"reason": _("Say why the vote is voided.")})
-    if Resolution.objects.filter(vote=vote).exclude(status=Resolution.Status.DRAFT).exists():
+    if resolution_reads().adopted_on(vote):
         raise ValidationError(_("A resolution was adopted on this vote: it can no longer be voided."))
     vote.status = Vote.Status.VOIDED
     vote.voided_at = timezone.now()
