@@ -10,21 +10,10 @@ from datetime import date
 import pytest
 from playwright.sync_api import Page, expect
 
-from apps.common.testing import PASSWORD
 from apps.members.models import Member
+from tests.browser import log_in
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page: Page, username: str) -> None:
-    """Through the real login form (django-axes watches it), landing on the home page."""
-    page.goto("/accounts/login/")
-    expect(page.locator("html")).to_have_attribute("lang", "vi")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page).to_have_url(re.compile(r"/$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Xin chào, {username}")
 
 
 def test_secretary_logs_in_sees_own_cell_and_not_another(live_world, page: Page):

@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from playwright.sync_api import Page, expect
 
-from apps.common.testing import PASSWORD
 from apps.grading.models import AnnualRating
 from apps.members.testing import add_member
+from tests.browser import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -23,14 +23,6 @@ def grading_rule(live_world):
     from django.apps import apps
 
     importlib.import_module("apps.grading.migrations.0002_rule_qd366").forwards(apps, None)
-
-
-def log_in(page: Page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    expect(page).to_have_url(re.compile(r"/$"))
 
 
 def new_page(browser, live_server, **options) -> Page:

@@ -11,18 +11,10 @@ import pytest
 from docx import Document
 from playwright.sync_api import Page, expect
 
-from apps.common.testing import PASSWORD
 from apps.meetings.models import Attendance, Meeting, Minutes, Vote
+from tests.browser import log_in
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page: Page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    expect(page).to_have_url(re.compile(r"/$"))
 
 
 def submit(page: Page, action_suffix: str, button: str = "button[type=submit]") -> None:

@@ -16,6 +16,7 @@ from apps.demo import world as demo
 from apps.meetings.models import Attendance, Meeting, Minutes, Speech, Vote
 from apps.meetings.queries import meeting as queries
 from apps.members.models import Member
+from tests.browser import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -47,18 +48,10 @@ class Taps:
         self._note(2, why)
 
 
-def log_in(page: Page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", demo.DEMO_PASSWORD)
-    page.click("form button[type=submit]")
-    expect(page).to_have_url(re.compile(r"/$"))
-
-
 def test_the_secretary_runs_todays_meeting_on_a_phone(transactional_db, live_server, phone_page, artifacts_dir):
     demo.build(profile="sample", seed=1, as_of=timezone.localdate())
     page = phone_page
-    log_in(page, "bithu")
+    log_in(page, "bithu", demo.DEMO_PASSWORD)
     cell = Member.objects.get(user__username="bithu").cell
     meeting = Meeting.objects.get(cell=cell, kind="regular", scheduled_at__date=timezone.localdate())
     taps = Taps(page)

@@ -6,17 +6,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from apps.common.testing import PASSWORD
+from tests.browser import log_in
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page: Page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    expect(page).to_have_url(re.compile(r"/$"))
 
 
 def test_phone_menu_folds_and_opens(live_world, phone_page: Page, artifacts_dir):

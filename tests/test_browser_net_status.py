@@ -9,21 +9,13 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from apps.common.testing import PASSWORD
 from apps.meetings.models import Attendance, Speech
 from apps.meetings.services import live as services_live
 from apps.meetings.testing import make_meeting
 from apps.members.testing import add_member
+from tests.browser import log_in
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page: Page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    expect(page).to_have_url(re.compile(r"/$"))
 
 
 def cut_once(page: Page, pattern: str) -> list[str]:

@@ -9,22 +9,14 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from apps.common.testing import PASSWORD
 from apps.meetings.models import MeetingDocument
 from apps.meetings.services import live as services_live
 from apps.meetings.services import votes as services_votes
 from apps.meetings.testing import make_meeting
 from apps.resolutions.models import Resolution, Target, Task
+from tests.browser import log_in
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page: Page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    expect(page).to_have_url(re.compile(r"/$"))
 
 
 def held_meeting_with_a_passed_vote(world):

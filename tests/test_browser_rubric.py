@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from apps.quality.models import MeetingScore, Rubric
 from apps.quality.services import score as services_score
 from apps.quality.testing import attach_small_rubric, held_meeting
-from tests.test_browser_score import log_in
+from tests.browser import log_in
 
 pytestmark = pytest.mark.browser
 

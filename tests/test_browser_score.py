@@ -8,22 +8,14 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from apps.common.scoping import Role
-from apps.common.testing import PASSWORD
 from apps.members.testing import grant
 from apps.quality.models import MeetingScore, Rubric
 from apps.quality.rules.rubrics import shipped as rubrics_data
 from apps.quality.services import rubrics as services
 from apps.quality.testing import held_meeting
+from tests.browser import log_in
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page: Page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    expect(page).to_have_url(re.compile(r"/$"))
 
 
 def test_propose_adopt_and_override_a_meeting_score(live_world, page: Page, browser, live_server, artifacts_dir):

@@ -10,20 +10,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from apps.common.testing import PASSWORD
 from apps.grading.models import Discipline
 from apps.grading.queries import grading as grading_queries
 from apps.members.models import DuesRate, MemberDuesBasis
+from tests.browser import log_in
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page: Page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    expect(page).to_have_url(re.compile(r"/$"))
 
 
 def log_out(page: Page) -> None:

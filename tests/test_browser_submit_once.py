@@ -3,27 +3,18 @@ disabled. Before: the script read ``form.method``, which a form with a field nam
 secret) turns into that field; the script failed on it, and two taps on "Open the vote" on a slow line could open
 two votes (the server opens one per request)."""
 
-import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from apps.common.testing import PASSWORD
 from apps.meetings.models import Vote
 from apps.meetings.services import live as services_live
 from apps.meetings.testing import make_meeting
+from tests.browser import log_in
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page: Page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    expect(page).to_have_url(re.compile(r"/$"))
 
 
 def test_a_second_tap_on_open_the_vote_sends_nothing(live_world, phone_page):
