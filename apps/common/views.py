@@ -30,19 +30,6 @@ def year_or_404(year: int) -> int:
     return year
 
 
-def error_messages(request, exc: ValidationError) -> None:
-    """A service's refusal shown as messages, for a POST that goes back to another page."""
-    for message in exc.messages:
-        messages.error(request, message)
-
-
-def form_error_messages(request, form) -> None:
-    """A form's errors shown as messages, for the same kind of POST."""
-    for errors in form.errors.values():
-        for message in errors:
-            messages.error(request, message)
-
-
 NOT_SAVED = "X-Not-Saved"  # on an htmx answer that shows why a change was refused (static/js/htmx-status.js)
 
 
@@ -107,13 +94,21 @@ def verb(
             response[NOT_SAVED] = "1"
             return response
         if template is None:
-            form_error_messages(request, form)
+            _error_messages(request, form)
             return _go(request, back or _target(then, None))
     return _verb_form(request, template, form, context, token=(token or idempotency.new_token()) if once else "")
 
 
 def _target(then, result) -> str:
     return then(result) if callable(then) else then
+
+
+def _error_messages(request, form) -> None:
+    """A refused form's errors (its own and the service's) shown as messages, for a verb without a page of its own:
+    the answer goes back to another page."""
+    for errors in form.errors.values():
+        for message in errors:
+            messages.error(request, message)
 
 
 def _go(request, url: str) -> HttpResponse:
