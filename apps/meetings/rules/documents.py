@@ -27,6 +27,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from apps.common.text import nfc
+from apps.meetings.rules.docs import document_number
 
 FONT = "Times New Roman"
 PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
@@ -146,8 +147,6 @@ def number_line(*, number: int | None, doc_type: str, issuer_abbrev: str = ISSUE
     """ "Số 05-NQ/CB"; a draft has no number yet, so the place is left blank to be filled in on issue."""
     if number is None:
         return f"Số      -{doc_type}/{issuer_abbrev}"
-    from apps.meetings.rules.docs import document_number
-
     return f"Số {document_number(number=number, doc_type=doc_type, issuer_abbrev=issuer_abbrev)}"
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 
 @dataclass(frozen=True)
 class Voter:
@@ -76,8 +78,6 @@ def secret_result_withheld(*, paper_returned: int, electronic: int) -> bool:
 def secret_close_errors(*, paper_returned: int, electronic: int) -> list[str]:
     """A secret vote closes only with a result that can be announced (or with no ballot at all, after confirming):
     otherwise the remaining ballots are collected, or the vote is voided and held again."""
-    from django.utils.translation import gettext as _
-
     total = paper_returned + electronic
     if 0 < total < MIN_BALLOTS_SHOWN:
         return [
@@ -100,8 +100,6 @@ def secret_close_errors(*, paper_returned: int, electronic: int) -> list[str]:
 
 def paper_ballot_errors(*, paper: PaperBallots, electronic: int, voters_present: int) -> list[str]:
     """The board's figures must add up, and no more ballots may be out than official members present who vote."""
-    from django.utils.translation import gettext as _
-
     p = paper
     if min(p.issued, p.returned, p.valid, p.invalid, p.approving, p.against, p.abstain) < 0:
         return [_("Counts cannot be negative.")]
@@ -164,8 +162,6 @@ class VoteResult:
 
 def vote_errors(*, approving: int, against: int, abstain: int, voters_present: int) -> list[str]:
     """Counts entered for an open vote cannot exceed the official members present."""
-    from django.utils.translation import gettext as _
-
     errors = []
     if min(approving, against, abstain) < 0:
         errors.append(_("Counts cannot be negative."))

@@ -3,7 +3,7 @@ many devices at once lose nothing and count nothing twice; one ballot per member
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from apps.common.testing import in_threads
 from apps.meetings.models import Attendance, BallotReceipt, Speech, Vote
@@ -68,8 +68,6 @@ def test_parallel_secret_ballots_count_once(big_meeting):
 
 
 def test_the_database_refuses_a_second_receipt(big_meeting):
-    from django.db import IntegrityError, transaction
-
     world, meeting, members = big_meeting
     vote = Vote.objects.create(meeting=meeting, question="Q", method="secret")
     BallotReceipt.objects.create(vote=vote, member=members[0])

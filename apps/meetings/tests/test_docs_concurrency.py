@@ -1,11 +1,13 @@
 """Two adoptions at once never get the same document number (PostgreSQL: row lock on the cell)."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 
 from apps.common.testing import in_threads
-from apps.meetings.models import DocumentNumber
+from apps.meetings.models import DocumentNumber, Minutes
 from apps.meetings.services import docs as services_docs
+from apps.meetings.services import live as services_live
 from apps.meetings.services import minutes as services_minutes
 from apps.meetings.testing import make_meeting
 from apps.members.testing import build_world
@@ -35,11 +37,6 @@ def test_parallel_issues_get_distinct_numbers_and_a_meeting_keeps_one(transactio
 def test_parallel_adoptions_get_distinct_numbers_in_one_series(transactional_db):
     """Numbers are issued when minutes are adopted: six meetings' minutes adopted at the same moment, each from two
     devices, get six distinct numbers 01..06; each meeting's second adoption is refused and issues nothing."""
-    from django.core.exceptions import ValidationError
-
-    from apps.meetings.models import Minutes
-    from apps.meetings.services import live as services_live
-
     world = build_world()
     meetings = [services_live.meeting_start(meeting=make_meeting(world.cell_a1)) for _ in range(6)]
     for meeting in meetings:

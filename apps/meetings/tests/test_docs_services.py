@@ -14,7 +14,7 @@ from django.utils import timezone
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from apps.meetings.models import Attendance, DocumentNumber, MeetingDocument, Minutes
+from apps.meetings.models import Attendance, DocumentNumber, Meeting, MeetingDocument, Minutes
 from apps.meetings.services import docs as services_docs
 from apps.meetings.services import live as services_live
 from apps.meetings.services import minutes as services_minutes
@@ -24,6 +24,9 @@ from apps.meetings.testing import make_meeting
 from apps.members.models import Member
 from apps.members.services import member as member_services
 from apps.members.testing import add_member
+from apps.orgs.services import tree as org_services
+from apps.resolutions.models import Resolution
+from apps.resolutions.services import tasks as services_tasks
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 DRAFT_TEXT = (
@@ -58,8 +61,6 @@ def hold_vote(world, meeting, *, approving: int, method="open"):
 
 def adopt_resolution(world, meeting):
     """The cell's resolution of the meeting drafted and adopted on its passing vote: numbered then."""
-    from apps.resolutions.services import tasks as services_tasks
-
     draft = services_tasks.resolution_for_meeting(meeting=meeting, by=world.secretary)
     services_tasks.resolution_adopt(resolution=draft, by=world.secretary)
     return meeting
@@ -224,9 +225,6 @@ def test_the_downloads_write_nothing(world, cell):
 def test_legacy_adopted_documents_are_numbered_in_adoption_order(world, cell):
     """Documents adopted before numbers came with adoption (and the demo's rows, written in bulk) are numbered
     once, by the data migration's function, in the order they were adopted; numbers already issued stay."""
-    from apps.meetings.models import Meeting
-    from apps.resolutions.models import Resolution
-
     march, april, may = (make_meeting(world.cell_a1, when=at(2026, m, 5)) for m in (3, 4, 5))
     Minutes.objects.create(meeting=may, text="x", status="adopted", adopted_at=at(2026, 5, 5))
     Minutes.objects.create(meeting=march, text="x", status="adopted", adopted_at=at(2026, 5, 6))  # adopted late
@@ -372,8 +370,6 @@ def test_paper_sheet_refused_once_the_minutes_are_adopted(world, cell):
 
 @pytest.mark.django_db
 def test_letterhead_uses_the_meeting_place_when_no_commune_is_named(world):
-    from apps.orgs.services import tree as org_services
-
     bloc = org_services.organization_create(
         parent=world.province, kind="committee", code="KCQ", name="Đảng bộ Khối cơ quan"
     )

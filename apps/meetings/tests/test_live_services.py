@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from apps.meetings.models import Attendance, BallotReceipt, Minutes, Vote
+from apps.meetings.models import Attendance, BallotReceipt, Meeting, Minutes, Vote
 from apps.meetings.queries import meeting as queries
 from apps.meetings.services import live as services_live
 from apps.meetings.services import votes as services_votes
@@ -76,8 +76,6 @@ def test_qr_check_in_only_with_the_code_and_only_during_the_meeting(world, meeti
 
 @pytest.mark.django_db
 def test_check_in_late(world, started):
-    from apps.meetings.models import Meeting
-
     Meeting.objects.filter(pk=started.pk).update(started_at=timezone.now() - timedelta(minutes=40))
     started.refresh_from_db()
     assert (

@@ -11,12 +11,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.meetings.models import Attendance, Meeting
+from apps.meetings.models import Attendance, Meeting, Minutes, Vote
 from apps.meetings.queries import meeting as queries
 from apps.meetings.rules import live as rules_live
 from apps.meetings.rules import votes as rules_votes
 from apps.meetings.services import live as services_live
 from apps.meetings.services import minutes as services_minutes
+from apps.meetings.services import votes as services_votes
 from apps.meetings.testing import make_meeting
 from apps.members.models import Attachment
 from apps.members.services import member as member_services
@@ -326,9 +327,6 @@ def test_a_mark_refused_because_the_minutes_were_adopted_shows_the_row_read_only
 
 @pytest.mark.django_db
 def test_minutes_are_not_adopted_while_a_vote_is_open(history_world, today_meeting):
-    from apps.meetings.models import Minutes
-    from apps.meetings.services import votes as services_votes
-
     services_votes.vote_open(meeting=today_meeting, question="Thông qua nghị quyết", method="open")
     minutes = services_minutes.minutes_generate(meeting=today_meeting)
     with pytest.raises(ValidationError):
@@ -340,8 +338,6 @@ def test_minutes_are_not_adopted_while_a_vote_is_open(history_world, today_meeti
 def test_once_the_resolution_passed_the_next_question_defaults_to_another_purpose(
     history_world, client_for, today_meeting
 ):
-    from apps.meetings.services import votes as services_votes
-
     client = client_for(history_world.secretary)
     page = client.get(url("detail", today_meeting.pk)).content.decode()
     assert '<option value="resolution" selected>' in page
@@ -358,8 +354,6 @@ def test_once_the_resolution_passed_the_next_question_defaults_to_another_purpos
 
 @pytest.mark.django_db
 def test_a_second_tap_on_open_the_vote_opens_no_second_vote(history_world, client_for, today_meeting):
-    from apps.meetings.models import Vote
-
     client = client_for(history_world.secretary)
     page = client.get(url("detail", today_meeting.pk)).content.decode()
     token = re.search(r'name="submission_token" value="([^"]+)"', page)[1]

@@ -1,6 +1,6 @@
 """Meeting rules from DOMAIN.md §5: attendance with exempted members excluded, the eligible-members rule, votes."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -134,8 +134,6 @@ def test_terms_and_numbers():
 
 
 def test_documents_one_day_before():
-    from datetime import datetime
-
     meeting = datetime(2026, 3, 5, 19, 30)
     assert rules_docs.documents_available_in_time(published_at=datetime(2026, 3, 4, 19, 30), meeting_at=meeting)
     assert not rules_docs.documents_available_in_time(published_at=datetime(2026, 3, 5, 8, 0), meeting_at=meeting)

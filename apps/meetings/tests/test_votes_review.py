@@ -3,16 +3,19 @@ closing, no form on the screen); a vote whose figures the roll call no longer co
 the members present (7/5 approving); the adopted resolution's .docx carries the vote it was adopted on, whatever was
 voted later at the meeting; a resolution is never adopted on a vote being voided at the same moment (PostgreSQL)."""
 
+import io
 import threading
 import time
 from datetime import timedelta
 
+import docx
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from apps.common.scoping import Role
 from apps.common.testing import snapshot
 from apps.meetings.models import MeetingDocument, Minutes, Vote
 from apps.meetings.queries import meeting as queries
@@ -21,6 +24,8 @@ from apps.meetings.services import live as services_live
 from apps.meetings.services import minutes as services_minutes
 from apps.meetings.services import votes as services_votes
 from apps.meetings.testing import make_meeting
+from apps.members.models import Member
+from apps.members.testing import build_world, grant
 from apps.resolutions.models import Resolution
 from apps.resolutions.services import tasks as services_tasks
 
@@ -132,10 +137,6 @@ def test_a_vote_does_not_close_on_more_ballots_than_members_present_after_the_ro
 
 
 def _docx_lines(meeting) -> list[str]:
-    import io
-
-    import docx
-
     draft = MeetingDocument.objects.filter(meeting=meeting, kind="draft_resolution").latest("pk")
     content = services_docs.resolution_export(meeting=meeting, draft=draft)
     return [p.text for p in docx.Document(io.BytesIO(content)).paragraphs]
@@ -178,9 +179,6 @@ def test_a_resolution_is_not_adopted_on_a_vote_voided_at_the_same_moment(transac
     """The secretary voids the passing vote on the meeting screen while the deputy adopts the resolution on its page:
     the adoption waits for the void and then finds no vote to adopt on; never a voided vote with a resolution adopted
     on it."""
-    from apps.members.models import Member
-    from apps.members.testing import build_world
-
     world = build_world()
     meeting = services_live.meeting_start(meeting=make_meeting(world.cell_a1, when=timezone.now()))
     for member in Member.objects.filter(cell=world.cell_a1, active=True):
@@ -196,8 +194,6 @@ def test_a_resolution_is_not_adopted_on_a_vote_voided_at_the_same_moment(transac
 
     def void():
         try:
-            from django.db import transaction
-
             with transaction.atomic():
                 services_votes.vote_void(vote=vote, reason="Nhập nhầm", by=world.secretary)
                 voided.set()
@@ -253,9 +249,6 @@ def test_a_secret_vote_closed_with_no_ballot_says_so_not_that_a_result_was_withh
 @pytest.mark.parametrize("who", ["supervisor", "inspector"])
 def test_the_cells_own_supervisor_and_the_communes_inspector_watch_but_do_not_enter_close_or_void(day, client_for, who):
     """They see the meeting (VIEW), never its votes' forms' verbs: 404 on each, and they hold no ballot (403)."""
-    from apps.common.scoping import Role
-    from apps.members.testing import grant
-
     grant(day.supervisor, day.cell_a1, Role.SUPERVISOR)  # the committee member supervising this very cell
     vote = services_votes.vote_open(meeting=day.meeting, question="Tín nhiệm", method="secret")
     before, count = state(vote), Vote.objects.count()

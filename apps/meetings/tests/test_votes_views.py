@@ -6,6 +6,7 @@ member: 404; a plain member cannot enter counts: 404; nothing changes), no GET t
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -183,7 +184,6 @@ def test_anonymous_is_sent_to_log_in_and_get_writes_nothing(day, client):
     for target, data in _posts(vote):
         response = client.post(target, data)
         assert response.status_code == 302 and "login" in response["Location"]
-    from django.contrib.auth import get_user_model
 
     secretary = get_user_model().objects.get(pk=day.secretary.pk)
     client.force_login(secretary)
