@@ -1,7 +1,7 @@
 """Documents of a meeting: numbers, the .docx minutes and resolution, the letterhead of printed pages, and the
 attendance entered from a paper sheet (DOMAIN.md §10, §11).
 
-Numbers are issued when a document is adopted (``services_prep.minutes_adopt``, ``resolutions.services_tasks.
+Numbers are issued when a document is adopted (``services_minutes.minutes_adopt``, ``resolutions.services_tasks.
 resolution_adopt``), in the adopting transaction, once per meeting and type, under a lock on the cell's row: two
 adoptions at once never get the same number, numbers follow the order of adoption, and a meeting keeps the number it
 was first given. A download only reads the number: no GET writes."""

@@ -62,7 +62,7 @@ def _entry(line: queries_votes.VoteLine, *, editable: bool, refused: dict) -> Vo
     )
 
 
-@register.inclusion_tag("meetings/live/votes.html", takes_context=True)
+@register.inclusion_tag("meetings/votes/section.html", takes_context=True)
 def votes_section(context) -> dict:
     """The section from the page's context (``votes`` as (vote, result) pairs, ``rows``, ``editable``, ``meeting``):
     at most one query, the names of those who voided votes."""

@@ -62,12 +62,15 @@ class _PageAfterRefusal(Mapping):
         return len(self._page)
 
 
-def _vote_verb(request, vote: Vote, kind: str, form: forms.Form, action: Callable, *, done: str | None = None):
-    """An entry on an open vote's form: back to the vote on the page, or the page again with the form refused."""
+def _vote_verb(request, vote_id: int, kind: str, form_class, action: Callable, *, done: str | None = None):
+    """An entry on a vote's form (``action(vote, data)``): back to the vote on the page, or the page again with the
+    form refused, as typed."""
+    vote = get_object_or_404(queries_votes.votes_for(request.user, MANAGE), pk=vote_id)
+    form = form_class(request.POST, auto_id=f"vote{vote.pk}_%s")
     return verb(
         request,
         form,
-        action,
+        lambda data: action(vote, data),
         done=done,
         then=detail_url(vote.meeting, f"vote{vote.pk}"),
         template=DETAIL,
@@ -93,35 +96,42 @@ def vote_open(request, meeting_id: int):
     )
 
 
-def _vote(request, vote_id: int) -> Vote:
-    return get_object_or_404(queries_votes.votes_for(request.user, MANAGE), pk=vote_id)
-
-
 @login_required
 @require_POST
 def vote_counts(request, vote_id: int):
     """The show of hands, counted by the presiding officer."""
-    vote = _vote(request, vote_id)
-    form = VoteCountsForm(request.POST, auto_id=f"vote{vote.pk}_%s")
-    return _vote_verb(request, vote, "counts", form, lambda data: services_votes.vote_record_counts(vote=vote, **data))
+    return _vote_verb(
+        request,
+        vote_id,
+        "counts",
+        VoteCountsForm,
+        lambda vote, data: services_votes.vote_record_counts(vote=vote, **data),
+    )
 
 
 @login_required
 @require_POST
 def vote_paper(request, vote_id: int):
     """The vote-counting board's figures for the paper ballots of a secret vote."""
-    vote = _vote(request, vote_id)
-    form = PaperBallotsForm(request.POST, auto_id=f"vote{vote.pk}_%s")
-    return _vote_verb(request, vote, "counts", form, lambda data: services_votes.vote_record_paper(vote=vote, **data))
+    return _vote_verb(
+        request,
+        vote_id,
+        "counts",
+        PaperBallotsForm,
+        lambda vote, data: services_votes.vote_record_paper(vote=vote, **data),
+    )
 
 
 @login_required
 @require_POST
 def vote_close(request, vote_id: int):
-    vote = _vote(request, vote_id)
-    form = VoteCloseForm(request.POST, auto_id=f"vote{vote.pk}_%s")  # a tick box: always valid
+    """Close the vote (the confirmation is a tick box: the form is always valid)."""
     return _vote_verb(
-        request, vote, "close", form, lambda data: services_votes.vote_close(vote=vote, confirm=data["confirm"])
+        request,
+        vote_id,
+        "close",
+        VoteCloseForm,
+        lambda vote, data: services_votes.vote_close(vote=vote, confirm=data["confirm"]),
     )
 
 
@@ -129,14 +139,12 @@ def vote_close(request, vote_id: int):
 @require_POST
 def vote_void(request, vote_id: int):
     """Void a vote entered by mistake, with the reason."""
-    vote = _vote(request, vote_id)
-    form = VoteVoidForm(request.POST, auto_id=f"vote{vote.pk}_%s")
     return _vote_verb(
         request,
-        vote,
+        vote_id,
         "void",
-        form,
-        lambda data: services_votes.vote_void(vote=vote, reason=data["reason"], by=request.user),
+        VoteVoidForm,
+        lambda vote, data: services_votes.vote_void(vote=vote, reason=data["reason"], by=request.user),
         done=_("The vote was voided. It stays in the record, struck through."),
     )
 
@@ -149,16 +157,16 @@ def ballot(request, vote_id: int):
     me = queries.own_member(request.user)
     page = {"vote": vote, "meeting": meeting}
     if me is None or me.cell_id != meeting.cell_id:
-        return render(request, "meetings/live/ballot.html", {**page, "not_member": True}, status=403)
+        return render(request, "meetings/votes/ballot.html", {**page, "not_member": True}, status=403)
     already = queries_votes.has_voted(vote, me)
     if already:
-        return render(request, "meetings/live/ballot.html", {**page, "form": BallotForm(), "already": True})
+        return render(request, "meetings/votes/ballot.html", {**page, "form": BallotForm(), "already": True})
     return verb(
         request,
         BallotForm(request.POST or None),
         lambda data: services_votes.ballot_cast(vote=vote, member=me, choice=data["choice"]),
         done=_("Your ballot has been cast. Nobody can see what you chose."),
         then=detail_url(meeting, "votes"),
-        template="meetings/live/ballot.html",
+        template="meetings/votes/ballot.html",
         context={**page, "already": False},
     )
