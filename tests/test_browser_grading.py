@@ -2,13 +2,16 @@
 phone, the secretary appraises, the level above decides, and the year page gives the seed-style figure
 "x % of members graded HTTNV or better". A second HTXSNV beyond the quota is refused on the page."""
 
+import importlib
 import re
 from datetime import date
 
 import pytest
+from django.apps import apps
 from playwright.sync_api import Page, expect
 
 from apps.grading.models import AnnualRating
+from apps.grading.services import grading as services
 from apps.members.testing import add_member
 from tests.browser import log_in
 
@@ -18,10 +21,6 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(autouse=True)
 def grading_rule(live_world):
     """The QĐ 366 rule ships as a data migration; an earlier transactional test may have flushed it."""
-    import importlib
-
-    from django.apps import apps
-
     importlib.import_module("apps.grading.migrations.0002_rule_qd366").forwards(apps, None)
 
 
@@ -76,8 +75,6 @@ def test_self_assess_appraise_decide_and_the_year_figure(live_world, page: Page,
 
 
 def test_the_quota_refusal_is_shown_on_the_decision_form(live_world, page: Page):
-    from apps.grading.services import grading as services
-
     world = live_world
     year = date.today().year
     ratings = []

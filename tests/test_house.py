@@ -11,6 +11,7 @@ import importlib
 from pathlib import Path
 
 import pytest
+from auditlog.registry import auditlog
 from django.db import models
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,8 +95,6 @@ def _receiver_model(call: ast.Call) -> str | None:
 def test_services_record_their_bulk_writes(path):
     """django-auditlog sees single saves and deletes; ``update()``, ``bulk_create()`` and ``bulk_update()`` of an
     audited model send no signal, so services write them through apps.common.audit, which records each row."""
-    from auditlog.registry import auditlog
-
     module = importlib.import_module(_module(path))
     unrecorded = []
     for node in ast.walk(ast.parse(path.read_text())):

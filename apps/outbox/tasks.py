@@ -2,10 +2,10 @@
 
 from django_tasks import task
 
+from apps.outbox.services import delivery
+
 
 @task()
 def deliver(message_id: int) -> str:
     """Try one outbound message once; the service records the outcome and schedules the next try."""
-    from apps.outbox.services.delivery import message_deliver
-
-    return message_deliver(message_id=message_id)
+    return delivery.message_deliver(message_id=message_id)

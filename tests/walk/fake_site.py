@@ -3,6 +3,7 @@ a link to a missing page, a GET that writes, a GET that fails, a form that fails
 
 from django.contrib.auth import get_user_model
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.urls import path
 from django.views.decorators.http import require_POST
@@ -25,8 +26,6 @@ HOME = """<!doctype html><html><body hx-headers='{"X-CSRFToken": "%(token)s"}'>
 
 
 def home(request):
-    from django.middleware.csrf import get_token
-
     numbered = " ".join(f'<a href="/fine/?n={n}">{n}</a>' for n in range(1, 8))
     return HttpResponse(HOME % {"token": get_token(request), "numbered": numbered})
 

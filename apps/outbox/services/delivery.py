@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,9 +22,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.common.text import nfc
-from apps.outbox import sms
+from apps.outbox import sms, tasks
 from apps.outbox.models import OutboundMessage
 from apps.outbox.rules import delivery as rules
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -36,13 +40,12 @@ class Recipient:
     """Where one message goes: the address, and the account and/or member it is for (either may be missing)."""
 
     address: str
-    user: object | None = None
-    member: object | None = None
+    user: User | None = None
+    member: Any = None  # a members.Member, or None: the outbox sits beside the members app and does not import it
 
 
 def _enqueue(message_id: int, *, after: datetime | None = None) -> None:
-    from apps.outbox.tasks import deliver
-
+    deliver = tasks.deliver  # the module, not the name: the task module imports this one (tasks run services)
     task = deliver
     if after is not None and deliver.get_backend().supports_defer:
         task = deliver.using(run_after=after)
