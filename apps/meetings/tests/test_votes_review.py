@@ -29,27 +29,6 @@ from apps.members.testing import build_world, grant
 from apps.resolutions.models import Resolution
 from apps.resolutions.services import tasks as services_tasks
 
-
-@pytest.fixture
-def day(history_world):
-    """Today's meeting of A1, in progress: 8 eligible members, 7 official members present who may vote (one official
-    excused, one absent without reason, the exempted one at home, the probationary member present)."""
-    h = history_world.history
-    meeting = services_live.meeting_start(
-        meeting=make_meeting(history_world.cell_a1, when=timezone.now() + timedelta(minutes=30))
-    )
-    officials = [m for m in h.members if m not in (h.exempted, h.probationary)]
-    excused, unexcused, *present = officials
-    services_live.attendance_mark(meeting=meeting, member=excused, status="excused", reason="Ốm")
-    services_live.attendance_mark(meeting=meeting, member=unexcused, status="unexcused")
-    for member in [*present, h.probationary]:
-        services_live.attendance_mark(meeting=meeting, member=member, status="present")
-    rows = queries.roll_call(meeting)
-    assert (queries.eligible(rows), queries.voters_present(rows)) == (8, 7)
-    history_world.meeting, history_world.present = meeting, present
-    return history_world
-
-
 state = snapshot(lambda vote: Vote.objects.filter(pk=vote.pk).values())
 
 

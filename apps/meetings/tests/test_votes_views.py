@@ -3,42 +3,19 @@ forms, the board's paper-ballot form (errors shown next to it, the figures as ty
 only after ticking the confirmation, voiding with a reason (struck through, kept), who may do what (another commune's
 member: 404; a plain member cannot enter counts: 404; nothing changes), no GET that writes, bounded queries."""
 
-from datetime import timedelta
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from apps.common.testing import snapshot
 from apps.meetings.models import Vote
-from apps.meetings.services import live as services_live
 from apps.meetings.services import votes as services_votes
-from apps.meetings.testing import make_meeting
 
 
 def url(name, *args):
     return reverse(f"meetings:{name}", args=args)
-
-
-@pytest.fixture
-def day(history_world):
-    """Today's meeting of A1, in progress: 8 eligible members, 7 official members present who may vote (one official
-    excused, one absent without reason, the exempted one at home, the probationary member present)."""
-    h = history_world.history
-    meeting = services_live.meeting_start(
-        meeting=make_meeting(history_world.cell_a1, when=timezone.now() + timedelta(minutes=30))
-    )
-    officials = [m for m in h.members if m not in (h.exempted, h.probationary)]
-    excused, unexcused, *present = officials
-    services_live.attendance_mark(meeting=meeting, member=excused, status="excused", reason="Ốm")
-    services_live.attendance_mark(meeting=meeting, member=unexcused, status="unexcused")
-    for member in [*present, h.probationary]:
-        services_live.attendance_mark(meeting=meeting, member=member, status="present")
-    history_world.meeting, history_world.present = meeting, present
-    return history_world
 
 
 state = snapshot(lambda vote: Vote.objects.filter(pk=vote.pk).values())
