@@ -208,7 +208,7 @@ class MeetingScore(models.Model):
 
     @property
     def final_result(self) -> dict:
-        return self.override_result if self.overridden else self.result
+        return self.override_result if self.override_result is not None else self.result
 
     @property
     def final_level(self) -> str:

@@ -2,6 +2,8 @@
 monthly review loop, residents' feedback and inspections. Everything belongs to an organisation (a cell or a
 committee) and is scoped like the rest."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -108,6 +110,11 @@ class Task(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope_path = "organization__path"
     member_scope = "node"
+
+    if TYPE_CHECKING:  # set by the reads, not columns (queries/tasks.py set_status)
+        state: str
+        state_label: str
+        done_late: bool
 
     class Meta:
         ordering = ["deadline", "pk"]

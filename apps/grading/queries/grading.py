@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -158,7 +159,7 @@ def evidence_for_cell(cell, year: int) -> dict:
     statuses = Attendance.objects.filter(meeting__in=meetings.filter(status=Meeting.Status.CLOSED))
     tasks = Task.objects.filter(organization=cell, deadline__year=year).values(*_TASK_FIELDS)
     targets = list(Target.objects.filter(organization=cell, period_end__year=year).values("pk", "value", "direction"))
-    latest: dict[int, object] = {}
+    latest: dict[int, Decimal] = {}
     for target_id, value in (
         TargetActual.objects.filter(target__in=[t["pk"] for t in targets])
         .order_by("on", "pk")
@@ -279,7 +280,8 @@ def year_overview(user, org, year: int) -> dict:
     decided = AnnualRating.objects.filter(
         subtree_filter(AnnualRating.scope_path, org.path), year=year, status=AnnualRating.Status.DECIDED
     ).values_list("is_collective", "decision_level")
-    org_levels, member_levels = [], []
+    org_levels: list[str] = []
+    member_levels: list[str] = []
     for collective, level in decided:
         (org_levels if collective else member_levels).append(level)
     return {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import overload
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -70,16 +71,20 @@ class ScorePage:
     def labels(self) -> dict[str, str]:
         """The levels by their names and the totals as the page writes them (proposed, supervisor's, final)."""
         score = self.score
-        overridden = score is not None and score.overridden
+        override = score.override_result if score is not None else None
         return {
             "proposed_level": level_label(self.result["level"]) if self.result else "",
             "proposed_total": shown_total(self.result),
-            "override_level": level_label(score.override_result["level"]) if overridden else "",
-            "override_total": shown_total(score.override_result) if overridden else "",
+            "override_level": level_label(override["level"]) if override is not None else "",
+            "override_total": shown_total(override) if override is not None else "",
             "final_level": level_label(score.final_level) if score else "",
         }
 
 
+@overload
+def _shown(item: dict) -> dict: ...
+@overload
+def _shown(item: None) -> None: ...
 def _shown(item: dict | None) -> dict | None:
     """An item's result with its points in Vietnamese notation ("4", "2,5")."""
     if not item:

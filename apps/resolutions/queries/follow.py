@@ -79,8 +79,9 @@ def committee_completion(committee_task: Task, *, today: date | None = None) -> 
 def assignments(user, tasks: QuerySet[Task]) -> QuerySet[Task]:
     """Committee tasks with their cell, progress flag and the cell's follow-ups (flagged, with their lead):
     three queries for any number of tasks."""
-    follow_ups = Task.objects.visible_to(user, VIEW).select_related("lead").order_by("pk")
-    follow_ups = queries_tasks.with_progress_flag(follow_ups)
+    follow_ups = queries_tasks.with_progress_flag(
+        Task.objects.visible_to(user, VIEW).select_related("lead").order_by("pk")
+    )
     return queries_tasks.with_progress_flag(tasks.select_related("organization")).prefetch_related(
         Prefetch("follow_ups", queryset=follow_ups)
     )
@@ -173,7 +174,8 @@ def versions_of(user, resolution: Resolution) -> list[Version]:
     first = resolution.pk
     while by_pk[first]["amends_id"] in by_pk:
         first = by_pk[first]["amends_id"]
-    chain, pk = [], first
+    chain: list[Version] = []
+    pk: int | None = first
     while pk is not None:
         r = by_pk[pk]
         chain.append(

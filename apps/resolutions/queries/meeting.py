@@ -30,7 +30,7 @@ class Reads(MeetingResolution):
 
 
 def _lead_cell(task: Task) -> str:
-    lead = documents.BOARD_LEAD if task.lead_is_board else (task.lead.full_name if task.lead_id else "")
+    lead = documents.BOARD_LEAD if task.lead_is_board else (task.lead.full_name if task.lead is not None else "")
     helpers = [h.full_name for h in task.helpers.all()]
     return f"{lead}\n{documents.HELPERS}: {', '.join(helpers)}" if helpers else lead
 
@@ -49,7 +49,7 @@ def resolution_tables(meeting: Meeting) -> list[documents.TableSpec]:
         .order_by("deadline", "pk")
     )
     if tasks:
-        rows = [
+        task_rows = [
             (
                 str(number),
                 task.title,
@@ -60,20 +60,20 @@ def resolution_tables(meeting: Meeting) -> list[documents.TableSpec]:
             for number, task in enumerate(tasks, start=1)
         ]
         tables.append(
-            documents.TableSpec(documents.TASKS_CAPTION, documents.TASKS_HEADER, rows, (1.2, 6.3, 4.0, 2.5, 2.5))
+            documents.TableSpec(documents.TASKS_CAPTION, documents.TASKS_HEADER, task_rows, (1.2, 6.3, 4.0, 2.5, 2.5))
         )
     targets = list(
-        resolution.targets.prefetch_related(
+        resolution.targets.order_by("pk").prefetch_related(
             Prefetch("actuals", queryset=TargetActual.objects.order_by("on", "pk"), to_attr="actuals_in_order")
-        ).order_by("pk")
+        )
     )
     if targets:
-        rows = []
+        target_rows: list[tuple[str, ...]] = []
         for number, target in enumerate(targets, start=1):
             latest = target.actuals_in_order[-1] if target.actuals_in_order else None
             actual = latest.value if latest is not None else None
             share = follow_up.target_share(value=target.value, actual=actual, direction=target.direction)
-            rows.append(
+            target_rows.append(
                 (
                     str(number),
                     target.title,
@@ -85,7 +85,7 @@ def resolution_tables(meeting: Meeting) -> list[documents.TableSpec]:
             )
         tables.append(
             documents.TableSpec(
-                documents.TARGETS_CAPTION, documents.TARGETS_HEADER, rows, (1.2, 6.1, 2.0, 2.4, 2.4, 2.4)
+                documents.TARGETS_CAPTION, documents.TARGETS_HEADER, target_rows, (1.2, 6.1, 2.0, 2.4, 2.4, 2.4)
             )
         )
     return tables

@@ -21,8 +21,7 @@ def task_page(task: Task, *, today: date) -> dict:
     """What the task's page shows: its progress log (newest first, with authors), its helpers, its status of the day
     and whether it can still move (its resolution adopted, the task neither done nor dropped). Two queries."""
     log = list(task.progress.select_related("author").order_by("-on", "-pk"))
-    task.has_progress = bool(log)
-    queries_tasks.annotate_status([task], today)
+    queries_tasks.set_status(task, today, has_progress=bool(log))
     return {
         "task": task,
         "log": log,

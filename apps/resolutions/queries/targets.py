@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict, overload
 
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,9 @@ from apps.orgs.models import Organization
 from apps.resolutions.models import Resolution, Target, TargetActual
 from apps.resolutions.rules import follow as rules
 
+if TYPE_CHECKING:  # the stubs' name for a lazy translation; django-stubs-ext is a dev requirement only
+    from django_stubs_ext import StrPromise, WithAnnotations
+
 OUTCOME_LABELS = {
     rules.EXCEEDED: _("exceeded"),
     rules.MET: _("met"),
@@ -23,6 +27,10 @@ OUTCOME_LABELS = {
 }
 
 
+@overload
+def trim(amount: Decimal) -> Decimal: ...
+@overload
+def trim(amount: None) -> None: ...
 def trim(amount: Decimal | None) -> Decimal | None:
     """An amount without trailing zeros for display: 150.50 → 150.5, 231.00 → 231 (shown "150,5", "231")."""
     if amount is None:
@@ -41,7 +49,7 @@ class TargetRow:
     outcome: str
 
     @property
-    def outcome_label(self) -> str:
+    def outcome_label(self) -> StrPromise:
         return OUTCOME_LABELS[self.outcome]
 
     @property
@@ -53,7 +61,17 @@ class TargetRow:
         return trim(self.actual)
 
 
-def with_latest_actual(targets: QuerySet[Target], *, as_of: date | None = None) -> QuerySet[Target]:
+class LatestActual(TypedDict):
+    """What ``with_latest_actual`` adds to each target."""
+
+    latest_value: Decimal | float | str | None
+    latest_on: date | None
+    latest_note: str | None
+
+
+def with_latest_actual(
+    targets: QuerySet[Target], *, as_of: date | None = None
+) -> QuerySet[WithAnnotations[Target, LatestActual]]:
     """Annotate each target with its latest actual (newest date; as of a date when given): value, date, note."""
     latest = TargetActual.objects.filter(target=OuterRef("pk"))
     if as_of is not None:
@@ -66,7 +84,7 @@ def with_latest_actual(targets: QuerySet[Target], *, as_of: date | None = None) 
     )
 
 
-def row_of(target: Target) -> TargetRow:
+def row_of(target: WithAnnotations[Target, LatestActual]) -> TargetRow:
     """The figures of a target annotated by ``with_latest_actual``."""
     actual = target.latest_value
     if actual is not None and not isinstance(actual, Decimal):  # SQLite may hand back a float or a string
@@ -88,7 +106,7 @@ def resolution_targets(user, resolution: Resolution) -> tuple[list[TargetRow], r
     return rows, rules.rollup(r.outcome for r in rows)
 
 
-def targets_for(user, action: str = VIEW) -> QuerySet[Target]:
+def targets_for(user, action: str = VIEW) -> QuerySet[WithAnnotations[Target, LatestActual]]:
     """The one lookup of targets for views: those ``user`` may ``action``, with their resolution, organisation and
     latest actual."""
     return with_latest_actual(Target.objects.visible_to(user, action).select_related("resolution", "organization"))

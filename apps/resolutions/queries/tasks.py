@@ -37,13 +37,15 @@ def with_progress_flag(tasks: QuerySet[Task]) -> QuerySet[Task]:
     return tasks.annotate(has_progress=Exists(TaskProgress.objects.filter(task=OuterRef("pk"))))
 
 
-def status_of(task: Task, today: date) -> str:
+def status_of(task: Task, today: date, *, has_progress: bool | None = None) -> str:
+    """The task's status of the day. ``has_progress`` when the caller knows it; else the task's flag from
+    ``with_progress_flag``, or one query."""
     return rules.task_status(
         deadline=task.deadline,
         today=today,
         completed_on=task.completed_on,
         dropped=bool(task.dropped_reason),
-        has_progress=_has_progress(task),
+        has_progress=_has_progress(task) if has_progress is None else has_progress,
     )
 
 
@@ -68,14 +70,18 @@ def label_of(status: str) -> str:
     return str(STATUS_LABELS[status])
 
 
+def set_status(task: Task, today: date, *, has_progress: bool | None = None) -> Task:
+    """Attach ``state`` (the computed status), its label and whether it was done late to the task
+    (``has_progress`` as for ``status_of``)."""
+    task.state = status_of(task, today, has_progress=has_progress)
+    task.state_label = label_of(task.state)
+    task.done_late = rules.done_late(deadline=task.deadline, completed_on=task.completed_on)
+    return task
+
+
 def annotate_status(tasks: Iterable[Task], today: date) -> list[Task]:
-    """Attach ``state`` (the computed status), its label and whether it was done late to each task."""
-    rows = list(tasks)
-    for task in rows:
-        task.state = status_of(task, today)
-        task.state_label = label_of(task.state)
-        task.done_late = rules.done_late(deadline=task.deadline, completed_on=task.completed_on)
-    return rows
+    """``set_status`` on each task."""
+    return [set_status(task, today) for task in tasks]
 
 
 # ---------------------------------------------------------------------------------------------- resolutions
@@ -119,15 +125,16 @@ def resolution_page(resolution: Resolution, *, today: date) -> dict:
 
     Queries: the tasks under review and their helpers; this resolution's tasks and their helpers; for a draft, the
     meeting's closed vote."""
-    review = annotate_status(with_facts(review_tasks(resolution.meeting)), today) if resolution.meeting_id else []
+    meeting = resolution.meeting
+    review = annotate_status(with_facts(review_tasks(meeting)), today) if meeting is not None else []
     tasks = annotate_status(with_facts(resolution.tasks.all()), today)
     is_draft = resolution.status == Resolution.Status.DRAFT
     vote = resolution.vote
-    if vote is None and resolution.meeting_id and is_draft:
-        vote = services_docs.resolution_vote(resolution.meeting)
+    if vote is None and meeting is not None and is_draft:
+        vote = services_docs.resolution_vote(meeting)
     return {
         "resolution": resolution,
-        "meeting": resolution.meeting,
+        "meeting": meeting,
         "review": review,
         "tasks": tasks,
         "vote": vote,
@@ -158,7 +165,7 @@ def report_meeting_choices(resolution: Resolution) -> QuerySet[Meeting]:
         status=Meeting.Status.PLANNED,
         kind__in=[Meeting.Kind.REGULAR, Meeting.Kind.THEMATIC],
     )
-    if resolution.meeting_id:
+    if resolution.meeting is not None:
         qs = qs.filter(scheduled_at__gt=resolution.meeting.scheduled_at)
     return qs.order_by("scheduled_at", "pk")
 

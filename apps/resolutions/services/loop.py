@@ -41,7 +41,7 @@ class LoopResult:
 def _lead_name(task: Task) -> str:
     if task.lead_is_board:
         return rules.BOARD
-    return task.lead.full_name if task.lead_id else ""
+    return task.lead.full_name if task.lead is not None else ""
 
 
 def _rows(tasks: Sequence[Task]) -> list[ResultRow]:
@@ -157,7 +157,7 @@ def loop_prepare_next(resolution: Resolution, *, by=None, today: date | None = N
     """At adoption: prepare the cell's next planned regular meeting after the resolution's meeting, and every
     planned meeting its tasks are to be reported at. Meetings that can no longer change are left alone."""
     meetings: dict[int, Meeting] = {}
-    if resolution.meeting_id:
+    if resolution.meeting is not None:
         following = queries_tasks.next_regular_meeting(resolution.meeting)
         if following is not None:
             meetings[following.pk] = following

@@ -134,7 +134,7 @@ def _clean_task(
     helpers: Iterable[Member],
     deadline: date | None,
     report_meeting: Meeting | None,
-) -> tuple[str, list[Member], Meeting | None]:
+) -> tuple[str, list[Member], date, Meeting | None]:
     errors: dict[str, str] = {}
     title = nfc(title)
     helpers = list(helpers)
@@ -150,21 +150,23 @@ def _clean_task(
         errors["helpers"] = _("Helpers must be active members of the cell.")
     elif lead is not None and any(h.pk == lead.pk for h in helpers):
         errors["helpers"] = _("The lead is not also a helper.")
-    start = services_docs.meeting_day(resolution.meeting) if resolution.meeting_id else None
+    meeting = resolution.meeting
+    start = services_docs.meeting_day(meeting) if meeting is not None else None
     if deadline is None:
         errors["deadline"] = _("Give the deadline.")
     elif start is not None and deadline < start:
         errors["deadline"] = _("The deadline cannot be before the meeting that assigns the task.")
-    if report_meeting is None and resolution.meeting_id:
-        report_meeting = queries_tasks.next_regular_meeting(resolution.meeting)
+    if report_meeting is None and meeting is not None:
+        report_meeting = queries_tasks.next_regular_meeting(meeting)
     if report_meeting is not None:
         if report_meeting.cell_id != resolution.organization_id or report_meeting.kind == Meeting.Kind.BOARD:
             errors["report_meeting"] = _("The task is reported at a meeting of the cell.")
-        elif resolution.meeting_id and report_meeting.scheduled_at <= resolution.meeting.scheduled_at:
+        elif meeting is not None and report_meeting.scheduled_at <= meeting.scheduled_at:
             errors["report_meeting"] = _("The task is reported at a later meeting.")
     if errors:
         raise ValidationError(errors)
-    return title, helpers, report_meeting
+    assert deadline is not None  # refused above when missing
+    return title, helpers, deadline, report_meeting
 
 
 @transaction.atomic
@@ -183,7 +185,7 @@ def task_add(
     regular meeting after the resolution's meeting."""
     resolution = Resolution.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=resolution.pk)
     _require_draft(resolution)
-    title, helpers, report_meeting = _clean_task(
+    title, helpers, deadline, report_meeting = _clean_task(
         resolution=resolution,
         title=title,
         lead=lead,
@@ -223,7 +225,7 @@ def task_update(
     live = Task.objects.select_for_update().get(pk=task.pk)
     resolution = Resolution.objects.select_related("meeting").get(pk=live.resolution_id)
     _require_draft(resolution)
-    title, helpers, report_meeting = _clean_task(
+    title, helpers, deadline, report_meeting = _clean_task(
         resolution=resolution,
         title=title,
         lead=lead,
@@ -267,7 +269,7 @@ def _secretaries(org_ids: set[int], on: date) -> dict[int, list]:
 
 def _alert(task: Task) -> tuple[str, str]:
     subject = _("Overdue task: %(title)s") % {"title": task.title}
-    lead = _("the cell board") if task.lead_is_board else (task.lead.full_name if task.lead_id else "—")
+    lead = _("the cell board") if task.lead_is_board else (task.lead.full_name if task.lead is not None else "—")
     lines = [
         _("The deadline of this task of %(org)s has passed and it is not marked done.") % {"org": task.organization},
         "",

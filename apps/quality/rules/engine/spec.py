@@ -15,6 +15,7 @@ Comparison semantics (docs/scoring.md §Bands):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -48,7 +49,7 @@ class Condition:
     op: str
     threshold: float
 
-    def holds(self, metrics: dict[str, Any]) -> bool | None:
+    def holds(self, metrics: Mapping[str, Any]) -> bool | None:
         """None when the metric is missing."""
         value = metrics.get(self.metric)
         if value is None:

@@ -137,10 +137,10 @@ def input_errors(data: dict, *, meeting_kinds: Collection[str]) -> list[str]:
     if not isinstance(levels, list) or not levels:
         errors.append(_("levels: a list of [code, points], best first."))
     else:
-        for level in levels:
-            if isinstance(level, list | tuple) and len(level) == 2 and _text_ok(level[0], 40):
-                points(level[1], f"levels {level[0]}")
-                level_codes.append(level[0])
+        for entry in levels:
+            if isinstance(entry, list | tuple) and len(entry) == 2 and _text_ok(entry[0], 40):
+                points(entry[1], f"levels {entry[0]}")
+                level_codes.append(entry[0])
             else:
                 errors.append(_("levels: a list of [code, points], best first."))
                 break
@@ -175,7 +175,8 @@ def input_errors(data: dict, *, meeting_kinds: Collection[str]) -> list[str]:
         text(category.get("code"), 40, where)
         text(category.get("title"), 200, where)
         points(category.get("max_points"), where)
-        for item in category.get("items") if isinstance(category.get("items"), list) else []:
+        items = category.get("items")
+        for item in items if isinstance(items, list) else []:
             if not isinstance(item, dict):
                 errors.append(
                     _("%(where)s: each item is an object with its code, title and points.") % {"where": where}
