@@ -34,5 +34,5 @@ def agenda_sections(meeting: Meeting) -> list[tuple[str, list[tuple[int, AgendaI
             number += 1
             lines.append((number, item))
         if lines:
-            sections.append((label, lines))
+            sections.append((str(label), lines))
     return sections

@@ -136,7 +136,7 @@ def agenda_item(item: AgendaItem) -> dict:
     rows = queries.roll_call(meeting)
     return {
         "meeting": meeting,
-        "item": AgendaItem.objects.prefetch_related(_speeches()).get(pk=item.pk),
+        "item": AgendaItem.objects.filter(pk=item.pk).prefetch_related(_speeches()).get(),
         "guests": list(meeting.guests.all()),
         "present_members": _present(rows),
     }

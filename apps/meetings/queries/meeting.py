@@ -121,7 +121,11 @@ def markable_members(meeting: Meeting) -> QuerySet[Member]:
     return Member.objects.filter(
         Q(cell_id=meeting.cell_id, active=True)
         | Q(pk__in=Attendance.objects.filter(meeting=meeting).values("member_id"))
-        | Q(pk__in=_hosted([meeting.cell_id]).in_force_on(day).values("member_id"))
+        | Q(
+            pk__in=Attachment.objects.in_force_on(day)
+            .filter(host_id=meeting.cell_id, member__active=True)
+            .values("member_id")
+        )
     )
 
 

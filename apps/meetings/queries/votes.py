@@ -57,7 +57,7 @@ def votes_section(
     voiders = {u.pk: u for u in get_user_model().objects.filter(pk__in=voider_ids)} if voider_ids else {}
     lines = []
     for vote, result in votes:
-        voider = voiders.get(vote.voided_by_id)
+        voider = voiders.get(vote.voided_by_id) if vote.voided_by_id is not None else None
         lines.append(
             VoteLine(
                 vote=vote,

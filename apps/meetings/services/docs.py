@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -84,7 +85,8 @@ def document_numbers_backfill(*, DocumentNumber, Meeting, Minutes, Resolution=No
         ]
     numbered = set(DocumentNumber.objects.values_list("meeting_id", "doc_type"))
     meetings = {m.pk: m for m in Meeting.objects.filter(pk__in={a[2] for a in adopted}).only("cell_id", "scheduled_at")}
-    first: dict[tuple[int, str], object] = {}  # an amended resolution and its amendments: the first adoption
+    first: dict[tuple[int, str], Any] = {}  # an amended resolution and its amendments: the first adoption (a
+    # time for minutes, a day for a resolution: compared within one type only)
     for doc_type, when, meeting_id in adopted:
         if (meeting_id, doc_type) in numbered:
             continue
@@ -105,11 +107,16 @@ def document_numbers_backfill(*, DocumentNumber, Meeting, Minutes, Resolution=No
     rows = []
     for doc_type, _when, _at, meeting_id in sorted(todo):
         meeting = meetings[meeting_id]
-        key = (meeting.cell_id, doc_type, rules_docs.term_start_year(meeting_day(meeting)))
-        last[key] = last.get(key, 0) + 1
+        term = rules_docs.term_start_year(meeting_day(meeting))
+        series = (meeting.cell_id, doc_type, term)
+        last[series] = last.get(series, 0) + 1
         rows.append(
             DocumentNumber(
-                cell_id=key[0], doc_type=doc_type, term_start_year=key[2], number=last[key], meeting_id=meeting_id
+                cell_id=meeting.cell_id,
+                doc_type=doc_type,
+                term_start_year=term,
+                number=last[series],
+                meeting_id=meeting_id,
             )
         )
     DocumentNumber.objects.bulk_create(rows)
@@ -168,7 +175,8 @@ def secretary_name(meeting: Meeting) -> str:
     )
     if role is not None:
         return role.member.full_name
-    return meeting.presiding.full_name if meeting.presiding_id else ""
+    presiding = meeting.presiding
+    return presiding.full_name if presiding is not None else ""
 
 
 def _recipients(head: Letterhead) -> list[str]:
@@ -184,8 +192,9 @@ def minutes_export(*, meeting: Meeting, minutes: Minutes) -> bytes:
     final = minutes.status == Minutes.Status.ADOPTED
     number = document_number(meeting=meeting, doc_type=documents.DOC_MINUTES) if final else None
     head = letterhead(meeting)
-    officer = meeting.presiding.full_name if meeting.presiding_id else ""
-    taker = meeting.minute_taker.full_name if meeting.minute_taker_id else ""
+    presiding, minute_taker = meeting.presiding, meeting.minute_taker
+    officer = presiding.full_name if presiding is not None else ""
+    taker = minute_taker.full_name if minute_taker is not None else ""
     spec = documents.DocumentSpec(
         superior=head.superior,
         issuer=head.issuer,
@@ -230,11 +239,10 @@ def resolution_export(*, meeting: Meeting, draft: MeetingDocument) -> bytes:
     vote = adopted_vote(meeting) if number is not None else None
     result = queries.vote_result(vote) if vote is not None else None
     final = number is not None
-    passed = result is not None and result.passed
     head = letterhead(meeting)
     closing = (
         [documents.vote_line(approving=result.approving, eligible=result.eligible, percent=result.percent)]
-        if passed
+        if result is not None and result.passed
         else []
     )
     spec = documents.DocumentSpec(

@@ -119,14 +119,15 @@ def checkin_qr(*, meeting: Meeting, token: str, member: Member | None) -> Attend
     only while it is in progress."""
     if not secrets.compare_digest(token, meeting.checkin_token):
         raise ValidationError(_("This check-in code is not valid for this meeting."))
-    if meeting.status != Meeting.Status.IN_PROGRESS:
+    started_at = meeting.started_at
+    if meeting.status != Meeting.Status.IN_PROGRESS or started_at is None:
         raise ValidationError(_("Check-in is only open while the meeting is in progress."))
     if member is None or member.cell_id != meeting.cell_id or not member.active:
         raise ValidationError(_("Only members of the cell can check in."))
     existing = Attendance.objects.filter(meeting=meeting, member=member).first()
     if existing and existing.status in (Attendance.Status.PRESENT, Attendance.Status.LATE):
         return existing
-    late = timezone.now() > meeting.started_at + LATE_AFTER
+    late = timezone.now() > started_at + LATE_AFTER
     status = Attendance.Status.LATE if late else Attendance.Status.PRESENT
     return attendance_mark(meeting=meeting, member=member, status=status, by=member.user, via=Attendance.Via.QR)
 
