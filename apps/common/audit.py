@@ -10,7 +10,7 @@ recorded as "access" entries. The acting user is the one django-auditlog's middl
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from auditlog.context import auditlog_value
 from auditlog.models import LogEntry
@@ -76,13 +76,18 @@ def _excluded(model: type[models.Model]) -> set[str]:
     return set(options.get("exclude_fields") or ())
 
 
+def _column(model: type[models.Model], name: str) -> str:
+    """The column of a concrete field (``cell`` → ``cell_id``)."""
+    return cast(models.Field, model._meta.get_field(name)).attname
+
+
 def update(queryset: models.QuerySet, **values) -> int:
     """``queryset.update(**values)``, with one audit entry per row that changed (old → new of each field)."""
     model = queryset.model
     if not is_audited(model):
         return queryset.update(**values)
     fields = [f for f in values if f not in _excluded(model)]
-    columns = [model._meta.get_field(f).attname for f in fields]
+    columns = [_column(model, f) for f in fields]
     before = list(queryset.values_list("pk", *columns))
     count = model._default_manager.filter(pk__in=[row[0] for row in before]).update(**values)
     rows = []
@@ -124,7 +129,7 @@ def bulk_update(model: type[models.Model], objects: Sequence[models.Model], fiel
     """``model.objects.bulk_update(objects, fields)``, with one entry per row whose values changed."""
     excluded = _excluded(model)
     audited = [f for f in fields if f not in excluded]
-    columns = [model._meta.get_field(f).attname for f in audited]
+    columns = [_column(model, f) for f in audited]
     before = {
         row[0]: row[1:]
         for row in model._default_manager.filter(pk__in=[o.pk for o in objects]).values_list("pk", *columns)

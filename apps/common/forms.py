@@ -2,6 +2,7 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -11,12 +12,14 @@ from django.utils.translation import gettext
 from apps.common import rules
 from apps.common.text import nfc
 
+F = TypeVar("F", bound=forms.Field)
+
 
 class NFCFormMixin:
     """Normalise every text field to NFC before validation-dependent code sees it."""
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean()  # type: ignore[misc]  # a mixin: the form class it is mixed into has clean()
         for name, value in list(cleaned.items()):
             if isinstance(value, str):
                 cleaned[name] = nfc(value)
@@ -64,7 +67,7 @@ class DateRangeValidator:
             )
 
 
-def dates_within(field: forms.Field, bounds: Callable[[], tuple[date, date]]) -> forms.Field:
+def dates_within(field: F, bounds: Callable[[], tuple[date, date]]) -> F:
     """``field`` with a range check on its date (see ``apps.common.rules`` for the ranges)."""
     field.validators.append(DateRangeValidator(bounds))
     return field

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -61,7 +62,7 @@ class Grant:
     path: str
 
 
-def tree_model() -> type[models.Model]:
+def tree_model() -> Any:  # the tree's model class (treebeard's MP_Node carries no types)
     """The party tree's node model (settings.CHIBO_TREE_MODEL)."""
     return apps.get_model(settings.CHIBO_TREE_MODEL)
 

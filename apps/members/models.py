@@ -124,6 +124,8 @@ class MemberPeriod(models.Model):
     """A period of a member's party life with its reason (open-ended when ``ends_on`` is empty). Subclasses give
     the ``member`` foreign key (with their own related name)."""
 
+    member: Member  # declared by each subclass
+
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=300)

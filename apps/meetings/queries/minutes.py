@@ -44,7 +44,7 @@ def minutes_data(meeting: Meeting) -> minutes_text.MinutesData:
     )
     votes = list(Vote.objects.filter(meeting=meeting).order_by("opened_at", "pk"))
     return minutes_text.MinutesData(
-        scheduled_at=_local(meeting.scheduled_at),
+        scheduled_at=timezone.localtime(meeting.scheduled_at),
         started_at=_local(meeting.started_at),
         ended_at=_local(meeting.ended_at),
         place=meeting.place,
@@ -63,7 +63,9 @@ def minutes_data(meeting: Meeting) -> minutes_text.MinutesData:
         late_names=tuple(r.member.full_name for r in own if r.status == rules_live.LATE),
         unmarked_names=tuple(r.member.full_name for r in own if r.status is None),
         absentees=tuple(
-            minutes_text.Absentee(name=r.member.full_name, status=r.status, reason=r.attendance.reason)
+            minutes_text.Absentee(
+                name=r.member.full_name, status=r.status, reason=r.attendance.reason if r.attendance else ""
+            )
             for r in own
             if r.status in (rules_live.EXCUSED, rules_live.UNEXCUSED)
         ),

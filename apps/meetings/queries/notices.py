@@ -51,8 +51,14 @@ def _stalled_as_failed(fact: NoticeFact, now: datetime) -> NoticeFact:
         and fact.due_at
         and outbox_rules.stalled(due_at=fact.due_at, now=now)
     ):
-        return replace(fact, status=OutboundMessage.Status.FAILED, last_error=_("sending stopped and did not resume"))
+        return replace(
+            fact, status=OutboundMessage.Status.FAILED, last_error=str(_("sending stopped and did not resume"))
+        )
     return fact
+
+
+def _sent_order(fact: NoticeFact) -> float:
+    return fact.sent_at.timestamp() if fact.sent_at else float("inf")
 
 
 def notice_state(facts: list[NoticeFact], *, now: datetime | None = None) -> tuple[str, NoticeFact | None]:
@@ -63,7 +69,7 @@ def notice_state(facts: list[NoticeFact], *, now: datetime | None = None) -> tup
     failed: it is not on its way, and the member goes on the printed list."""
     if now is not None:
         facts = [_stalled_as_failed(f, now) for f in facts]
-    sent = sorted((f for f in facts if f.status == OutboundMessage.Status.SENT), key=lambda f: f.sent_at)
+    sent = sorted((f for f in facts if f.status == OutboundMessage.Status.SENT), key=_sent_order)
     if sent:
         return REACHED, sent[0]
     queued = [f for f in facts if f.status == OutboundMessage.Status.QUEUED]
@@ -111,8 +117,8 @@ def notice_rows(meeting: Meeting) -> list[NoticeRow]:
                 member=member,
                 state=state,
                 channel=fact.channel if fact else "",
-                at=fact.sent_at if state == REACHED else None,
-                error=fact.last_error if state == FAILED else "",
+                at=fact.sent_at if fact and state == REACHED else None,
+                error=fact.last_error if fact and state == FAILED else "",
                 attempts=fact.attempts if fact else 0,
             )
         )
@@ -125,7 +131,7 @@ def notified(rows: list[NoticeRow]) -> dict:
     reached = [r.at for r in rows if r.state == REACHED]
     everyone = bool(rows) and len(reached) == len(rows)
     return {
-        "members_notified_at": max(reached) if everyone else None,
+        "members_notified_at": max((at for at in reached if at), default=None) if everyone else None,
         "members_to_notify": len(rows),
         "members_reached": len(reached),
     }

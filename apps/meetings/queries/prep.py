@@ -63,7 +63,7 @@ class ChecklistItem:
 
     @property
     def label(self) -> str:
-        return CHECKLIST_LABELS[self.key]
+        return str(CHECKLIST_LABELS[self.key])
 
 
 CHECKLIST_LABELS = {
@@ -186,7 +186,7 @@ def _facts(
         kind=meeting.kind,
         scheduled_at=meeting.scheduled_at,
         topic=meeting.topic,
-        preparer=meeting.preparer.full_name if meeting.preparer_id else "",
+        preparer=meeting.preparer.full_name if meeting.preparer else "",
         preparer_assigned_at=meeting.preparer_assigned_at,
         documents=tuple(
             DocumentFact(kind=d.kind, uploaded_at=d.uploaded_at, published_at=d.published_at, approved_at=d.approved_at)

@@ -100,7 +100,7 @@ def meeting_notify(*, meeting: Meeting) -> NotifyResult:
     if live.status != Meeting.Status.PLANNED:
         raise ValidationError(_("Notices are sent before the meeting starts."))
     members = list(queries_notices.notice_members(live).select_related("user").order_by("pk"))
-    member_users = [m.user for m in members if m.user_id]
+    member_users = [m.user for m in members if m.user is not None]
     supervisors = [u for u in _supervisors(live) if u not in member_users]
     subject, body = _notice(live)
     mailable = {u.pk for u in mail.recipients(member_users, "preparation")}
@@ -117,7 +117,7 @@ def meeting_notify(*, meeting: Meeting) -> NotifyResult:
     outbox.message_queue(
         channel=OutboundMessage.Channel.EMAIL,
         purpose=notice,
-        recipients=[outbox.Recipient(address=m.user.email, user=m.user, member=m) for m in by_email],
+        recipients=[outbox.Recipient(address=m.user.email, user=m.user, member=m) for m in by_email if m.user],
         subject=subject,
         body=body,
         meeting=live,
