@@ -185,6 +185,8 @@ def build_scores(
                 status=Meeting.Status.CLOSED,
             ).order_by("cell_id", "scheduled_at", "kind", "pk")
         )
+        if not batch:  # cells with no closed meeting yet (seeded on New Year's Day: nothing held this year)
+            continue
         records = gather(batch)
         for m in batch:
             cell = cell_by_id[m.cell_id]

@@ -157,3 +157,13 @@ def assert_ready_for_today(as_of: date) -> None:
 def test_in_december_next_years_calendar_is_registered_and_the_demo_cell_meets_today():
     demo.build(profile="sample", seed=1, as_of=date(2026, 12, 6))  # a Sunday
     assert_ready_for_today(date(2026, 12, 6))
+
+
+@pytest.mark.django_db
+@pytest.mark.frozen("2027-01-01 00:30")
+def test_on_new_years_day_the_demo_seeds_and_the_demo_cell_meets_today():
+    """On 1 January no meeting of the new year is held yet: a batch of cells with no closed meeting to score used to
+    stop `make run` with an error."""
+    counter = demo.build(profile="sample", seed=1, as_of=date(2027, 1, 1))
+    assert counter.history.meetings > 0
+    assert_ready_for_today(date(2027, 1, 1))
