@@ -8,7 +8,7 @@
 (function () {
   "use strict";
   const RETRY_HEADER = "X-Chibo-Retry";
-  const NOT_SAVED_HEADER = "X-Not-Saved"; // views_live.NOT_SAVED
+  const NOT_SAVED_HEADER = "X-Not-Saved"; // apps.common.views.NOT_SAVED
   let failed = []; // the requests not saved, oldest first
   const resent = {}; // retry id → the failed request being sent again
   let nextId = 0;
