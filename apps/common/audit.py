@@ -1,10 +1,11 @@
 """The audit trail (DOMAIN.md §12), written by the services themselves.
 
-django-auditlog records a change to an audited model when a single object is saved or deleted (its signals). Writes
-that send no signal (``QuerySet.update()``, ``bulk_create``, ``bulk_update``, ``QuerySet.delete()``) go through the
-functions here instead, which write the change and its audit entries together: a service never writes an audited
-model in bulk without a trace (tests/test_house.py checks it). Reads of sensitive records and exports are
-recorded as "access" entries. The acting user is the one django-auditlog's middleware set for the request.
+django-auditlog records a change to an audited model when an object is saved or deleted (its signals; Django sends
+the delete signals for each row of ``QuerySet.delete()`` too). Writes that send no signal (``QuerySet.update()``,
+``bulk_create``, ``bulk_update``) go through the functions here instead, which write the change and its audit
+entries together: a service never writes an audited model in bulk without a trace (tests/test_house.py checks
+it). Reads of sensitive records and exports are recorded as "access" entries. The acting user is the one
+django-auditlog's middleware set for the request.
 """
 
 from __future__ import annotations
@@ -76,6 +77,11 @@ def _excluded(model: type[models.Model]) -> set[str]:
     return set(options.get("exclude_fields") or ())
 
 
+def _label(model: type[models.Model], pk) -> str:
+    """The entry's name for a row ("Phát biểu #12"): no query, whatever the model's ``__str__`` reads."""
+    return f"{model._meta.verbose_name} #{pk}"
+
+
 def _column(model: type[models.Model], name: str) -> str:
     """The column of a concrete field (``cell`` → ``cell_id``)."""
     return cast(models.Field, model._meta.get_field(name)).attname
@@ -87,16 +93,22 @@ def update(queryset: models.QuerySet, **values) -> int:
     if not is_audited(model):
         return queryset.update(**values)
     fields = [f for f in values if f not in _excluded(model)]
+    if not fields:  # only fields kept out of the log (a vote's tallies): nothing to record
+        return queryset.update(**values)
     columns = [_column(model, f) for f in fields]
-    before = list(queryset.values_list("pk", *columns))
-    count = model._default_manager.filter(pk__in=[row[0] for row in before]).update(**values)
+    before = {row[0]: row[1:] for row in queryset.values_list("pk", *columns)}
+    changed = model._default_manager.filter(pk__in=before)
+    count = changed.update(**values)
+    if any(hasattr(values[f], "resolve_expression") for f in fields):  # F() + 1 and the like: read what it gave
+        after = {row[0]: row[1:] for row in changed.values_list("pk", *columns)}
+    else:
+        after = {pk: tuple(values[f] for f in fields) for pk in before}
     rows = []
-    for pk, *old in before:
-        changes = {
-            f: [_text(o), _text(values[f])] for f, o in zip(fields, old, strict=True) if _text(o) != _text(values[f])
-        }
+    for pk, old in before.items():
+        new = after[pk]
+        changes = {f: [_text(o), _text(n)] for f, o, n in zip(fields, old, new, strict=True) if _text(o) != _text(n)}
         if changes:
-            rows.append((pk, f"{model._meta.verbose_name} #{pk}", changes))
+            rows.append((pk, _label(model, pk), changes))
     _entries(model, rows, LogEntry.Action.UPDATE)
     return count
 
@@ -110,7 +122,7 @@ def bulk_create(model: type[models.Model], objects: Sequence[models.Model], **kw
         (
             (
                 obj.pk,
-                str(obj),
+                _label(model, obj.pk),
                 {
                     f.name: [None, _text(getattr(obj, f.attname))]
                     for f in model._meta.concrete_fields
@@ -144,15 +156,6 @@ def bulk_update(model: type[models.Model], objects: Sequence[models.Model], fiel
             if _text(o) != _text(getattr(obj, c))
         }
         if changes:
-            rows.append((obj.pk, str(obj), changes))
+            rows.append((obj.pk, _label(model, obj.pk), changes))
     _entries(model, rows, LogEntry.Action.UPDATE)
-    return count
-
-
-def delete(queryset: models.QuerySet) -> int:
-    """``queryset.delete()`` of an audited model's rows, with one "delete" entry per row."""
-    model = queryset.model
-    rows = [(obj.pk, str(obj), None) for obj in queryset] if is_audited(model) else []
-    count, _by_model = queryset.delete()
-    _entries(model, rows, LogEntry.Action.DELETE)
     return count

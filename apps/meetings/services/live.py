@@ -170,9 +170,12 @@ def speech_move(*, speech: Speech, offset: int) -> None:
     target = index + offset
     if 0 <= target < len(ordered):
         ordered[index], ordered[target] = ordered[target], ordered[index]
+        moved = []
         for position, s in enumerate(ordered, start=1):
             if s.position != position:
-                audit.update(Speech.objects.filter(pk=s.pk), position=position)
+                s.position = position
+                moved.append(s)
+        audit.bulk_update(Speech, moved, ["position"])  # one write for the list, one audit entry per speaker moved
 
 
 @transaction.atomic

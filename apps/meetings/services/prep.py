@@ -13,7 +13,6 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from apps.common import audit
 from apps.common.text import nfc
 from apps.meetings.models import AgendaItem, Meeting, MeetingDocument, Minutes
 from apps.meetings.services import meeting as services
@@ -218,5 +217,5 @@ def agenda_item_delete(*, item: AgendaItem) -> None:
     _require_editable(live)
     if item.speeches.exists():
         raise ValidationError(_("Speakers are recorded on this item: it stays in the record."))
-    audit.delete(AgendaItem.objects.filter(pk=item.pk))
+    item.delete()  # django-auditlog records the deletion (its signal)
     _renumber(live, _ordered(live))

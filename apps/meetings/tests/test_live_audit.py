@@ -4,9 +4,12 @@ how someone voted)."""
 
 import pytest
 from auditlog.models import LogEntry
+from django.db.models import F
 
+from apps.common import audit
 from apps.meetings.models import AgendaItem, Speech, Vote
 from apps.meetings.services import live as services_live
+from apps.meetings.services import prep as services_prep
 from apps.meetings.services import votes as services_votes
 from apps.meetings.testing import make_meeting
 
@@ -58,3 +61,22 @@ def test_a_phone_ballot_leaves_no_entry_that_tells_the_choice(world, started):
     vote.refresh_from_db()
     assert (vote.secret_for, vote.ballots_cast) == (1, 1)
     assert LogEntry.objects.get_for_model(Vote).count() == before
+
+
+@pytest.mark.django_db
+def test_a_deleted_agenda_item_is_recorded_once(world):
+    """django-auditlog sees a deletion by its signal: the service adds no second entry of its own."""
+    meeting = make_meeting(world.cell_a1)
+    item = meeting.agenda_items.order_by("position").last()
+    pk = item.pk
+    services_prep.agenda_item_delete(item=item)
+    assert list(entries(AgendaItem, LogEntry.Action.DELETE)) == [pk]
+    assert LogEntry.objects.get_for_model(AgendaItem).filter(action=LogEntry.Action.DELETE).count() == 1
+
+
+@pytest.mark.django_db
+def test_an_update_by_expression_records_the_value_it_gave(world):
+    meeting = make_meeting(world.cell_a1)
+    item = meeting.agenda_items.order_by("position").first()
+    audit.update(AgendaItem.objects.filter(pk=item.pk), position=F("position") + 10)
+    assert entries(AgendaItem)[item.pk] == [{"position": [str(item.position), str(item.position + 10)]}]
