@@ -38,10 +38,10 @@ def verb(
     form,
     action: Callable[[dict], Any],
     *,
-    done: str | None,
+    done: str | Callable[[Any], str] | None,
     then: str | Callable[[Any], str] | None = None,
     template: str | None = None,
-    context: dict | None = None,
+    context: dict | Callable[[], dict] | None = None,
     once: bool = False,
     back: str | None = None,
     fragment: Callable[[Any], HttpResponse] | None = None,
@@ -50,9 +50,11 @@ def verb(
 
     - ``form``: the form, bound on a POST. ``action(form.cleaned_data)`` calls the service (atomic); a
       ValidationError it raises goes onto the form (per field where it names one) and nothing is saved.
-    - ``done``: the success message (None: the fragment shows the change, no message).
+    - ``done``: the success message, or a function of the service's result giving it (None: the fragment shows the
+      change, no message).
     - ``then``: where a success goes (a URL, or a function of the service's result giving one); default ``back``.
-    - ``template``: the verb's own page, shown on a GET and, with the form's errors, after a refused POST.
+    - ``template``: the verb's own page, shown on a GET and, with the form's errors, after a refused POST;
+      ``context`` is its data, or a function giving it, called only when the page is drawn (a success reads nothing).
     - ``back``: for a verb without a page of its own (a form on a larger page): a refused POST goes back there with
       the form's errors as messages.
     - ``fragment``: for an htmx request, the part of the page the form lives in: ``fragment(form)`` renders it.
@@ -85,7 +87,7 @@ def verb(
                 apply_errors(form, exc)
             else:
                 if done:
-                    messages.success(request, done)
+                    messages.success(request, _target(done, result))
                 if fragment is not None and request.htmx:
                     return fragment(None)
                 return _go(request, _target(then or back, result))
@@ -120,10 +122,10 @@ def _go(request, url: str) -> HttpResponse:
     return redirect(url)
 
 
-def _verb_form(request, template: str | None, form, context: dict | None, *, token: str):
+def _verb_form(request, template: str | None, form, context: dict | Callable[[], dict] | None, *, token: str):
     """The form page; a page whose verb creates once carries its one-time token (the same one after an error:
     nothing was created with it)."""
-    page = {"form": form, **(context or {})}
+    page = {"form": form, **((context() if callable(context) else context) or {})}
     if token:
         page["submission_token"] = token
     return render(request, template, page)

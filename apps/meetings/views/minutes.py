@@ -140,7 +140,7 @@ def minutes_correct(request, meeting_id: int):
         done=None,
         then=reverse("meetings:minutes_history", args=[meeting.pk]),
         template="meetings/minutes/minutes.html",
-        context=_page_context(request, meeting, correct_form=form),  # its "form" is the draft's editor, if any
+        context=lambda: _page_context(request, meeting, correct_form=form),  # its "form" is the draft's editor, if any
     )
 
 

@@ -97,7 +97,7 @@ def dues_rates(request, org_id: int):
         done=_("Dues rate added."),
         then=reverse("members:dues_rates", args=[org.pk]),
         template="members/dues/rates.html",
-        context={"org": org, "can_add": can_add, **queries.rates_page(request.user, org, on=today())},
+        context=lambda: {"org": org, "can_add": can_add, **queries.rates_page(request.user, org, on=today())},
     )
 
 

@@ -87,7 +87,7 @@ def score_propose(request, meeting_id: int):
         done=_("The score has been proposed."),
         then=_score_url(meeting),
         template=TEMPLATE,
-        context=_page(request, meeting, page, propose_form=form),
+        context=lambda: _page(request, meeting, page, propose_form=form),
     )
 
 
@@ -112,7 +112,7 @@ def score_adopt(request, meeting_id: int):
         done=_("The adoption has been recorded."),
         then=_score_url(score.meeting),
         template=TEMPLATE,
-        context=_page(request, score.meeting, queries_score.score_page(score.meeting), adopt_form=form),
+        context=lambda: _page(request, score.meeting, queries_score.score_page(score.meeting), adopt_form=form),
     )
 
 
@@ -146,5 +146,5 @@ def score_override(request, meeting_id: int):
         done=_("The supervisor's score has been recorded."),
         then=_score_url(score.meeting),
         template=TEMPLATE,
-        context=_page(request, score.meeting, page, override_form=form),
+        context=lambda: _page(request, score.meeting, page, override_form=form),
     )

@@ -159,11 +159,7 @@ def follow_up_create(
     """The cell's own task answering a committee task assigned to it (one per committee task)."""
     parent = Task.objects.select_for_update().select_related("organization", "resolution").get(pk=parent.pk)
     cell = parent.organization
-    if (
-        parent.resolution.kind not in Resolution.COMMITTEE_KINDS
-        or parent.resolution.organization_id == cell.pk
-        or cell.kind != Organization.Kind.CELL
-    ):
+    if not parent.assigned_from_above:
         raise ValidationError(_("Only a task assigned to the cell by the committee gets a follow-up."))
     if parent.follow_ups.exists():
         raise ValidationError(_("The cell already follows this task up."))

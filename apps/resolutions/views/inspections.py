@@ -58,7 +58,7 @@ def _inspection_verb(request, inspection: Inspection, form, action, *, done: str
         done=done,
         then=reverse("resolutions:inspection", args=[inspection.pk]),
         template=INSPECTION_PAGE,
-        context=_inspection_page(request, inspection, **{form_name: form}),
+        context=lambda: _inspection_page(request, inspection, **{form_name: form}),
     )
 
 

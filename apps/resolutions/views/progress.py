@@ -83,7 +83,7 @@ def task_progress(request, task_id: int):
         done=_("Progress recorded."),
         then=_task_url(task),
         template=TASK_PAGE,
-        context=_task_page(request, task, progress_form=form),
+        context=lambda: _task_page(request, task, progress_form=form),
     )
 
 
