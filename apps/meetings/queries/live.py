@@ -23,7 +23,7 @@ def minutes_adopted(meeting: Meeting) -> bool:
 
 
 def record_open(meeting: Meeting) -> bool:
-    """Whether the meeting's record may still change: not cancelled, minutes not adopted (services_live.require_open
+    """Whether the meeting's record may still change: not cancelled, minutes not adopted (services.meeting.require_open
     says why not)."""
     return meeting.status != Meeting.Status.CANCELLED and not minutes_adopted(meeting)
 

@@ -25,7 +25,7 @@ from apps.meetings.queries import meeting as queries
 from apps.meetings.rules import docs as rules_docs
 from apps.meetings.rules import documents
 from apps.meetings.services import live as services_live
-from apps.meetings.services.meeting import resolution_reads
+from apps.meetings.services.meeting import require_open, resolution_reads
 from apps.members.models import CellRole, Member
 from apps.orgs.models import Organization
 
@@ -281,7 +281,7 @@ def attendance_paper_save(*, meeting: Meeting, marks: Sequence[PaperMark], by) -
     Works after the meeting has ended, until the minutes are adopted. Marks equal to what is recorded are left as
     they are (a QR check-in keeps its origin). Errors name the row: ``status_<member id>`` / ``reason_<member id>``.
     Returns the number of marks written."""
-    services_live.require_open(meeting)
+    require_open(meeting)
     recorded = {a.member_id: a for a in Attendance.objects.filter(meeting=meeting)}
     errors: dict[str, list[str]] = {}
     written = 0

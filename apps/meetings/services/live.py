@@ -17,20 +17,11 @@ from django.utils.translation import gettext as _
 from apps.common import audit
 from apps.common.text import nfc
 from apps.meetings.models import AgendaItem, Attendance, Guest, Meeting, Speech, Vote
-from apps.meetings.queries import live as queries_live
 from apps.meetings.queries import meeting as queries
+from apps.meetings.services.meeting import require_open
 from apps.members.models import Member
 
 LATE_AFTER = timedelta(minutes=15)
-
-
-def require_open(meeting: Meeting) -> None:
-    """Refuse a change to the record of a cancelled meeting or of one whose minutes are adopted (live, votes and the
-    paper sheet)."""
-    if meeting.status == Meeting.Status.CANCELLED:
-        raise ValidationError(_("The meeting was cancelled."))
-    if queries_live.minutes_adopted(meeting):
-        raise ValidationError(_("The minutes are adopted: the record can no longer change."))
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from apps.common import audit
 from apps.common.text import nfc
 from apps.meetings.models import AgendaItem, AnnualCalendar, Meeting, Vote
+from apps.meetings.queries import live as queries_live
 from apps.meetings.rules import agenda
 from apps.meetings.rules.documents import TableSpec
 from apps.orgs.models import Organization
@@ -89,3 +90,12 @@ def resolution_reads_set(reads: MeetingResolution) -> None:
 
 def resolution_reads() -> MeetingResolution:
     return _reads[0]
+
+
+def require_open(meeting: Meeting) -> None:
+    """Refuse a change to the record of a cancelled meeting or of one whose minutes are adopted (the live
+    meeting, votes, the paper sheet, preparation)."""
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(_("The meeting was cancelled."))
+    if queries_live.minutes_adopted(meeting):
+        raise ValidationError(_("The minutes are adopted: the record can no longer change."))

@@ -14,8 +14,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.common.text import nfc
-from apps.meetings.models import AgendaItem, Meeting, MeetingDocument, Minutes
+from apps.meetings.models import AgendaItem, Meeting, MeetingDocument
 from apps.meetings.services import meeting as services
+from apps.meetings.services.meeting import require_open
 from apps.members.models import Member
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
@@ -25,14 +26,6 @@ def _lock(meeting: Meeting) -> Meeting:
     return Meeting.objects.select_for_update().get(pk=meeting.pk)
 
 
-def _require_editable(meeting: Meeting) -> None:
-    """Preparation can change until the meeting is cancelled or its minutes are adopted."""
-    if meeting.status == Meeting.Status.CANCELLED:
-        raise ValidationError(_("The meeting was cancelled."))
-    if Minutes.objects.filter(meeting=meeting, status=Minutes.Status.ADOPTED).exists():
-        raise ValidationError(_("The minutes are adopted: the record can no longer change."))
-
-
 # ---------------------------------------------------------------------------------------------- preparer
 
 
@@ -40,7 +33,7 @@ def _require_editable(meeting: Meeting) -> None:
 def meeting_set_preparer(*, meeting: Meeting, preparer: Member | None) -> Meeting:
     """Assign (or clear) the member who prepares the report and the draft resolution."""
     live = _lock(meeting)
-    _require_editable(live)
+    require_open(live)
     if preparer is not None and (preparer.cell_id != live.cell_id or not preparer.active):
         raise ValidationError({"preparer": _("The preparer must be an active member of the cell.")})
     if preparer is None:
@@ -59,7 +52,7 @@ def meeting_set_preparer(*, meeting: Meeting, preparer: Member | None) -> Meetin
 @transaction.atomic
 def document_add(*, meeting: Meeting, kind: str, title: str, text: str = "", file=None, by) -> MeetingDocument:
     """Add a document typed in the page and/or uploaded (at most 10 MB). It is not yet available to members."""
-    _require_editable(meeting)
+    require_open(meeting)
     if kind not in MeetingDocument.Kind.values or kind == MeetingDocument.Kind.BOARD_MINUTES:
         raise ValidationError({"kind": _("Choose the kind of document.")})
     if kind == MeetingDocument.Kind.LEAD_PAPER and meeting.kind != Meeting.Kind.THEMATIC:
@@ -108,7 +101,7 @@ def document_approve(*, document: MeetingDocument) -> MeetingDocument:
 def board_meeting_create(*, meeting: Meeting, scheduled_at: datetime, place: str = "") -> Meeting:
     """The cell board's pre-meeting (DOMAIN.md §5: the board meets first), before the meeting it prepares."""
     live = _lock(meeting)
-    _require_editable(live)
+    require_open(live)
     if live.kind == Meeting.Kind.BOARD:
         raise ValidationError(_("A board meeting is not prepared by another board meeting."))
     if Meeting.objects.filter(prepares=live).exists():
@@ -165,7 +158,7 @@ def _ordered(meeting: Meeting) -> list[AgendaItem]:
 def agenda_item_add(*, meeting: Meeting, title: str, section: str = AgendaItem.Section.BODY) -> AgendaItem:
     """Add an item at the end of its section (opening, body or closing)."""
     live = _lock(meeting)  # two people adding at once get distinct, consecutive positions
-    _require_editable(live)
+    require_open(live)
     if section not in AgendaItem.Section.values:
         raise ValidationError({"section": _("Choose the part of the meeting.")})
     ordered = _ordered(live)
@@ -181,7 +174,7 @@ def agenda_item_add(*, meeting: Meeting, title: str, section: str = AgendaItem.S
 
 @transaction.atomic
 def agenda_item_rename(*, item: AgendaItem, title: str) -> AgendaItem:
-    _require_editable(_lock(item.meeting))
+    require_open(_lock(item.meeting))
     live = AgendaItem.objects.get(pk=item.pk)
     live.title = nfc(title)
     live.full_clean()
@@ -194,7 +187,7 @@ def agenda_item_move(*, item: AgendaItem, offset: int) -> None:
     """Move an item up (-1) or down (+1). At the edge of its part of the meeting it crosses into the next part
     (the last opening item moved down becomes the first item of the body)."""
     live = _lock(item.meeting)
-    _require_editable(live)
+    require_open(live)
     ordered = _ordered(live)
     index = next((i for i, row in enumerate(ordered) if row.pk == item.pk), None)
     if index is None:
@@ -214,7 +207,7 @@ def agenda_item_move(*, item: AgendaItem, offset: int) -> None:
 @transaction.atomic
 def agenda_item_delete(*, item: AgendaItem) -> None:
     live = _lock(item.meeting)
-    _require_editable(live)
+    require_open(live)
     if item.speeches.exists():
         raise ValidationError(_("Speakers are recorded on this item: it stays in the record."))
     item.delete()  # django-auditlog records the deletion (its signal)

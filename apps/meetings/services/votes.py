@@ -18,8 +18,7 @@ from apps.meetings.models import BallotReceipt, Meeting, Vote
 from apps.meetings.queries import meeting as queries
 from apps.meetings.queries import votes as queries_votes
 from apps.meetings.rules import votes as rules_votes
-from apps.meetings.services.live import require_open
-from apps.meetings.services.meeting import resolution_reads
+from apps.meetings.services.meeting import require_open, resolution_reads
 from apps.members.models import Member
 
 

@@ -45,10 +45,9 @@ class Recipient:
 
 
 def _enqueue(message_id: int, *, after: datetime | None = None) -> None:
-    deliver = tasks.deliver  # the module, not the name: the task module imports this one (tasks run services)
-    task = deliver
-    if after is not None and deliver.get_backend().supports_defer:
-        task = deliver.using(run_after=after)
+    task = tasks.deliver  # through the module: the task module imports this one (a task runs a service)
+    if after is not None and task.get_backend().supports_defer:
+        task = task.using(run_after=after)
     task.enqueue(message_id)
 
 
