@@ -111,3 +111,8 @@ def amount_field(*, maximum: Decimal, **kwargs) -> forms.DecimalField:
         error_messages={"min_value": message, "max_value": message, "max_decimal_places": message},
         **kwargs,
     )
+
+
+class ButtonForm(forms.Form):
+    """The form of a button (adopt, confirm, start, delete): nothing to type; the service decides, and its refusal
+    shows on this form (apps.common.views.verb)."""

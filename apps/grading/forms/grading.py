@@ -14,7 +14,3 @@ class PointsForm(NFCFormMixin, forms.Form):
 class DecisionForm(NFCFormMixin, forms.Form):
     level = forms.ChoiceField(label=_("Level decided"), choices=Level.choices)
     note = forms.CharField(label=_("Comments"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-
-
-class StartForm(forms.Form):
-    """Start the year's grading: a button, nothing to type."""

@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from apps.common.forms import ButtonForm
 from apps.common.scoping import MANAGE, VIEW
 from apps.common.views import verb, year_or_404
-from apps.grading.forms.grading import DecisionForm, PointsForm, StartForm
+from apps.grading.forms.grading import DecisionForm, PointsForm
 from apps.grading.queries import grading as queries
 from apps.grading.services import grading as services
 from apps.orgs.queries.tree import organizations_for
@@ -44,7 +45,7 @@ def start(request, org_id: int, year: int):
         messages.success(request, _("%(n)d ratings created.") % {"n": created})
 
     url = reverse("grading:year", args=[org.pk, year])
-    return verb(request, StartForm(request.POST), start_ratings, done=None, then=url, back=url)
+    return verb(request, ButtonForm(request.POST), start_ratings, done=None, then=url, back=url)
 
 
 # Each step: its form, and the service that takes it (``grading.<step>`` says who may, and when).

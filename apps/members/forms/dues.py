@@ -107,7 +107,3 @@ class DuesBasisForm(NFCFormMixin, forms.Form):
             "replaces the earlier one; a new salary or pension is a new entry with its own date."
         ),
     )
-
-
-class DuesRateDeleteForm(forms.Form):
-    """Deleting a rate asks for nothing but the button: the service says whether the rate may go."""

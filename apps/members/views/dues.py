@@ -21,9 +21,10 @@ from rules import test_rule
 
 from apps.common import rules
 from apps.common.audit import record_access
+from apps.common.forms import ButtonForm
 from apps.common.scoping import MANAGE, VIEW, today
 from apps.common.views import verb, year_param
-from apps.members.forms.dues import DuesBasisForm, DuesMonthForm, DuesRateDeleteForm, DuesRateForm
+from apps.members.forms.dues import DuesBasisForm, DuesMonthForm, DuesRateForm
 from apps.members.queries import dues as queries
 from apps.members.queries.member import members_for
 from apps.members.services import dues as services
@@ -109,7 +110,7 @@ def dues_rate_delete(request, rate_id: int):
         raise PermissionDenied
     return verb(
         request,
-        DuesRateDeleteForm(request.POST),
+        ButtonForm(request.POST),
         lambda _data: services.dues_rate_delete(rate=rate, on=today()),
         done=_("Dues rate deleted."),
         back=reverse("members:dues_rates", args=[rate.organization_id]),

@@ -82,7 +82,3 @@ class AdoptForm(NFCFormMixin, forms.Form):
         min_value=0,
         help_text=_("Leave empty when the board adopts the score without a vote."),
     )
-
-
-class ConfirmForm(forms.Form):
-    """The supervisor confirms the proposed score as it stands: nothing to type."""

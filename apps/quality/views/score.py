@@ -7,11 +7,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.common.forms import ButtonForm
 from apps.common.scoping import VIEW
 from apps.common.views import verb
 from apps.meetings.models import Meeting
 from apps.meetings.queries.meeting import meetings_for
-from apps.quality.forms.score import AdoptForm, ConfirmForm, JudgedForm, OverrideForm
+from apps.quality.forms.score import AdoptForm, JudgedForm, OverrideForm
 from apps.quality.models import MeetingScore
 from apps.quality.queries import score as queries_score
 from apps.quality.queries.metrics import HELD
@@ -123,7 +124,7 @@ def score_confirm(request, meeting_id: int):
     score = _score(request, meeting_id, "quality.supervise_score")
     return verb(
         request,
-        ConfirmForm(request.POST),
+        ButtonForm(request.POST),
         lambda _cleaned: services_score.score_confirm(score=score, by=request.user),
         done=_("The score has been confirmed."),
         then=_score_url(score.meeting),

@@ -53,7 +53,3 @@ class TaskForm(NFCFormMixin, forms.Form):
         self.fields["report_meeting"].label_from_instance = lambda m: (
             f"{m.get_kind_display()} {timezone.localtime(m.scheduled_at):%d/%m/%Y}"
         )
-
-
-class ConfirmForm(forms.Form):
-    """A button's POST (start the draft, adopt, remove, refresh): nothing to type, the service decides."""

@@ -17,12 +17,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from apps.common.forms import ButtonForm
 from apps.common.scoping import MANAGE, VIEW, today
 from apps.common.views import paginate, verb
 from apps.meetings.models import Meeting
 from apps.meetings.queries.meeting import meetings_for
 from apps.resolutions.forms.progress import ReviewForm
-from apps.resolutions.forms.tasks import ConfirmForm, ResolutionForm, TaskForm
+from apps.resolutions.forms.tasks import ResolutionForm, TaskForm
 from apps.resolutions.models import Resolution, Task
 from apps.resolutions.queries import tasks as queries_tasks
 from apps.resolutions.services import loop
@@ -54,7 +55,7 @@ def meeting_resolution(request, meeting_id: int):
         raise PermissionDenied
     return verb(
         request,
-        ConfirmForm(request.POST if request.method == "POST" else None),
+        ButtonForm(request.POST if request.method == "POST" else None),
         lambda _data: services_tasks.resolution_for_meeting(meeting=meeting, by=request.user),
         done=_("Draft resolution started."),
         then=lambda drafted: _resolution_url(drafted.pk),
@@ -98,7 +99,7 @@ def resolution_adopt(request, resolution_id: int):
     resolution = get_object_or_404(queries_tasks.resolutions_for(request.user, MANAGE), pk=resolution_id)
     return verb(
         request,
-        ConfirmForm(request.POST),
+        ButtonForm(request.POST),
         lambda _data: services_tasks.resolution_adopt(resolution=resolution, by=request.user),
         done=_("Resolution adopted. The next meeting's agenda and draft resolution now review its tasks."),
         then=_resolution_url(resolution.pk),
@@ -121,7 +122,7 @@ def resolution_refresh_loop(request, resolution_id: int):
         )
         return result
 
-    return verb(request, ConfirmForm(request.POST), refresh, done=None, then=_resolution_url(resolution.pk, "review"))
+    return verb(request, ButtonForm(request.POST), refresh, done=None, then=_resolution_url(resolution.pk, "review"))
 
 
 # ---------------------------------------------------------------------------------------------- tasks of the draft
@@ -193,7 +194,7 @@ def task_delete(request, task_id: int):
     task = get_object_or_404(queries_tasks.tasks_for(request.user, MANAGE), pk=task_id)
     return verb(
         request,
-        ConfirmForm(request.POST),
+        ButtonForm(request.POST),
         lambda _data: services_tasks.task_delete(task=task),
         done=_("Task removed."),
         then=_resolution_url(task.resolution_id, "tasks"),
