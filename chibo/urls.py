@@ -29,6 +29,8 @@ urlpatterns = [
     path("resolutions/", include("apps.resolutions.urls")),
     path("grading/", include("apps.grading.urls")),
     path("quality/", include("apps.quality.urls")),
+    path("oversight/", include("apps.oversight.urls")),
+    path("exports/", include("apps.exports.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

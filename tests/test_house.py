@@ -24,7 +24,18 @@ SINGLE = {"__init__.py", "apps.py", "admin.py", "models.py", "permissions.py", "
 DJANGO_DIRS = {"templates", "templatetags", "management", "migrations", "tests", "static", "locale", "__pycache__"}
 # A seam to the outside world, named for what it reaches (docs/decisions/0007-layout.md).
 SEAMS = {"outbox": {"sms.py"}}
-DOMAIN_APPS = ["orgs", "members", "meetings", "quality", "resolutions", "grading", "outbox", "home"]
+DOMAIN_APPS = [
+    "exports",
+    "orgs",
+    "members",
+    "meetings",
+    "quality",
+    "resolutions",
+    "grading",
+    "oversight",
+    "outbox",
+    "home",
+]
 
 
 def _source_files(*patterns: str) -> list[Path]:

@@ -20,8 +20,21 @@ from auditlog.signals import accessed
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.signals import pre_save
+from django.dispatch import Signal
 
 Changes = dict[str, list[Any]]
+
+
+# Sent after every bulk write made here (update, bulk_create, bulk_update) with ``sender=model`` and ``pks`` (the
+# rows written), which Django's post_save does not see: upper apps that keep figures derived from these rows (the
+# oversight fact table) listen to it beside post_save and post_delete.
+rows_written = Signal()
+
+
+def _written(model: type[models.Model], pks: Iterable[object]) -> None:
+    pks = [pk for pk in pks if pk is not None]
+    if pks:
+        rows_written.send(sender=model, pks=pks)
 
 
 def record_access(instance) -> None:
@@ -90,11 +103,14 @@ def _column(model: type[models.Model], name: str) -> str:
 def update(queryset: models.QuerySet, **values) -> int:
     """``queryset.update(**values)``, with one audit entry per row that changed (old → new of each field)."""
     model = queryset.model
-    if not is_audited(model):
-        return queryset.update(**values)
     fields = [f for f in values if f not in _excluded(model)]
-    if not fields:  # only fields kept out of the log (a vote's tallies): nothing to record
-        return queryset.update(**values)
+    if not is_audited(model) or not fields:  # not audited, or only fields kept out of the log (a vote's tallies)
+        if not rows_written.has_listeners(model):
+            return queryset.update(**values)
+        pks = list(queryset.values_list("pk", flat=True))
+        count = model._default_manager.filter(pk__in=pks).update(**values)
+        _written(model, pks)
+        return count
     columns = [_column(model, f) for f in fields]
     before = {row[0]: row[1:] for row in queryset.values_list("pk", *columns)}
     changed = model._default_manager.filter(pk__in=before)
@@ -110,6 +126,7 @@ def update(queryset: models.QuerySet, **values) -> int:
         if changes:
             rows.append((pk, _label(model, pk), changes))
     _entries(model, rows, LogEntry.Action.UPDATE)
+    _written(model, before)
     return count
 
 
@@ -134,6 +151,7 @@ def bulk_create(model: type[models.Model], objects: Sequence[models.Model], **kw
         ),
         LogEntry.Action.CREATE,
     )
+    _written(model, (obj.pk for obj in created))
     return created
 
 
@@ -158,4 +176,5 @@ def bulk_update(model: type[models.Model], objects: Sequence[models.Model], fiel
         if changes:
             rows.append((obj.pk, _label(model, obj.pk), changes))
     _entries(model, rows, LogEntry.Action.UPDATE)
+    _written(model, (obj.pk for obj in objects))
     return count

@@ -28,6 +28,16 @@ class Organization(MP_Node):
         CELL = "cell", _("Party cell")
         PARTY_GROUP = "party_group", _("Party group")
 
+    class Sector(models.TextChoices):
+        """The kind of cell or organisation, for the breakdowns of the dashboards (issue 12)."""
+
+        RESIDENTIAL = "residential", _("Hamlet or residential group")
+        AGENCY = "agency", _("Agency")
+        SCHOOL = "school", _("School or public service unit")
+        ENTERPRISE = "enterprise", _("Enterprise")
+        ARMED = "armed", _("Armed forces")
+        OTHER = "other", _("Other")
+
     steplen = 4
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     level_label = models.CharField(_("level"), max_length=80, blank=True)
@@ -35,6 +45,7 @@ class Organization(MP_Node):
     name = models.CharField(_("name"), max_length=200)
     name_search = models.CharField(max_length=200, db_index=True, editable=False)
     active = models.BooleanField(_("active"), default=True)
+    sector = models.CharField(_("kind of unit"), max_length=12, choices=Sector.choices, blank=True)
 
     objects = OrganizationManager()
 

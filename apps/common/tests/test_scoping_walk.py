@@ -53,6 +53,15 @@ from apps.members.models import (
 from apps.members.testing import grant
 from apps.orgs.models import Organization, RoleGrant
 from apps.outbox.models import OutboundMessage
+from apps.oversight.models import (
+    Briefing,
+    CellMonth,
+    OrgYear,
+    OversightRule,
+    StaleCellMonth,
+    SupervisorAssignment,
+    Visit,
+)
 from apps.quality.models import MeetingScore, Rubric, RubricCategory, RubricItem
 from apps.resolutions.models import Feedback, Inspection, Resolution, Target, TargetActual, Task, TaskProgress
 from apps.resolutions.testing import make_resolution
@@ -158,6 +167,16 @@ FACTORIES: dict[type[models.Model], Callable[[Place], models.Model]] = {
     MeetingScore: lambda p: MeetingScore.objects.create(
         meeting=p.row(Meeting), rubric=p.row(Rubric), proposed_at=timezone.now()
     ),
+    # oversight
+    CellMonth: lambda p: CellMonth.objects.create(cell=p.cell, month=ON.replace(day=1), computed_at=timezone.now()),
+    StaleCellMonth: lambda p: StaleCellMonth.objects.create(cell=p.cell, month=ON.replace(day=1)),
+    OrgYear: lambda p: OrgYear.objects.create(organization=p.cell, year=ON.year, computed_at=timezone.now()),
+    OversightRule: lambda p: OversightRule.objects.create(organization=p.cell, effective_from=ON),
+    Briefing: lambda p: Briefing.objects.create(committee=p.cell, month=ON.replace(day=1)),
+    SupervisorAssignment: lambda p: SupervisorAssignment.objects.create(
+        supervisor=UserFactory(), cell=p.cell, committee=p.cell, starts_on=ON
+    ),
+    Visit: lambda p: Visit.objects.create(cell=p.cell, on=ON),
     # outbox
     OutboundMessage: lambda p: OutboundMessage.objects.create(
         organization=p.cell, member=p.member, channel="email", purpose="notice"

@@ -1,0 +1,1 @@
+"""Who may do what in oversight (django-rules); where is decided by scoping (apps.common.scoping)."""
