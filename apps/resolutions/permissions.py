@@ -3,7 +3,7 @@ task's helpers). Views ask ``request.user.has_perm("resolutions.…", obj)``, te
 
 import rules
 
-from apps.common.scoping import MANAGE, VIEW, allows
+from apps.common.scoping import MANAGE, VIEW, Role, allows, grants_for
 from apps.orgs.permissions import manages_org, restructures_org
 
 
@@ -42,6 +42,13 @@ def reads_records(user, org) -> bool:
     return org is not None and allows(user, VIEW, org.path)
 
 
+@rules.predicate
+def inspects_org(user, org) -> bool:
+    """The inspection commission (a Role.INSPECTION grant over the organisation): it records its own inspections
+    and supervision in its subtree, and nothing else (its role reads, it does not manage)."""
+    return org is not None and any(g.role == Role.INSPECTION and org.path.startswith(g.path) for g in grants_for(user))
+
+
 rules.add_perm("resolutions.manage", manages_org_of)
 rules.add_perm("resolutions.post_progress", manages_org_of | works_on_task)
 rules.add_perm("resolutions.mark_done", manages_org_of | leads_task)
@@ -49,8 +56,9 @@ rules.add_perm("resolutions.mark_done", manages_org_of | leads_task)
 rules.add_perm("resolutions.follow_up", manages_org)
 rules.add_perm("resolutions.follow_up_task", manages_org_of & assigned_from_above)
 # The object is the organisation: the committee's staff and administrators (restructure rights on the subtree)
-# issue committee resolutions and assign their tasks, and record inspections and supervision.
+# issue committee resolutions and assign their tasks; they and the inspection commission record inspections and
+# supervision (with their findings, conclusion and remedies) in their subtree.
 rules.add_perm("resolutions.issue", restructures_org)
-rules.add_perm("resolutions.inspect", restructures_org)
+rules.add_perm("resolutions.inspect", restructures_org | inspects_org)
 rules.add_perm("resolutions.view_committee", reads_records)
 rules.add_perm("resolutions.view_inspections", reads_records)

@@ -1,7 +1,7 @@
 """Pages of committee resolutions, directives and follow-ups, residents' feedback, amendments and inspections:
-who reads, who changes (outsider 404 with nothing changed, anonymous to login, plain members read only, the
-inspection role reads inspections but records none, a cell's secretary issues no committee resolution), bounded
-queries."""
+who reads, who changes (outsider 404 with nothing changed, anonymous to login, plain members read only, a cell's
+secretary issues no committee resolution), bounded queries. The inspection commission's own inspections are
+tested in apps/oversight/tests/test_supervision_inspections.py."""
 
 from datetime import timedelta
 
@@ -469,19 +469,10 @@ def test_an_invalid_remedy_shows_the_form_again(world, client_for, inspection):
     assert response.status_code == 200 and state() == before
 
 
-@pytest.mark.django_db
-def test_the_inspection_role_reads_but_records_nothing(world, client_for, inspection):
-    client = client_for(world.inspector)
-    page = client.get(url("inspection", inspection.pk)).content.decode()
-    assert "Kiểm tra sinh hoạt chi bộ" in page
-    assert url("inspection_remedy_add", inspection.pk) not in page
-    assert url("inspection_conclude", inspection.pk) not in page
-    page = client.get(url("inspections", world.commune_a.pk)).content.decode()
-    assert url("inspection_new", world.cell_a1.pk) not in page
-    denied(client, "inspection_new", world.cell_a1.pk, inspection_post())
+# The inspection commission records inspections in its own subtree: apps/oversight/tests/test_supervision_inspections.py
 
 
-@pytest.mark.parametrize("persona", ["inspector", "secretary", "member_user", "outsider"])
+@pytest.mark.parametrize("persona", ["secretary", "member_user", "supervisor", "outsider"])
 @pytest.mark.django_db
 def test_others_conclude_nothing_and_require_no_remedy(world, client_for, inspection, persona):
     client = client_for(getattr(world, persona))

@@ -1,9 +1,9 @@
 """Inspections and supervision of a cell's implementation, with their findings, conclusion and required remedies
 (which the cell follows up like a directive: views/follow.py).
 
-Who: the committee above (staff, administrators: "restructure" on the subtree) records inspections; the roles that
-read an organisation's records read its inspections; a plain member does not. What a person may not see, or may
-not change, is not found (404)."""
+Who: the committee above (staff, administrators: "restructure" on the subtree) and the inspection commission (its
+role over the cell) record inspections (``resolutions.inspect``); the roles that read an organisation's records read
+its inspections; a plain member does not. What a person may not see, or may not change, is not found (404)."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from apps.common.scoping import RESTRUCTURE, VIEW
+from apps.common.scoping import VIEW
 from apps.common.views import verb
 from apps.orgs.queries.tree import organizations_for
 from apps.resolutions.forms.inspections import ConclusionForm, InspectionForm, RemedyForm
@@ -26,8 +26,9 @@ INSPECTION_PAGE = "resolutions/inspections/inspection.html"
 
 
 def _inspecting(request, inspection_id: int) -> Inspection:
-    """The inspection, for those who record inspections (the committee above); others: not found."""
-    inspection = get_object_or_404(queries_inspections.inspections_for(request.user, RESTRUCTURE), pk=inspection_id)
+    """The inspection, for those who record inspections (the committee above, the inspection commission); others:
+    not found."""
+    inspection = get_object_or_404(queries_inspections.inspections_for(request.user, VIEW), pk=inspection_id)
     if not request.user.has_perm("resolutions.inspect", inspection.organization):
         raise Http404
     return inspection
@@ -81,7 +82,7 @@ def inspections(request, org_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def inspection_new(request, org_id: int):
-    cell = get_object_or_404(organizations_for(request.user, RESTRUCTURE), pk=org_id)
+    cell = get_object_or_404(organizations_for(request.user, VIEW), pk=org_id)
     if not cell.is_cell or not request.user.has_perm("resolutions.inspect", cell):
         raise Http404
     form = InspectionForm(
