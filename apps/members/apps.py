@@ -31,3 +31,9 @@ class MembersConfig(AppConfig):
         auditlog.register(Dues)
         auditlog.register(DuesRate)
         auditlog.register(MemberDuesBasis, exclude_fields=["monthly_income"])  # income never in the log
+
+        # Excel exports of the members' lists (apps.exports)
+        from apps.exports.rules.tables import register
+        from apps.members.queries import exports
+
+        register("members", exports.members)
