@@ -109,8 +109,9 @@ def _clean(values: dict) -> dict:
 
 
 def stock_month(period: Period, today: date) -> date:
-    """The month whose members a period shows: its last month, or the current month while the period runs."""
-    return min(period.last_month, month_of(today))
+    """The month whose members a period shows: its last month; the current month while the period runs (its first
+    month before it starts)."""
+    return max(period.first_month, min(period.last_month, month_of(today)))
 
 
 def _grouped(qs: QuerySet, key: str | None, period: Period, today: date) -> dict[tuple[Any, bool], dict]:
