@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from apps.oversight.views import supervision
 
 app_name = "oversight"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    # --- supervision ---
+    path("supervision/", supervision.supervision, name="supervision"),
+    path("<int:org_id>/assignments/", supervision.assignments, name="assignments"),
+    path("<int:org_id>/assignments/add/", supervision.assignment_add, name="assignment_add"),
+    path("assignments/<int:assignment_id>/end/", supervision.assignment_end, name="assignment_end"),
+    path("<int:org_id>/visits/", supervision.visits, name="visits"),
+    path("cells/<int:cell_id>/visits/add/", supervision.visit_add, name="visit_add"),
+    path("visits/<int:visit_id>/follow-up/", supervision.visit_follow_up, name="visit_follow_up"),
+]
