@@ -15,6 +15,12 @@ class OrganizationForm(NFCFormMixin, forms.Form):
     )
     code = forms.CharField(label=_("code"), max_length=32)
     name = forms.CharField(label=_("name"), max_length=200)
+    sector = forms.ChoiceField(
+        label=_("kind of unit"),
+        choices=[("", "—"), *Organization.Sector.choices],
+        required=False,
+        help_text=_("For the dashboards' breakdown by kind of unit (residential, agency, school, enterprise…)."),
+    )
 
 
 class MoveForm(forms.Form):

@@ -25,10 +25,10 @@ def _check_kind(kind: str, parent: Organization | None) -> None:
 
 @transaction.atomic
 def organization_create(
-    *, parent: Organization | None, kind: str, code: str, name: str, level_label: str = ""
+    *, parent: Organization | None, kind: str, code: str, name: str, level_label: str = "", sector: str = ""
 ) -> Organization:
     _check_kind(kind, parent)
-    node = Organization(kind=kind, code=nfc(code), name=nfc(name), level_label=nfc(level_label))
+    node = Organization(kind=kind, code=nfc(code), name=nfc(name), level_label=nfc(level_label), sector=sector)
     if Organization.objects.filter(code=node.code).exists():
         raise ValidationError({"code": _("This code is already used by another organisation.")})
     node.full_clean(exclude=["path", "depth", "numchild"], validate_unique=False)
