@@ -49,3 +49,11 @@ class MeetingsConfig(AppConfig):
                 "paper_abstain",
             ],
         )
+
+        # Excel exports of the meetings' lists (apps.exports)
+        from apps.exports.rules.tables import register
+        from apps.meetings.queries import exports
+
+        register("attendance", exports.attendance)
+        register("register", exports.register)
+        register("meetings", exports.meetings)
