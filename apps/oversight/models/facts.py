@@ -12,47 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.common.scoping import ScopedQuerySet
 from apps.orgs.models import Organization
+from apps.oversight.rules.figures import FLOW_COLUMNS, STOCK_COLUMNS
 
-# The additive columns of CellMonth, summed over cells and months by the roll-up. The stock columns (members at the
-# end of the month) are not summed over months: a period takes its last month's (STOCK_FIELDS).
-FLOW_FIELDS = (
-    "regular_planned",
-    "regular_held",
-    "regular_on_time",
-    "thematic_planned",
-    "thematic_held",
-    "thematic_on_time",
-    "sittings_held",
-    "attendance_expected",
-    "attendance_present",
-    "unexcused_absences",
-    "excused_absences",
-    "attendees",
-    "speakers",
-    "quality_tot",
-    "quality_kha",
-    "quality_tb",
-    "quality_kem",
-    "quality_unscored",
-    "scores_unconfirmed",
-    "tasks_due",
-    "tasks_done_on_time",
-    "tasks_done_late",
-    "tasks_open",
-    "targets_exceeded",
-    "targets_met",
-    "targets_missed",
-    "targets_unknown",
-    "admitted",
-    "confirmed",
-    "transferred_in",
-    "transferred_out",
-    "removed",
-    "dues_payers",
-    "dues_paid",
-    "dues_collected",
-)
-STOCK_FIELDS = ("members_official", "members_probationary", "members_exempt", "members_attached_out")
+# The additive columns of CellMonth, summed over cells and months by the roll-up, and the stock columns (members at
+# the end of the month), which a period takes from its last month: named once, in the figures' rules.
+FLOW_FIELDS = FLOW_COLUMNS
+STOCK_FIELDS = STOCK_COLUMNS
 
 
 def _count(label):
