@@ -1,10 +1,14 @@
 from django.urls import path
 
-from apps.oversight.views import supervision
+from apps.oversight.views import dashboard, supervision
 
 app_name = "oversight"
 
 urlpatterns: list = [
+    # --- dashboard ---
+    path("<int:org_id>/", dashboard.dashboard, name="dashboard"),
+    path("<int:org_id>/chart/<slug:name>.svg", dashboard.chart, name="chart"),
+    path("<int:org_id>/meetings/", dashboard.cell_meetings, name="cell_meetings"),
     # --- supervision ---
     path("supervision/", supervision.supervision, name="supervision"),
     path("<int:org_id>/assignments/", supervision.assignments, name="assignments"),
