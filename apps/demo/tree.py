@@ -1,5 +1,6 @@
 """The demo's party tree: a province, its districts, their communes, agencies and cells, with treebeard's
-materialized paths computed here so that the whole tree is one bulk insert."""
+materialized paths computed here so that the whole tree is one bulk insert. Each cell (and each agency's committee)
+gets its kind of unit (``Organization.sector``, for the dashboards' breakdowns) from the name it is built with."""
 
 from __future__ import annotations
 
@@ -70,6 +71,37 @@ AGENCIES = [
 ]
 
 
+# The kind of unit of an agency, a school or an enterprise, by a word of its name (the first that matches wins).
+SECTOR_WORDS = [
+    ("Công an", Organization.Sector.ARMED),
+    ("Quân sự", Organization.Sector.ARMED),
+    ("Trường", Organization.Sector.SCHOOL),
+    ("Y tế", Organization.Sector.SCHOOL),
+    ("Bệnh viện", Organization.Sector.SCHOOL),
+    ("Công ty", Organization.Sector.ENTERPRISE),
+    ("Ngân hàng", Organization.Sector.ENTERPRISE),
+    ("Bưu điện", Organization.Sector.ENTERPRISE),
+    ("Điện lực", Organization.Sector.ENTERPRISE),
+    ("Cơ quan", Organization.Sector.AGENCY),
+    ("Phòng", Organization.Sector.AGENCY),
+    ("Kho bạc", Organization.Sector.AGENCY),
+    ("Chi cục", Organization.Sector.AGENCY),
+    ("Hạt", Organization.Sector.AGENCY),
+]
+RESIDENTIAL_WORDS = ("Thôn", "Xóm", "Khu", "Tổ dân phố")
+
+
+def sector_of(name: str) -> str:
+    """The kind of unit a demo cell's or committee's name says: an agency, a school, an enterprise, the armed forces,
+    a hamlet or residential group; blank for the territorial committees (province, district, commune)."""
+    for word, sector in SECTOR_WORDS:
+        if word in name:
+            return sector
+    if any(word in name for word in RESIDENTIAL_WORDS):
+        return Organization.Sector.RESIDENTIAL
+    return ""
+
+
 class Tree:
     """Builds Organization rows with treebeard-compatible paths, to be bulk-inserted."""
 
@@ -97,6 +129,8 @@ class Tree:
             name_search=search_key(name),
             level_label=level,
         )
+        if kind == "cell" or level in ("Đảng bộ cơ sở", "Đảng bộ bộ phận"):
+            node.sector = sector_of(name)
         self.rows.append(node)
         return node
 
