@@ -2,6 +2,7 @@
 thresholds in force at a node, overdue calendars, scores and probations, and the reasons they give."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -36,7 +37,8 @@ def test_average_level_weighs_the_scored_meetings():
 
 
 def test_the_window_ends_with_last_month():
-    assert rules.window(date(2026, 12, 1), 3) == [date(2026, 8, 1), date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 1)]
+    months = [date(2026, 8, 1), date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 1)]
+    assert rules.window(date(2026, 12, 1), 3) == months
     assert rules.window(date(2027, 1, 15), 1) == [date(2026, 11, 1), date(2026, 12, 1)]
 
 
@@ -95,8 +97,6 @@ def test_scores_and_probations_overdue_after_their_days():
 
 
 def test_below_compares_with_a_decimal_threshold():
-    from decimal import Decimal
-
     assert rules.below(84.9, Decimal("85.0"))
     assert not rules.below(85.0, Decimal("85.0"))
     assert not rules.below(None, Decimal("85.0"))
