@@ -14,3 +14,9 @@ class GradingConfig(AppConfig):
 
         for model in (GradingRule, AnnualRating, Discipline):
             auditlog.register(model)
+
+        # Excel export of the year's grades (apps.exports)
+        from apps.exports.rules.tables import register
+        from apps.grading.queries import exports
+
+        register("grades", exports.grades)

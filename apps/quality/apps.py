@@ -14,3 +14,9 @@ class QualityConfig(AppConfig):
 
         for model in (Rubric, RubricCategory, RubricItem, MeetingScore):
             auditlog.register(model)
+
+        # Excel export of the meetings' scores (apps.exports)
+        from apps.exports.rules.tables import register
+        from apps.quality.queries import exports
+
+        register("scores", exports.scores)

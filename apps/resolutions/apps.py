@@ -18,3 +18,9 @@ class ResolutionsConfig(AppConfig):
 
         for model in (Resolution, Task, TaskProgress, Target, TargetActual, Feedback, Inspection):
             auditlog.register(model)
+
+        # Excel exports of the tasks' lists (apps.exports)
+        from apps.exports.rules.tables import register
+        from apps.resolutions.queries import exports
+
+        register("tasks", exports.tasks)

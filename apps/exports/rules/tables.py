@@ -18,13 +18,14 @@ from apps.common.rules import year_ok
 
 TEXT = "text"
 INT = "int"
+NUMBER = "number"  # a decimal figure shown as it is (points: 87.5)
 PERCENT = "percent"  # a value in percent points (85.3 for 85.3 %), as the pages show it
 MONEY = "money"  # đồng, whole numbers
 DATE = "date"
-KINDS = (TEXT, INT, PERCENT, MONEY, DATE)
+KINDS = (TEXT, INT, NUMBER, PERCENT, MONEY, DATE)
 
 # A column's width in characters when the provider gives none.
-DEFAULT_WIDTHS = {TEXT: 24, INT: 10, PERCENT: 10, MONEY: 14, DATE: 12}
+DEFAULT_WIDTHS = {TEXT: 24, INT: 10, NUMBER: 10, PERCENT: 10, MONEY: 14, DATE: 12}
 
 Params = Mapping[str, str]
 

@@ -27,7 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from apps.common.text import search_key
-from apps.exports.rules.tables import DATE, INT, MONEY, PERCENT, TEXT, Column, Table
+from apps.exports.rules.tables import DATE, INT, MONEY, NUMBER, PERCENT, TEXT, Column, Table
 
 HEADING_ROWS = 4  # title, organisation, period, exported by
 HEADER_ROW = HEADING_ROWS + 2  # a blank line, then the header
@@ -36,6 +36,7 @@ FIRST_DATA_ROW = HEADER_ROW + 1
 FORMATS = {
     TEXT: "@",
     INT: "#,##0",
+    NUMBER: "General",
     MONEY: "#,##0",  # đồng: whole numbers with thousands separators
     PERCENT: "0.0%",
     DATE: "DD/MM/YYYY",
@@ -60,7 +61,7 @@ def cell_value(kind: str, value: Any) -> Any:
         return float(value) / 100
     if kind == DATE and isinstance(value, datetime):
         return value.date()
-    if kind in (INT, MONEY) and isinstance(value, Decimal):
+    if kind in (INT, NUMBER, MONEY) and isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if kind == TEXT and not isinstance(value, str):
         return str(value)
