@@ -49,6 +49,12 @@ def ends_assignment(user, assignment) -> bool:
 
 
 @rules.predicate
+def supervises(user) -> bool:
+    """The user follows cells today (an assignment in force, or a supervisor grant): the menu shows their page."""
+    return bool(assigned_cell_ids(user)) or any(g.role == Role.SUPERVISOR for g in grants_for(user))
+
+
+@rules.predicate
 def records_visit(user, cell) -> bool:
     return bool(visit_kinds(user, cell))
 
@@ -59,6 +65,7 @@ def closes_follow_up(user, visit) -> bool:
     return visit is not None and (records_visit(user, visit.cell) or allows(user, RESTRUCTURE, visit.cell.path))
 
 
+rules.add_rule("oversight.supervises", supervises)  # {% test_rule "oversight.supervises" user as x %}
 rules.add_perm("oversight.view_supervision", oversees)
 rules.add_perm("oversight.assign_supervisors", assigns_supervisors)
 rules.add_perm("oversight.end_assignment", ends_assignment)

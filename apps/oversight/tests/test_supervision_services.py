@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from unittest import mock
 
 import pytest
+import rules
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -236,3 +237,13 @@ def test_a_follow_up_is_closed_once_between_the_visit_and_today(world):
     plain = visit(world)
     message = refused(lambda: services.visit_follow_up_done(visit=plain, done_on=today()))
     assert message == "Lần dự này không có hạn kiểm tra lại."
+
+
+@pytest.mark.django_db
+def test_who_supervises_for_the_menu(world, person):
+    assert rules.test_rule("oversight.supervises", world.supervisor)
+    assert not rules.test_rule("oversight.supervises", person)
+    assign(world, person)
+    fresh = type(person).objects.get(pk=person.pk)
+    assert rules.test_rule("oversight.supervises", fresh)
+    assert not rules.test_rule("oversight.supervises", world.staff)
