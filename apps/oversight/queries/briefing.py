@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 from apps.common import rules as common_rules
 from apps.orgs.models import Organization
 from apps.oversight.models import Briefing, OversightRule
@@ -27,6 +29,17 @@ RESULT_CODES = ("meetings_held", "attendance_rate", "speaking_share", "unexcused
 QUALITY_CODES = ("quality_tot", "quality_kha", "quality_tb", "quality_kem")
 TASK_CODES = ("tasks_done", "tasks_late")
 DUES_CODE = "dues_paid_share"
+
+
+def headers() -> list[str]:
+    """The results table's column headers after the organisation's, the figures' own labels."""
+    label = rules_figures.BY_CODE
+    return [
+        *(str(label[code].label) for code in RESULT_CODES),
+        str(_("Quality (good/fairly good/average/weak)")),
+        str(_("Tasks (done/late)")),
+        str(label[DUES_CODE].label),
+    ]
 
 
 def parse_month(text: str) -> date | None:
@@ -74,6 +87,10 @@ class Pack:
     @property
     def focus(self) -> str:
         return self.briefing.focus if self.briefing is not None else ""
+
+    @property
+    def headers(self) -> list[str]:
+        return headers()
 
     @property
     def key(self) -> str:

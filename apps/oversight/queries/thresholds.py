@@ -86,6 +86,24 @@ class Thresholds:
         return max([getattr(self.default, field)] + [getattr(r, field) for _p, _d, r in self.candidates])
 
 
+# The thresholds, in the order the pages show them.
+FIELDS = (
+    "attendance_min",
+    "speaking_min",
+    "falling_months",
+    "score_confirm_days",
+    "calendar_due_month",
+    "probation_grace_days",
+    "briefing_day",
+)
+
+
+def label(name: str) -> str:
+    """A threshold's name as the model's field says it."""
+    field = OversightRule._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name))
+
+
 @dataclass
 class RuleRow:
     rule: OversightRule
@@ -111,8 +129,10 @@ def thresholds_page(user, node: Organization, *, today: date) -> dict:
         .select_related("organization", "created_by")
         .order_by("organization__path", "-effective_from")
     )
+    shown = current if current is not None else OversightRule()
     return {
-        "current": current if current is not None else OversightRule(),
+        "current": shown,
+        "values": [(label(name), getattr(shown, name)) for name in FIELDS],
         "is_default": current is None,
         "rows": rows,
         "below": [RuleRow(r, inherited=False, in_force=False, upcoming=r.effective_from > today) for r in below],
