@@ -44,6 +44,7 @@ def test_the_supervisor_records_a_visit_from_their_phone(live_world, phone_page:
     due = timezone.localdate() + timedelta(days=30)
     page.fill("input[name=follow_up_due]", due.strftime("%d/%m/%Y"))
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(artifacts_dir / "supervision-visit-phone.png"), full_page=True)
     page.locator("#visit-form button[type=submit]").click()
 
     expect(page).to_have_url(re.compile(r"/oversight/supervision/$"))

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from apps.common import idempotency
 from apps.common.rules import year_ok
 from apps.common.scoping import VIEW
 from apps.common.views import verb
@@ -83,6 +84,7 @@ def _assignments_context(request, node: Organization, form=None) -> dict:
         "can_assign": can_assign,
         "form": form or (_assignment_form(request, node) if can_assign else None),
         "end_form": AssignmentEndForm(auto_id=False, initial={"ends_on": today}),
+        "submission_token": idempotency.new_token() if can_assign else "",  # a double submit assigns once
     }
 
 
@@ -179,7 +181,7 @@ def visit_add(request, cell_id: int):
         done=_("Visit recorded."),
         then=lambda visit: _visit_done_url(cell, visit),
         template=VISIT_FORM,
-        context=lambda: {"cell": cell, "meeting": meeting},
+        context=lambda: {"cell": cell, "meeting": meeting, "kinds": kinds},
         once=True,
     )
 
