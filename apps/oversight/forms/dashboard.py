@@ -61,6 +61,7 @@ class DashboardForm(forms.Form):
 class ChartForm(forms.Form):
     period = forms.CharField(required=False, max_length=10)
     figure = forms.ChoiceField(choices=[("", ""), *((f.code, f.code) for f in FIGURES)], required=False)
+    size = forms.ChoiceField(choices=[("", ""), ("narrow", "narrow")], required=False)  # narrow: for a phone
 
     def __init__(self, data, *, today: date):
         super().__init__(data)
@@ -68,6 +69,12 @@ class ChartForm(forms.Form):
 
     clean_period = DashboardForm.clean_period
 
-    def choice(self) -> tuple[Period, str]:
+    def choice(self) -> tuple[Period, str, bool]:
+        """The period (last month by default), the figure of the ranking, whether the chart is for a phone."""
         self.is_valid()
-        return self.cleaned_data.get("period") or rules.default_period(self.today), self.cleaned_data.get("figure", "")
+        data = self.cleaned_data
+        return (
+            data.get("period") or rules.default_period(self.today),
+            data.get("figure", ""),
+            data.get("size") == "narrow",
+        )

@@ -197,18 +197,24 @@ def cell_meetings(user, cell: Organization, period: Period) -> list[MeetingLine]
 # --- the charts -----------------------------------------------------------------------------------------------------
 
 
-def chart(user, node: Organization, name: str, period: Period, *, figure: str, today: date) -> bytes:
+def chart(
+    user, node: Organization, name: str, period: Period, *, figure: str, today: date, narrow: bool = False
+) -> bytes:
     """One chart of the dashboard as SVG: ``trend`` (12 months of attendance and speaking: 2 queries), ``quality``
-    (the period's meetings by level: 2 queries) or ``ranking`` (the sub-units by a figure: 3 queries)."""
+    (the period's meetings by level: 2 queries) or ``ranking`` (the sub-units by a figure: 3 queries); ``narrow``:
+    drawn for a phone."""
     no_data = _("No figures for this period")
     if name == "trend":
         months = queries_figures.trend(user, node, period, today=today)
-        codes = ("attendance_rate", "speaking_share")
         return charts.trend_chart(
             [m for m, _f in months],
-            [(str(BY_CODE[c].label), [f.get(c) for _m, f in months]) for c in codes],
+            [
+                (_("Attendance rate"), [f.get("attendance_rate") for _m, f in months]),
+                (_("Attendees who spoke"), [f.get("speaking_share") for _m, f in months]),
+            ],
             title=_("The last 12 months"),
             no_data=no_data,
+            narrow=narrow,
         )
     if name == "quality":
         total = queries_figures.node_row(user, node, period, today=today)
@@ -223,6 +229,7 @@ def chart(user, node: Organization, name: str, period: Period, *, figure: str, t
             [(label, int(total.figures.get(code) or 0)) for label, code in levels],
             title=_("Meetings by quality level"),
             no_data=no_data,
+            narrow=narrow,
         )
     if name == "ranking":
         ranked = ranking_figure(figure)
@@ -233,5 +240,6 @@ def chart(user, node: Organization, name: str, period: Period, *, figure: str, t
             no_data=no_data,
             unit=ranked.unit,
             better=ranked.better,
+            narrow=narrow,
         )
     raise KeyError(name)

@@ -25,6 +25,7 @@ LEVEL_GREYS = ("#1a1a1a", "#555555", "#8c8c8c", "#bdbdbd", "#e6e6e6")
 BAR_GREY = "#b3b3b3"  # light enough for the black value printed on it
 DASHES = (None, "10, 6", "3, 5", "14, 4, 3, 4")
 WIDTH = 800
+NARROW = 400  # a phone's chart: the same labels, drawn for a screen of about 360 px
 ROW_HEIGHT = 34  # per bar of the ranking chart
 
 STYLE = Style(
@@ -65,22 +66,22 @@ def month_label(month: date) -> str:
     return f"{month.month:02d}/{month.year}"
 
 
-def _config(*, title: str, no_data: str, height: int, **options) -> pygal.Config:
-    return pygal.Config(
-        js=[],
-        style=STYLE,
-        title=title,
-        no_data_text=no_data,
-        width=WIDTH,
-        height=height,
-        explicit_size=False,
-        disable_xml_declaration=False,
-        pretty_print=False,
-        truncate_label=-1,
-        truncate_legend=-1,
-        margin=16,
-        **options,
-    )
+def _config(*, title: str, no_data: str, height: int, narrow: bool = False, **options) -> pygal.Config:
+    settings = {
+        "js": [],
+        "style": STYLE,
+        "title": title,
+        "no_data_text": no_data,
+        "width": NARROW if narrow else WIDTH,
+        "height": height,
+        "explicit_size": False,
+        "disable_xml_declaration": False,
+        "pretty_print": False,
+        "truncate_label": -1,
+        "truncate_legend": -1,
+        "margin": 16,
+    }
+    return pygal.Config(**(settings | options))
 
 
 def _axis(unit: str):
@@ -106,6 +107,10 @@ def ticks(top: float, count: int = 5) -> list[int]:
     return marks
 
 
+def _cut(label: str, length: int = 16) -> str:
+    return label if len(label) <= length else f"{label[: length - 1].rstrip()}…"
+
+
 def _plain(value: Number | None) -> float | None:
     return None if value is None else float(value)
 
@@ -121,10 +126,10 @@ def _render(chart) -> bytes:
     return etree.tostring(tree, encoding="utf-8", xml_declaration=True)
 
 
-def _nothing(*, title: str, no_data: str, height: int) -> bytes:
+def _nothing(*, title: str, no_data: str, height: int, narrow: bool) -> bytes:
     """A chart with nothing to draw: its title and ``no_data`` in the middle (no axis options: pygal cannot place
     fixed labels on an empty chart)."""
-    return _render(pygal.Bar(_config(title=title, no_data=no_data, height=height, show_legend=False)))
+    return _render(pygal.Bar(_config(title=title, no_data=no_data, height=height, narrow=narrow, show_legend=False)))
 
 
 def trend_chart(
@@ -134,19 +139,23 @@ def trend_chart(
     title: str,
     no_data: str,
     unit: str = "percent",
+    narrow: bool = False,
 ) -> bytes:
     """Lines over months (e.g. the attendance rate and the share of attendees who spoke over 12 months), one line
-    per ``(label, values)``, a value per month (None: nothing that month, the line breaks). Percents on 0–100."""
+    per ``(label, values)``, a value per month (None: nothing that month, the line breaks). Percents on 0–100.
+    ``narrow``: drawn for a phone (400 wide, the months slanted further, the legend one line per series)."""
     options = PERCENT_AXIS if unit == "percent" else {}
+    height = 460 if narrow else 420
     config = _config(
         title=title,
         no_data=no_data,
-        height=420,
+        height=height,
+        narrow=narrow,
         x_labels=[month_label(m) for m in months],
-        x_label_rotation=-40 if len(months) > 6 else 0,
+        x_label_rotation=(-60 if narrow else -40) if len(months) > 6 else 0,
         show_legend=True,
         legend_at_bottom=True,
-        legend_at_bottom_columns=max(1, len(series)),
+        legend_at_bottom_columns=1 if narrow else max(1, len(series)),
         legend_box_size=16,
         dots_size=4,
         show_minor_x_labels=True,
@@ -156,7 +165,7 @@ def trend_chart(
         **options,
     )
     if not any(v is not None for _, values in series for v in values):
-        return _nothing(title=title, no_data=no_data, height=420)
+        return _nothing(title=title, no_data=no_data, height=height, narrow=narrow)
     chart = pygal.Line(config)
     for index, (label, values) in enumerate(series):
         dash = DASHES[index % len(DASHES)]
@@ -165,13 +174,17 @@ def trend_chart(
     return _render(chart)
 
 
-def levels_chart(levels: Sequence[tuple[str, int]], *, title: str, no_data: str) -> bytes:
+def levels_chart(levels: Sequence[tuple[str, int]], *, title: str, no_data: str, narrow: bool = False) -> bytes:
     """Bars of meetings by quality level (``(label, count)``, the best first), the count printed on each bar."""
+    marks = ticks(max((count for _, count in levels), default=0))
+    height = 320 if narrow else 380
     config = _config(
         title=title,
         no_data=no_data,
-        height=380,
+        height=height,
+        narrow=narrow,
         x_labels=[label for label, _ in levels],
+        x_label_rotation=-30 if narrow else 0,
         show_legend=False,
         print_values=True,
         print_zeroes=True,
@@ -179,13 +192,11 @@ def levels_chart(levels: Sequence[tuple[str, int]], *, title: str, no_data: str)
         value_formatter=_axis("count"),
         formatter=lambda v: format_value(v, "count"),
         show_y_guides=True,
-        min_scale=1,
-        max_scale=6,
-        order_min=0,
-        range=(0, max((count for _, count in levels), default=0) or 1),
+        range=(0, marks[-1]),
+        y_labels=marks,
     )
     if not any(count for _, count in levels):
-        return _nothing(title=title, no_data=no_data, height=380)
+        return _nothing(title=title, no_data=no_data, height=height, narrow=narrow)
     chart = pygal.Bar(config)
     chart.add(
         title,
@@ -202,22 +213,25 @@ def ranking_chart(
     unit: str,
     better: str | None,
     limit: int = 40,
+    narrow: bool = False,
 ) -> bytes:
     """Horizontal bars of sub-units by one figure, the best at the top (``rules.dashboard.ranked``: those without
-    a value left out; past ``limit``, the best and the worst halves), the value printed at each bar's end."""
+    a value left out; past ``limit``, the best and the worst halves), the value printed on each bar. ``narrow``: for a
+    phone, names cut at 16 characters."""
     shown = ranked(rows, better, limit)
     if not shown:
-        return _nothing(title=title, no_data=no_data, height=260)
+        return _nothing(title=title, no_data=no_data, height=260, narrow=narrow)
     if unit == "percent":
-        options = PERCENT_AXIS
+        options = {"range": (0, 100), "y_labels": [0, 50, 100]} if narrow else PERCENT_AXIS
     else:
         marks = ticks(max((float(v) for _, v in shown), default=0))
-        options = {"range": (0, marks[-1]), "y_labels": marks}
+        options = {"range": (0, marks[-1]), "y_labels": [0, marks[-1]] if narrow else marks}
     config = _config(
         title=title,
         no_data=no_data,
         height=max(260, 110 + ROW_HEIGHT * len(shown)),
-        x_labels=[label for label, _ in reversed(shown)],  # pygal draws the first label at the bottom
+        narrow=narrow,
+        x_labels=[_cut(label) if narrow else label for label, _ in reversed(shown)],  # the first one at the bottom
         show_legend=False,
         print_values=True,
         print_zeroes=True,

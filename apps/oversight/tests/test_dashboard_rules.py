@@ -166,3 +166,20 @@ def test_empty_charts_say_so(empty):
     else:
         svg = charts.ranking_chart([("a", None)], title="T", no_data="Chưa có số liệu", unit="money", better="up")
     assert "Chưa có số liệu" in _parse(svg)[1]
+
+
+def test_narrow_charts_for_a_phone():
+    root, text = _parse(
+        charts.ranking_chart(
+            [("Chi bộ Trường Trung học cơ sở Nguyễn Trãi", 80.0)],
+            title="T",
+            no_data="—",
+            unit="percent",
+            better="up",
+            narrow=True,
+        )
+    )
+    assert root.get("viewBox").startswith("0 0 400 ")
+    assert "Chi bộ Trường T…" in text and "Nguyễn Trãi" not in text
+    root, _text = _parse(charts.levels_chart([("Tốt", 2)], title="T", no_data="—", narrow=True))
+    assert root.get("viewBox").startswith("0 0 400 ")

@@ -293,7 +293,10 @@ def test_charts_are_svg_with_vietnamese_labels(facts, client_for):
     client = client_for(facts.staff)
     _root, text = _svg(client.get(chart_url(facts.commune_a, "trend")))
     assert "Diễn biến 12 tháng" in text and "11/2026" in text and "12/2025" in text
-    assert "Tỷ lệ đảng viên dự sinh hoạt (%)" in text  # the figure's own label
+    assert "Tỷ lệ dự họp" in text and "Tỷ lệ phát biểu" in text
+    root, text = _svg(client.get(chart_url(facts.commune_a, "trend", size="narrow")))
+    assert root.get("viewBox").startswith("0 0 400 ")  # drawn for a phone
+    assert "Diễn biến 12 tháng" in text
     _root, text = _svg(client.get(chart_url(facts.commune_a, "quality", period="2026-11")))
     assert "Tốt" in text and "Khá" in text and "Chưa chấm" in text
     _root, text = _svg(client.get(chart_url(facts.commune_a, "ranking", figure="attendance_rate")))

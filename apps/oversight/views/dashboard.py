@@ -55,6 +55,6 @@ def chart(request, org_id: int, name: str):
     if name not in queries.CHARTS:
         raise Http404
     day = today()
-    period, figure = ChartForm(request.GET, today=day).choice()
-    svg = queries.chart(request.user, node, name, period, figure=figure, today=day)
+    period, figure, narrow = ChartForm(request.GET, today=day).choice()
+    svg = queries.chart(request.user, node, name, period, figure=figure, today=day, narrow=narrow)
     return HttpResponse(svg, content_type="image/svg+xml")
