@@ -23,6 +23,7 @@ from apps.meetings.models import Attendance, Meeting
 from apps.meetings.queries.calendar import cells_for
 from apps.meetings.queries.meeting import RollCallRow, meetings_for, roll_call, roll_calls, summary
 from apps.meetings.rules import live as rules_live
+from apps.members.models import Member
 from apps.orgs.models import Organization
 from apps.orgs.queries.tree import organizations_for
 
@@ -151,7 +152,7 @@ def register(user, params: Params) -> Table:
     meetings = list(year_meetings(user, cell, year).filter(status__in=HELD))
     calls = roll_calls(meetings)
     marks: dict[int, dict[int, list[str | None]]] = defaultdict(lambda: defaultdict(list))
-    members = {}
+    members: dict[int, Member] = {}
     for meeting in meetings:
         month = timezone.localtime(meeting.scheduled_at).month
         for row in calls[meeting.pk]:

@@ -108,9 +108,10 @@ def briefing(user, params: Params) -> Table:
     day = today()
     month = month_of(day)
     if (params.get("month") or "").strip():
-        month = queries_briefing.parse_month(params["month"].strip())
-        if month is None:
+        asked = queries_briefing.parse_month(params["month"].strip())
+        if asked is None:
             raise Unavailable("month")
+        month = asked
     pack = queries_briefing.pack(user, committee, month, today=day)
     return Table(
         title=_("Briefing of %(month)s: results of %(reviewed)s")
