@@ -106,7 +106,9 @@ def _groups(total: queries_figures.Row) -> list[Group]:
     return [Group(g, str(rules.GROUP_LABELS[g]), [shown(f, total) for f in FIGURES if f.group == g]) for g in GROUPS]
 
 
-def _sorted(children: list[queries_figures.Row], sort: str, direction: str) -> list[queries_figures.Row]:
+def sort_children(children: list[queries_figures.Row], sort: str, direction: str) -> list[queries_figures.Row]:
+    """The sub-units in the order the table asks for: by name, by a figure (those without a value last), or the
+    tree's order (``sort`` empty)."""
     if sort == rules.NAME:
         ordered = sorted(children, key=lambda r: r.org.name_search or r.org.name)
         return ordered[::-1] if direction == rules.DESC else ordered
@@ -146,7 +148,9 @@ def page(user, node: Organization, period: Period, *, sort: str, direction: str,
             Column(BY_CODE[c], rules.next_direction(c, sort, direction), direction if c == sort else "") for c in codes
         ],
         name_direction=rules.ASC if sort != rules.NAME or direction == rules.DESC else rules.DESC,
-        rows=[SubRow(r.org, [shown(BY_CODE[c], r) for c in codes]) for r in _sorted(data.children, sort, direction)],
+        rows=[
+            SubRow(r.org, [shown(BY_CODE[c], r) for c in codes]) for r in sort_children(data.children, sort, direction)
+        ],
         total=[shown(BY_CODE[c], data.total) for c in codes],
         sectors=[(label, [shown(BY_CODE[c], r) for c in codes]) for _code, label, r in data.sectors],
         grades=_grades(data.grades),
