@@ -83,6 +83,10 @@ def test_staff_open_the_dashboard_and_drill_down_to_a_meeting(live_world, page: 
     expect(page.locator("#figure-attendance_rate")).to_contain_text("%")
     _charts_drawn(page)
     page.screenshot(path=str(SCREENSHOTS / "dashboard-desktop.png"), full_page=True)
+    page.emulate_media(media="print")  # paper: no menu, no picker, black text
+    expect(page.locator("#period-picker")).to_be_hidden()
+    page.screenshot(path=str(SCREENSHOTS / "dashboard-print.png"), full_page=True)
+    page.emulate_media(media="screen")
 
     # Sorted by the attendance rate, lowest first: the weaker cell comes first.
     table = page.locator("#sub-units-table")
