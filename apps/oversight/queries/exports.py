@@ -19,6 +19,7 @@ from apps.exports.rules.tables import INT, MONEY, PERCENT, Column, Params, Table
 from apps.orgs.models import Organization
 from apps.orgs.queries.tree import organizations_for
 from apps.oversight.queries import briefing as queries_briefing
+from apps.oversight.queries import dashboard as queries_dashboard
 from apps.oversight.queries import figures as queries_figures
 from apps.oversight.queries.thresholds import oversees
 from apps.oversight.rules import dashboard as rules_dashboard
@@ -69,7 +70,7 @@ def dashboard(user, params: Params) -> Table:
     direction = rules_dashboard.ASC if params.get("dir") == rules_dashboard.ASC else rules_dashboard.DESC
     codes = [f.code for f in FIGURES] if params.get("columns") == "all" else rules_dashboard.columns(sort)
     data = queries_figures.dashboard(user, node, period, today=day)  # the page's own figures (≤ 7 queries)
-    ordered = _sorted(data.children, sort, direction)
+    ordered = queries_dashboard.sort_children(data.children, sort, direction)  # the page's order
     return Table(
         title=_("Figures of the sub-units"),
         organisation=node.name,
@@ -79,16 +80,6 @@ def dashboard(user, params: Params) -> Table:
         count=len(ordered),
         totals=[node.name, *(data.total.figures.get(code) for code in codes)],
     )
-
-
-def _sorted(children: list[queries_figures.Row], sort: str, direction: str) -> list[queries_figures.Row]:
-    """The sub-units in the page's order (apps.oversight.queries.dashboard sorts the same way)."""
-    if sort == rules_dashboard.NAME:
-        ordered = sorted(children, key=lambda r: r.org.name_search or r.org.name)
-        return ordered[::-1] if direction == rules_dashboard.DESC else ordered
-    if sort in BY_CODE:
-        return rules_dashboard.sort_rows(children, lambda r: r.figures.get(sort), direction)
-    return children
 
 
 # ---------------------------------------------------------------------------------------------- the briefing
