@@ -116,3 +116,13 @@ def test_briefing_export_is_refused_where_the_pack_is(facts):
     with pytest.raises(Unavailable):
         table(world.staff, "briefing", org=world.commune_a.pk, month="2026-13")
     assert table(world.staff, "briefing", org=world.commune_a.pk, month="2027-01").count == 0  # not ready yet
+
+
+def test_the_dashboard_and_the_briefing_offer_their_tables(facts, client_for):
+    world = facts
+    client = client_for(world.staff)
+    html = client.get(reverse("oversight:dashboard", args=[world.commune_a.pk]) + "?sort=attendance_rate").content
+    start = reverse("exports:start", args=["dashboard"])
+    assert f"{start}?org={world.commune_a.pk}&amp;period=2026-11&amp;sort=attendance_rate&amp;dir=desc" in html.decode()
+    html = client.get(reverse("oversight:briefing", args=[world.commune_a.pk, "2026-12"])).content.decode()
+    assert f"{reverse('exports:start', args=['briefing'])}?org={world.commune_a.pk}&amp;month=2026-12" in html
