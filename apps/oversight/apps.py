@@ -11,6 +11,9 @@ class OversightConfig(AppConfig):
 
         from apps.oversight import permissions  # noqa: F401  (registers the rules predicates)
         from apps.oversight.models import Briefing, OversightRule, SupervisorAssignment, Visit
+        from apps.oversight.services import facts_signals
 
         for model in (SupervisorAssignment, Visit, OversightRule, Briefing):
             auditlog.register(model)
+        # The fact tables follow the record: every change marks the cell-months it touches (services/facts.py).
+        facts_signals.connect()

@@ -169,7 +169,7 @@ FACTORIES: dict[type[models.Model], Callable[[Place], models.Model]] = {
     ),
     # oversight
     CellMonth: lambda p: CellMonth.objects.create(cell=p.cell, month=ON.replace(day=1), computed_at=timezone.now()),
-    StaleCellMonth: lambda p: StaleCellMonth.objects.create(cell=p.cell, month=ON.replace(day=1)),
+    StaleCellMonth: lambda p: StaleCellMonth.objects.get_or_create(cell=p.cell, month=ON.replace(day=1))[0],
     OrgYear: lambda p: OrgYear.objects.create(organization=p.cell, year=ON.year, computed_at=timezone.now()),
     OversightRule: lambda p: OversightRule.objects.create(organization=p.cell, effective_from=ON),
     Briefing: lambda p: Briefing.objects.create(committee=p.cell, month=ON.replace(day=1)),
