@@ -16,7 +16,8 @@ What a change touches (months after the current one are never marked):
   confirmation date, the months between the old and the new date in every cell the member belonged to;
 - a membership period, an exemption, a suspension, a temporary attachment: every month it covers (up to the
   current month), before and after, in the member's cells (and the transfer months of the member's other periods);
-- dues: the month of the row in the member's cells.
+- dues: the month of the row in the member's cells;
+- an organisation that stops being a cell: its kept months (the refresh deletes them).
 
 Receivers read nothing else when the instance carries what they need: the values a row had when it was loaded are kept
 on the instance (``post_init``, from ``__dict__``, never loading a deferred field), so a save that changes nothing
@@ -37,7 +38,7 @@ from apps.grading.models import AnnualRating
 from apps.meetings.models import Attendance, Meeting, Speech
 from apps.members.models import Attachment, CellMembership, Dues, Exemption, Member, Suspension
 from apps.orgs.models import Organization
-from apps.oversight.models import OrgYear
+from apps.oversight.models import CellMonth, OrgYear
 from apps.oversight.queries.facts import local_month
 from apps.oversight.rules.periods import month_of
 from apps.oversight.services import facts
@@ -245,6 +246,8 @@ def _changes(old: Values | None, new: Values | None, instance) -> None:
     elif model is Organization:
         if new is not None and (old is None or (old["kind"], old["level_label"]) != (new["kind"], new["level_label"])):
             facts.refresh_org_years(_org_years(new["path"] or "", created=old is None))
+        if old is not None and new is not None and old["kind"] != new["kind"]:  # no longer (or now) a cell
+            facts.mark_stale(CellMonth.objects.filter(cell_id=instance.pk).values_list("cell_id", "month"))
     else:
         facts.mark_stale(PAIRS[model](old, new, instance))
 
@@ -282,7 +285,7 @@ def _on_rows_written(sender, pks: Iterable[object], **kwargs) -> None:
         return
     for instance in sender.objects.filter(pk__in=list(pks)):
         new = _loaded(instance)
-        old = {**new, "kind": None} if sender is Organization else None  # an organisation changed, not created
+        old = {**new, "level_label": None} if sender is Organization else None  # changed, not created
         _changes(old, new, instance)
 
 

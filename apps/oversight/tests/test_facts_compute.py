@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from apps.grading.models import AnnualRating, GradingRule
 from apps.meetings.models import Attendance, Meeting, Speech
 from apps.meetings.testing import make_meeting
 from apps.members.models import Member
@@ -15,8 +16,8 @@ from apps.members.services import dues as dues_services
 from apps.members.services import member as member_services
 from apps.members.testing import MemberFactory, add_member
 from apps.orgs.services import tree as org_services
-from apps.oversight.models import FLOW_FIELDS, STOCK_FIELDS, CellMonth
-from apps.oversight.queries.facts import compute_cell_months
+from apps.oversight.models import FLOW_FIELDS, STOCK_FIELDS, CellMonth, OrgYear
+from apps.oversight.queries.facts import compute_cell_months, compute_org_years
 from apps.oversight.rules import figures
 from apps.oversight.services import facts
 from apps.quality.models import MeetingScore
@@ -331,3 +332,81 @@ def test_a_batch_costs_the_same_queries_whatever_its_size(world, size, django_as
     with django_assert_max_num_queries(25):
         rows = compute_cell_months(pairs)
     assert len(rows) == 2 * size and all(row.regular_held == 1 for row in rows)
+
+
+def test_grades_of_a_year_each_subject_at_its_own_level(world):
+    """The tree: province T > commune A (a committee directly above cells A1, A2: a grassroots organisation) and
+    commune B; T > "Đảng bộ cơ sở" of a school (labelled: grassroots) > "Đảng bộ bộ phận" (under a grassroots
+    organisation: not one) > a cell; T > a police cell labelled "Chi bộ cơ sở" (a grassroots organisation itself).
+
+    Ratings of 2026: in A1 two members decided (HTTNV, HTXSNV), one appraised, one drafted; A1's own rating decided
+    HTTNV; commune A's decided HTXSNV; the province's a draft; one collective rating for each other organisation."""
+    province = world.province
+    school = org_services.organization_create(
+        parent=province, kind="committee", code="TR", name="Đảng bộ Trường", level_label="Đảng bộ cơ sở"
+    )
+    part = org_services.organization_create(
+        parent=school, kind="committee", code="TRK", name="Đảng bộ Khoa", level_label="Đảng bộ bộ phận"
+    )
+    part_cell = org_services.organization_create(parent=part, kind="cell", code="TRK1", name="Chi bộ Khoa Toán")
+    police = org_services.organization_create(
+        parent=province, kind="cell", code="CA", name="Chi bộ Công an", level_label="Chi bộ cơ sở"
+    )
+    rule = GradingRule.objects.order_by("pk").first()
+
+    def rate(org, member=None, status="draft", level=""):
+        AnnualRating.objects.create(
+            organization=org,
+            member=member,
+            is_collective=member is None,
+            year=2026,
+            rule=rule,
+            status=status,
+            decision_level=level,
+        )
+
+    a1 = world.cell_a1
+    rate(a1, world.secretary_member, "decided", "httnv")
+    rate(a1, world.plain_member, "decided", "htxsnv")
+    rate(a1, add_member(a1, full_name="Thẩm Định"), "appraised")
+    rate(a1, add_member(a1, full_name="Mới Tự Đánh Giá"))
+    rate(a1, status="decided", level="httnv")
+    rate(world.commune_a, status="decided", level="htxsnv")
+    for org in (province, school, part, part_cell, police):
+        rate(org)
+
+    expected = {  # org: (htxsnv, httnv, not decided, own level, is_cell, is_grassroots)
+        a1: (1, 1, 2, "httnv", True, False),
+        world.commune_a: (0, 0, 0, "htxsnv", False, True),
+        province: (0, 0, 0, "", False, False),
+        school: (0, 0, 0, "", False, True),
+        part: (0, 0, 0, "", False, False),
+        part_cell: (0, 0, 0, "", True, False),
+        police: (0, 0, 0, "", True, True),
+    }
+
+    def shape(row):
+        return (
+            row.members_htxsnv,
+            row.members_httnv,
+            row.members_not_decided,
+            row.own_level,
+            row.is_cell,
+            row.is_grassroots,
+        )
+
+    computed = {row.organization_id: shape(row) for row in compute_org_years((org.pk, 2026) for org in expected)}
+    assert computed == {org.pk: values for org, values in expected.items()}
+    kept = {row.organization_id: shape(row) for row in OrgYear.objects.filter(year=2026)}  # kept by the ratings
+    assert kept == computed
+    assert compute_org_years([(world.commune_b.pk, 2026), (a1.pk, 2025)]) == []  # no ratings: no row
+
+    # A cell created directly under the province: the province is now directly above a cell (its grassroots).
+    org_services.organization_create(parent=province, kind="cell", code="TC1", name="Chi bộ Cơ quan Tỉnh")
+    assert OrgYear.objects.get(organization=province, year=2026).is_grassroots
+    # The province relabelled "cơ sở": the commune below is no longer a grassroots organisation; the school, labelled
+    # itself, still is (the nearest labelled node is a cell's grassroots organisation).
+    province.level_label = "Đảng bộ cơ sở"
+    province.save()
+    assert not OrgYear.objects.get(organization=world.commune_a, year=2026).is_grassroots
+    assert OrgYear.objects.get(organization=school, year=2026).is_grassroots

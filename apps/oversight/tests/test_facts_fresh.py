@@ -266,3 +266,23 @@ def test_a_mark_made_again_during_a_refresh_is_kept(world, monkeypatch):
     monkeypatch.setattr(facts, "refresh", refresh)
     assert facts.refresh_stale() == 1
     assert not StaleCellMonth.objects.exists()
+
+
+def test_a_cell_that_becomes_a_committee_loses_its_months(world, django_capture_on_commit_callbacks):
+    cell = world.cell_b1
+    assert CellMonth.objects.filter(cell=cell).count() == 13
+    with django_capture_on_commit_callbacks(execute=True):
+        cell.kind = "committee"
+        cell.save()
+    assert not CellMonth.objects.filter(cell=cell).exists()
+    assert_fresh()
+
+
+def test_a_partial_rebuild_reports_its_progress(world):
+    CellMonth.objects.filter(cell=world.cell_a1).update(speakers=99)
+    steps = []
+    stored = facts.rebuild(cells=[world.cell_a1.pk], months=[OCT, NOV], progress=lambda *step: steps.append(step))
+    assert stored == 2 and steps == [(2, 2)]
+    assert CellMonth.objects.filter(cell=world.cell_a1, speakers=99).count() == 11  # the other months are left
+    facts.rebuild(cells=[world.cell_a1.pk])
+    assert_fresh()
