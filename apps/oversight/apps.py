@@ -17,3 +17,10 @@ class OversightConfig(AppConfig):
             auditlog.register(model)
         # The fact tables follow the record: every change marks the cell-months it touches (services/facts.py).
         facts_signals.connect()
+
+        # Excel exports of oversight's tables (apps.exports): the dashboard's sub-units and the briefing's results.
+        from apps.exports.rules.tables import register
+        from apps.oversight.queries import exports
+
+        register("dashboard", exports.dashboard)
+        register("briefing", exports.briefing)
