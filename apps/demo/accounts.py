@@ -68,5 +68,12 @@ def accounts_create(root, district, commune, home_cell, cells, by_cell, cell_rol
         ("giamsat", str(Role.SUPERVISOR.label), ", ".join(c.name for c in commune_cells[:3])),
         ("kiemtra", str(Role.INSPECTION.label), district.name),
     ]
-    users = {"quantri": admin, "canbo": staff, "bithu": secretary, "dangvien": member, "giamsat": supervisor}
+    users = {
+        "quantri": admin,
+        "canbo": staff,
+        "bithu": secretary,
+        "dangvien": member,
+        "giamsat": supervisor,
+        "kiemtra": inspector,
+    }
     return Accounts(users=users, logins=logins, created=len(created))

@@ -1,21 +1,24 @@
 """A year of meeting history for the demo data: calendars, held meetings with attendance, speakers, votes,
-documents and adopted minutes, and the coming meetings planned. Bulk-inserted; deterministic for a seed."""
+documents and adopted minutes, and the coming meetings planned. Bulk-inserted; deterministic for a seed.
+
+The history covers the twelve months before the month of ``as_of`` (apps/demo/span.py), the rest of the year planned.
+The weak cells of the demo commune (apps/demo/oversight.py, ``Story``) skip meetings and see attendance fall."""
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
 import holidays
 from django.utils import translation
 
+from apps.demo.span import TZ, history_start
 from apps.meetings.models import (
     AgendaItem,
     AnnualCalendar,
     Attendance,
-    Guest,
     Meeting,
     MeetingDocument,
     MeetingRule,
@@ -31,8 +34,11 @@ from apps.meetings.rules import votes as rules_votes
 from apps.members.models import Member
 from apps.orgs.models import Organization
 from apps.outbox.models import OutboundMessage
+from apps.oversight.rules.periods import month_of
 
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+if TYPE_CHECKING:
+    from apps.demo.oversight import Story
+
 EXCUSES = [
     "Ốm",
     "Đi công tác",
@@ -129,18 +135,22 @@ def build_history(
     as_of: date,
     diligence: dict[int, float] | None = None,
     today_cell: Organization | None = None,
+    story: Story | None = None,
 ) -> HistoryCounts:
     """``diligence``: how well each cell keeps its meetings (0–1, by cell id; apps/demo/world.py) — documents out
     in time, board pre-meetings, full length, members who speak, few absences.
 
     ``today_cell`` (the demo accounts' cell) meets on ``as_of`` itself, whatever the day, so that a newcomer always
     finds a meeting ready to run; in December every cell's calendar of the next year is registered too, so next
-    month's meetings are always planned."""
+    month's meetings are always planned. The calendar of last year holds the months of the history only.
+
+    ``story`` (apps/demo/oversight.py): the meetings the weak cells did not hold, and their roll calls."""
     counts = HistoryCounts()
     diligence = diligence or {}
     year = as_of.year
-    years = [year, year + 1] if as_of.month == 12 else [year]
-    vn = holidays.country_holidays("VN", years=[year, year + 1])
+    start = history_start(as_of)
+    years = list(range(start.year, year + 1)) + ([year + 1] if as_of.month == 12 else [])
+    vn = holidays.country_holidays("VN", years=[*years, year + 1])
     is_holiday = vn.__contains__
     now = _at(as_of, time(12, 0))
     with translation.override("vi"):
@@ -159,8 +169,8 @@ def build_history(
             )
         )
         for y in years:  # next year's calendar: made and registered at the end of this one
-            submitted = _at(date(y, 1, 8), time(9)) if y == year else _at(as_of - timedelta(days=4), time(9))
-            registered = _at(date(y, 1, 12), time(10)) if y == year else _at(as_of - timedelta(days=2), time(10))
+            submitted = _at(date(y, 1, 8), time(9)) if y <= year else _at(as_of - timedelta(days=4), time(9))
+            registered = _at(date(y, 1, 12), time(10)) if y <= year else _at(as_of - timedelta(days=2), time(10))
             calendars.append(
                 AnnualCalendar(
                     cell=cell,
@@ -181,6 +191,8 @@ def build_history(
     for (cell, rule), calendar in zip(cell_rules, calendars, strict=True):
         dates = rules_calendar.monthly_dates(calendar.year, rule.day_of_month, is_holiday)
         for month, held_on in enumerate(dates, start=1):
+            if date(calendar.year, month, 1) < start:
+                continue  # before the history the demo keeps
             if today_cell is not None and cell.pk == today_cell.pk and (calendar.year, month) == (year, as_of.month):
                 held_on = as_of  # the demo cell meets today
             kinds = ["regular", "thematic"] if month in thematic else ["regular"]
@@ -195,6 +207,8 @@ def build_history(
                     topic=TOPICS[(month - 1) // 3] if kind == "thematic" else "",
                 )
                 m.status = Meeting.Status.CLOSED if scheduled < now else Meeting.Status.PLANNED
+                if story is not None and not story.held(cell.pk, month_of(held_on), kind):
+                    m.status = Meeting.Status.PLANNED  # the cell did not meet: the date passed with nothing recorded
                 meetings.append(m)
                 plan.append((m, cell))
                 if len(kinds) > 1:
@@ -207,7 +221,7 @@ def build_history(
             if i == (8 if m.kind == "regular" else 6):
                 discussion[id(m)] = items[-1]
 
-    attendance, speeches, documents, votes, minutes, guests = [], [], [], [], [], []
+    attendance, speeches, documents, votes, minutes = [], [], [], [], []
     notices: list[OutboundMessage] = []  # who received each meeting's notice (done means delivered)
     absence_habit = {m.pk: rng.random() for ms in by_cell.values() for m in ms}
     excused_p: dict[int, float] = {}  # per member and meeting: absent with a reason, absent without one
@@ -219,6 +233,10 @@ def build_history(
         secretary = secretaries.get(cell.pk)
         q = diligence.get(cell.pk, 0.85)
         lead_days = rng.choice([1, 2, 2, 3] if rng.random() < q else [0, 0, 1])
+        month = month_of(m.scheduled_at.astimezone(TZ).date())
+        planned = story.month(cell.pk, month) if story else None  # a month of the falling cell's decline
+        if planned is not None:
+            lead_days = planned.lead_days
         if m.scheduled_at - now > timedelta(days=40):
             continue  # months ahead: nothing drafted yet
         documents.append(
@@ -244,7 +262,10 @@ def build_history(
         m.started_at = m.scheduled_at + timedelta(minutes=rng.randint(-5, 12))
         norm = rules_live.duration_norm_minutes(members=len(members), combined_session=id(m) in combined)
         minutes_long = norm + rng.randint(0, 25) if rng.random() < q else norm - rng.choice([10, 20, 35, 50])
-        if m.kind == "regular" and rng.random() < q:  # the board (or secretary and deputy) met to prepare it
+        board_met = rng.random() < q
+        if planned is not None:
+            minutes_long, board_met = round(norm * planned.duration), planned.board
+        if m.kind == "regular" and board_met:  # the board (or secretary and deputy) met to prepare it
             board_before.append((m, rng.randint(2, 6)))
         m.ended_at = m.started_at + timedelta(minutes=minutes_long)
         m.presiding = secretary
@@ -257,6 +278,7 @@ def build_history(
         notices += [_notice(m, member, m.members_notified_at) for member in members]
         present = expected = 0
         absentees, statuses = [], []
+        forced = story.roll_call(rng, m.cell_id, month, members, exempt_ids) if story else None
         for member in members:
             if member.pk not in excused_p:
                 habit = absence_habit[member.pk]
@@ -265,7 +287,9 @@ def build_history(
         for member in members:
             exempt = member.pk in exempt_ids
             roll = rng.random()
-            if exempt:
+            if forced is not None:
+                status = forced[member.pk]
+            elif exempt:
                 status = "present" if roll < 0.15 else "exempt"
             elif roll < excused_p[member.pk]:
                 status = "excused"
@@ -291,6 +315,8 @@ def build_history(
         attendees = [x for x, s in statuses if s in ("present", "late")]
         # Most meetings of a diligent cell: more than half the attendees speak; otherwise a quarter to a half.
         share = rng.uniform(0.52, 0.8) if rng.random() < q else rng.uniform(0.25, 0.5)
+        if planned is not None:
+            share = planned.speaking
         spoken = rng.sample(attendees, k=min(len(attendees), max(2, round(len(attendees) * share))))
         said = []
         for position, speaker in enumerate(spoken, start=1):
@@ -306,8 +332,6 @@ def build_history(
                     note=remark,
                 )
             )
-        if rng.random() < 0.3:
-            guests.append(Guest(meeting=m, name="Lê Văn Dũng", position="Đảng ủy viên phụ trách chi bộ"))
         voters = [
             rules_votes.Voter(
                 official=x.status == "official",
@@ -363,7 +387,6 @@ def build_history(
     Attendance.objects.bulk_create(attendance, batch_size=5000)
     OutboundMessage.objects.bulk_create(notices, batch_size=5000)
     Speech.objects.bulk_create(speeches, batch_size=5000)
-    Guest.objects.bulk_create(guests, batch_size=5000)
     MeetingDocument.objects.bulk_create(documents, batch_size=5000)
     Vote.objects.bulk_create(votes, batch_size=5000)
     minutes = [Minutes(meeting=m, text=text, status="adopted", adopted_at=m.ended_at) for m, text in pending_minutes]

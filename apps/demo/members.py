@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from apps.demo.span import HISTORY_MONTHS, history_start
 from apps.members.models import Dues, DuesRate, Member, MemberDuesBasis
 from apps.members.rules import watch
 from apps.orgs.models import Organization
+from apps.oversight.rules.periods import add_months
 
 AGENCY_WORDS = ("Cơ quan", "Trường", "Công an", "Ban Chỉ huy", "Bệnh viện", "Trung tâm")
 RATES_FROM = date(2016, 1, 1)  # Quy định 01-QĐ/TW (2016): 1 % of a salary, 0.5 % of a pension
@@ -53,7 +55,10 @@ def build_dues(
     DuesRate.objects.bulk_create(rates)
     counts.rates = len(rates)
 
-    months = [date(as_of.year, m, 1) for m in range(1, as_of.month)]  # the months that have ended
+    # The months of the history that have ended; members fall behind in this year's months (the membership watch
+    # counts a calendar year).
+    months = [add_months(history_start(as_of), k) for k in range(HISTORY_MONTHS)]
+    this_year = [month for month in months if month.year == as_of.year]
     bases, dues = [], []
     for cell in cells:
         agency = any(word in cell.name for word in AGENCY_WORDS)
@@ -82,7 +87,7 @@ def build_dues(
             )
             behind = set()
             if rng.random() < 0.02 + (1 - q) * 0.06:  # a few members fall behind, more in weaker cells
-                behind = set(rng.sample(months, k=min(len(months), rng.choice([1, 2, 2, 3, 3, 4]))))
+                behind = set(rng.sample(this_year, k=min(len(this_year), rng.choice([1, 2, 2, 3, 3, 4]))))
             reduced = rng.random() < 0.01
             for month in months:
                 if month < member.admitted_on.replace(day=1):

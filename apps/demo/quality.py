@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -32,6 +32,9 @@ from apps.quality.rules.rubrics import shipped as rubrics_data
 from apps.quality.rules.score import result_dict
 from apps.quality.services import rubrics as services
 from apps.quality.services.score import _score
+
+if TYPE_CHECKING:
+    from apps.demo.oversight import Story
 
 CELLS_PER_BATCH = 25  # metrics gathered for ~400 meetings at a time (SQLite limits the parameters of a query)
 PROPOSED_ONLY_DAYS = 31  # the most recent month's meetings are proposed, not yet adopted or confirmed
@@ -162,11 +165,13 @@ def build_scores(
     supervisors: dict[int, Any] | None = None,
     secretaries: dict[int, Any] | None = None,
     diligence: dict[int, float] | None = None,
+    story: Story | None = None,
 ) -> ScoreCounts:
     """Score every closed regular and thematic meeting of the cells that has a rubric in force.
 
     ``supervisors``/``secretaries``: the demo's user accounts by cell id (confirmed_by, proposed_by/adopted_by);
-    elsewhere those stay empty (the cell's people have no account in the demo)."""
+    elsewhere those stay empty (the cell's people have no account in the demo). ``story`` (apps/demo/oversight.py):
+    the weak cells' meetings judged worse month after month, and the cells whose recent scores nobody confirmed."""
     supervisors, secretaries = supervisors or {}, secretaries or {}
     counts = ScoreCounts()
     levels: Counter[str] = Counter()
@@ -198,10 +203,12 @@ def build_scores(
             if rubric.pk not in specs:
                 specs[rubric.pk] = queries_rubrics.rubric_spec(rubric)
             spec = specs[rubric.pk]
-            judged = _judged(spec, rng, quality[cell.pk])
+            planned = story.month(cell.pk, day.replace(day=1)) if story else None  # the falling cell's decline
+            level = planned.judged if planned else quality[cell.pk]
+            judged = _judged(spec, rng, level)
             for item in spec.items():  # what the record cannot measure (January: no last month), judged by hand
                 if item.kind == COMPUTED and metrics.get(item.metric) is None:
-                    judged[item.code] = str(round(float(item.max_points) * quality[cell.pk] * 2) / 2)
+                    judged[item.code] = str(round(float(item.max_points) * level * 2) / 2)
             result = _score(spec, metrics, judged)  # normalises ``judged`` as score_propose stores it
             ended = m.ended_at or m.scheduled_at
             score = MeetingScore(
@@ -225,7 +232,8 @@ def build_scores(
                 if rng.random() < 0.92 and vote.passed:  # else adopted by the board, without a count
                     score.votes_for, score.votes_eligible = approving, eligible
                 counts.adopted += 1
-                if rng.random() < 0.88:  # older than the month, so at least three weeks old
+                unconfirmed = story is not None and story.left_unconfirmed(cell.pk, age)
+                if rng.random() < 0.88 and not unconfirmed:  # older than the month, so at least three weeks old
                     score.confirmed_at = ended + timedelta(days=rng.randint(2, min(20, age - 1)), hours=9)
                     score.confirmed_by = supervisors.get(cell.pk)
                     counts.confirmed += 1

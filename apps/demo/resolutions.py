@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
+from apps.demo.span import TZ, history_start
 from apps.meetings.models import Meeting
 from apps.members.models import Member
 from apps.orgs.models import Organization
@@ -60,7 +61,9 @@ def build_followup(*, rng: random.Random, as_of: date, diligence: dict[int, floa
     today = as_of
     diligence = diligence or {}
     meetings = list(
-        Meeting.objects.filter(kind__in=["regular", "thematic"], scheduled_at__year=as_of.year)
+        Meeting.objects.filter(
+            kind__in=["regular", "thematic"], scheduled_at__gte=datetime.combine(history_start(as_of), time(), TZ)
+        )
         .order_by("cell_id", "scheduled_at", "kind")
         .only("pk", "cell_id", "kind", "scheduled_at", "status")
     )

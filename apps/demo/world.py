@@ -3,10 +3,12 @@ meetings scored (apps/demo/quality.py) and the annual grading under way (apps/de
 
 Everything is generated from one ``random.Random(seed)`` and an ``as_of`` date, and written with bulk inserts
 (tree paths computed in apps/demo/tree.py, in treebeard's materialized-path format), so the province profile takes
-minutes. In order: the tree (apps/demo/tree.py), its people (apps/demo/people.py), a year of meetings
-(apps/demo/meetings.py), the resolutions' follow-up (apps/demo/resolutions.py), the dues (apps/demo/members.py), the
-demo accounts (apps/demo/accounts.py), the meetings' scores (apps/demo/quality.py) and the ratings
-(apps/demo/grading.py). Each step draws from the one generator in this order: the same seed gives the same data.
+minutes. In order: the tree (apps/demo/tree.py), its people (apps/demo/people.py), the weak cells' story
+(apps/demo/oversight.py), a year of meetings (apps/demo/meetings.py), the resolutions' follow-up
+(apps/demo/resolutions.py), the dues (apps/demo/members.py), the demo accounts (apps/demo/accounts.py), the meetings'
+scores (apps/demo/quality.py), the ratings (apps/demo/grading.py), and the committees' oversight: thresholds,
+supervisors and their visits, briefings (apps/demo/supervision.py), then the fact tables of the dashboards. Each step
+draws from the one generator in this order: the same seed gives the same data.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from apps.demo.accounts import accounts_create
 from apps.demo.grading import build_ratings
 from apps.demo.meetings import build_history
 from apps.demo.members import build_dues
+from apps.demo.oversight import build_oversight, plan_story, probation_overdue, weaken_record
 from apps.demo.people import attachments_create, people_create
 from apps.demo.quality import attach_agency_sheet, build_scores, diligence_of
 from apps.demo.resolutions import build_followup
@@ -46,6 +49,8 @@ class Counter:
     scores: object = None  # apps.demo.quality.ScoreCounts
     ratings: object = None  # apps.demo.grading.RatingCounts
     dues: object = None  # apps.demo.members.DuesCounts
+    oversight: object = None  # apps.demo.oversight.OversightCounts
+    story: object = None  # apps.demo.oversight.Story: the weak cells of the demo commune
 
 
 def build(*, profile: str = "district", seed: int = 1, as_of: date, with_accounts: bool = True) -> Counter:
@@ -75,6 +80,20 @@ def _build(*, profile: str, seed: int, as_of: date, with_accounts: bool) -> Coun
     exempt_ids = {e.member_id for e in people.exemptions if e.ends_on is None}
     diligence = {c.pk: diligence_of(rng) for c in cells}  # one character per cell for meetings, tasks and scores
     district, commune, home_cell = demo_place(root, cells, by_cell)
+    commune_cells = [c for c in cells if c.path.startswith(commune.path)]
+    supervised = commune_cells[:3]  # the demo supervisor's cells (apps/demo/accounts.py)
+    story = plan_story(
+        commune_cells=commune_cells,
+        home_cell=home_cell,
+        supervised=supervised,
+        by_cell=by_cell,
+        exempt_ids=exempt_ids,
+        secretaries=secretaries,
+        diligence=diligence,
+        as_of=as_of,
+    )
+    probation_overdue(story, by_cell, exempt_ids, as_of)
+    counter.story = story
     counter.history = build_history(
         rng=rng,
         cells=cells,
@@ -84,8 +103,10 @@ def _build(*, profile: str, seed: int, as_of: date, with_accounts: bool) -> Coun
         as_of=as_of,
         diligence=diligence,
         today_cell=home_cell if with_accounts else None,
+        story=story,
     )
     counter.followup = build_followup(rng=rng, as_of=as_of, diligence=diligence)
+    weaken_record(story, as_of)  # before the scores, which read the tasks reported at each meeting
     # Minutes and resolutions were adopted in bulk: number them in the order of their adoption, as adoption does.
     document_numbers_backfill(DocumentNumber=DocumentNumber, Meeting=Meeting, Minutes=Minutes, Resolution=Resolution)
     counter.dues = build_dues(
@@ -101,11 +122,8 @@ def _build(*, profile: str, seed: int, as_of: date, with_accounts: bool) -> Coun
     if with_accounts:
         accounts = accounts_create(root, district, commune, home_cell, cells, by_cell, cell_roles)
         users, counter.logins, counter.users = accounts.users, accounts.logins, accounts.created
-    attachments_create(
-        rng, as_of, [c for c in cells if c.path.startswith(commune.path)], home_cell, by_cell, exempt_ids
-    )
+    attachments_create(rng, as_of, commune_cells, home_cell, by_cell, exempt_ids)
     attach_agency_sheet(nodes)
-    supervised = [c for c in cells if c.path.startswith(commune.path)][:3]
     counter.scores = build_scores(
         rng=rng,
         as_of=as_of,
@@ -113,8 +131,19 @@ def _build(*, profile: str, seed: int, as_of: date, with_accounts: bool) -> Coun
         supervisors={c.pk: users["giamsat"] for c in supervised} if users else {},
         secretaries={home_cell.pk: users["bithu"]} if users else {},
         diligence=diligence,
+        story=story,
     )
     counter.ratings = build_ratings(
         rng=rng, as_of=as_of, district=district, home_commune=commune, home_cell=home_cell, users=users
+    )
+    counter.oversight = build_oversight(
+        rng=rng,
+        as_of=as_of,
+        district=district,
+        commune=commune,
+        commune_cells=commune_cells,
+        supervised=supervised,
+        users=users,
+        story=story,
     )
     return counter

@@ -29,7 +29,7 @@ class Command(BaseCommand):
             counter = demo.build(
                 profile=profile, seed=seed, as_of=as_of or timezone.localdate(), with_accounts=not no_accounts
             )
-        scores, ratings = counter.scores, counter.ratings
+        scores, ratings, oversight = counter.scores, counter.ratings, counter.oversight
         self.stdout.write(
             f"Demo '{profile}' (seed {seed}): {counter.orgs} organisations, {counter.members} members, "
             f"{counter.memberships} membership periods, {counter.exemptions} exemptions, "
@@ -42,8 +42,10 @@ class Command(BaseCommand):
             f"{counter.followup.get('targets', 0)} targets, {counter.followup.get('inspections', 0)} inspections; "
             f"{scores.scores} meeting scores ({scores.adopted} adopted, {scores.confirmed} confirmed, "
             f"{scores.overridden} overridden); {ratings.members} member and {ratings.collective} cell ratings "
-            f"({ratings.decided} decided) in {ratings.communes} communes, {ratings.disciplines} disciplinary records "
-            f"in {time.monotonic() - started:.1f}s."
+            f"({ratings.decided} decided) in {ratings.communes} communes, {ratings.disciplines} disciplinary records; "
+            f"{oversight.rules} threshold rules, {oversight.assignments} supervisor assignments, {oversight.visits} "
+            f"visits ({oversight.inspections} by the inspection commission), {oversight.briefings} briefings, "
+            f"{oversight.facts} cell-month figures in {time.monotonic() - started:.1f}s."
         )
         if counter.logins:
             self.stdout.write(f"Demo logins (password: {demo.DEMO_PASSWORD}):")
