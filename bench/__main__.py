@@ -3,9 +3,14 @@
 The machine is shared and noisy, so absolute times mean little; each figure is the median of several runs
 divided by the median of the baseline (an authenticated request that does one trivial query).
 
-    python -m bench [--profile district|province] [--repeat N] [--db PATH]
+    python -m bench [--profile district|province] [--repeat N] [--db PATH] [--no-rebuild]
 
-The province data set takes about 10 minutes to generate: keep it with --db var/bench-province and reuse it.
+Oversight (issue 12, bench/oversight.py): the committees' pages (province, commune and cell dashboards, warnings,
+briefing) are in the table with their query counts; then the province dashboard's figures are timed against one
+hand-written SQL query computing the same figures from the raw attendance in the same run, and one rebuild of the
+fact table against the baseline (--no-rebuild skips it: minutes on a province).
+
+The province data set takes several minutes to generate: keep it with --db var/bench-province and reuse it.
 """
 
 import argparse
@@ -18,10 +23,11 @@ from pathlib import Path
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--profile", choices=["district", "province"], default="district")
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--db", help="SQLite folder to reuse (created and seeded when empty)")
+    parser.add_argument("--no-rebuild", action="store_true", help="skip timing a rebuild of the fact table")
     args = parser.parse_args()
     var = Path(args.db or tempfile.mkdtemp(prefix="chibo-bench-"))
     os.environ["CHIBO_VAR_DIR"] = str(var)
@@ -84,6 +90,9 @@ def main() -> int:
         ("grading year page of the demo commune", staff, grading_year),
         ("commune staff: member list", staff, "/members/"),
     ]
+    from bench import oversight
+
+    cases += oversight.cases(admin, staff)
     results = []
     for label, user, url in cases:
         client = Client()
@@ -101,6 +110,7 @@ def main() -> int:
     print(f"{'case':<52} {'× baseline':>10} {'queries':>8} {'median ms':>10}")
     for label, median, queries in results:
         print(f"{label:<52} {median / base:>10.1f} {queries:>8} {median * 1000:>10.1f}")
+    oversight.report(admin, base=base, repeat=args.repeat, with_rebuild=not args.no_rebuild)
     return 0
 
 
