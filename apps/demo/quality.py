@@ -221,7 +221,7 @@ def build_scores(
                 proposed_by=secretaries.get(cell.pk),
             )
             age = (as_of - day).days
-            if age > PROPOSED_ONLY_DAYS and rng.random() < 0.95:
+            if age > PROPOSED_ONLY_DAYS:  # adopted by the cell; confirmed by the supervisor days later
                 score.adopted_at = score.proposed_at + timedelta(minutes=rng.randint(2, 5))
                 score.adopted_by = secretaries.get(cell.pk)
                 # meetings.queries.eligible / voters_present over the roll call, its voters built once
@@ -233,7 +233,7 @@ def build_scores(
                     score.votes_for, score.votes_eligible = approving, eligible
                 counts.adopted += 1
                 unconfirmed = story is not None and story.left_unconfirmed(cell.pk, age)
-                if rng.random() < 0.88 and not unconfirmed:  # older than the month, so at least three weeks old
+                if not unconfirmed:  # by the supervisor days later: only the weak cells' story leaves any unconfirmed
                     score.confirmed_at = ended + timedelta(days=rng.randint(2, min(20, age - 1)), hours=9)
                     score.confirmed_by = supervisors.get(cell.pk)
                     counts.confirmed += 1
