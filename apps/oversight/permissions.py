@@ -2,8 +2,9 @@
 
 import rules
 
-from apps.common.scoping import MANAGE, RESTRUCTURE, VIEW, Role, allows, grants_for
+from apps.common.scoping import MANAGE, RESTRUCTURE, Role, allows, grants_for
 from apps.oversight.models import Visit
+from apps.oversight.queries import thresholds as queries_thresholds
 from apps.oversight.queries.supervision import assigned_cell_ids
 
 # --- supervision ------------------------------------------------------------------------------------------------
@@ -32,9 +33,9 @@ def visit_kinds(user, cell) -> list[str]:
 
 @rules.predicate
 def oversees(user, org) -> bool:
-    """The roles that read an organisation's oversight (staff, supervisors, the inspection commission, a cell's
-    leaders for their cell); a plain member's view of their own cell does not count."""
-    return org is not None and allows(user, VIEW, org.path)
+    """The roles that read an organisation's oversight (queries.thresholds.oversees: staff, supervisors, the
+    inspection commission, a cell's leaders for their cell); a plain member's view of their own cell does not."""
+    return org is not None and queries_thresholds.oversees(user, org)
 
 
 @rules.predicate
