@@ -9,4 +9,5 @@ app_name = "orgs"
 urlpatterns = [
     path("<int:org_id>/new/", views.create_child, name="create_child"),
     path("<int:org_id>/move/", views.move, name="move"),
+    path("<int:org_id>/edit/", views.edit, name="edit"),
 ]

@@ -23,6 +23,24 @@ class OrganizationForm(NFCFormMixin, forms.Form):
     )
 
 
+class OrganizationEditForm(NFCFormMixin, forms.Form):
+    """What may change after creation: the name, the level label and the kind of unit (not the code or the kind)."""
+
+    name = forms.CharField(label=_("name"), max_length=200)
+    level_label = forms.CharField(
+        label=_("level"),
+        max_length=80,
+        required=False,
+        help_text=_("e.g. commune committee, grassroots committee, sub-committee"),
+    )
+    sector = forms.ChoiceField(
+        label=_("kind of unit"),
+        choices=[("", "—"), *Organization.Sector.choices],
+        required=False,
+        help_text=_("For the dashboards' breakdown by kind of unit (residential, agency, school, enterprise…)."),
+    )
+
+
 class MoveForm(forms.Form):
     new_parent = forms.ModelChoiceField(label=_("new parent organisation"), queryset=Organization.objects.none())
 

@@ -39,6 +39,24 @@ def organization_create(
 
 
 @transaction.atomic
+def organization_update(*, org: Organization, name: str, level_label: str = "", sector: str = "") -> Organization:
+    """Change an organisation's name, level label and kind of unit (its code, kind and place stay).
+
+    The row is locked and saved one by one, so auditlog records the change (old → new) with the request's actor;
+    the model's save() normalises the texts to NFC and recomputes the search key."""
+    name, level_label = name.strip(), level_label.strip()
+    if not name:
+        raise ValidationError({"name": _("Enter the organisation's name.")})
+    if sector and sector not in Organization.Sector.values:
+        raise ValidationError({"sector": _("Choose a kind of unit from the list.")})
+    node = Organization.objects.select_for_update().get(pk=org.pk)
+    node.name, node.level_label, node.sector = name, level_label, sector
+    node.full_clean(exclude=["path", "depth", "numchild", "code", "kind"], validate_unique=False)
+    node.save(update_fields=["name", "name_search", "level_label", "sector"])
+    return node
+
+
+@transaction.atomic
 def organization_move(*, node: Organization, new_parent: Organization) -> Organization:
     """Move a whole subtree under another organisation (paths of every descendant are rewritten)."""
     node = Organization.objects.select_for_update().get(pk=node.pk)
