@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from apps.demo.oversight import Story
 
 CELLS_PER_BATCH = 25  # metrics gathered for ~400 meetings at a time (SQLite limits the parameters of a query)
-PROPOSED_ONLY_DAYS = 31  # the most recent month's meetings are proposed, not yet adopted or confirmed
+PROPOSED_ONLY_DAYS = 25  # the latest meetings are proposed, not yet adopted or confirmed (the month before is)
 AGENCY_CODE = re.compile(r"^PT\d\dA\d\d$")  # apps.demo.tree._district: the district's agency organisations
 OVERRIDE_LOWER = [
     "Thảo luận còn hình thức, ít ý kiến phê bình và tự phê bình; chấm lại mục thảo luận.",

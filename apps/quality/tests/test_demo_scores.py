@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from apps.demo import world as demo
 from apps.demo.grading import _within_quota
+from apps.demo.quality import PROPOSED_ONLY_DAYS
 from apps.grading.models import AnnualRating, Discipline
 from apps.grading.queries import grading as grading_queries
 from apps.grading.rules import grading as grading_rules
@@ -97,7 +98,7 @@ def test_scores_are_at_realistic_steps(sample):
     scores = list(MeetingScore.objects.select_related("meeting"))
     levels = Counter(s.final_level for s in scores)
     assert len(levels) >= 3 and max(levels.values()) < 0.8 * len(scores)
-    recent = [s for s in scores if (AS_OF - timezone.localdate(s.meeting.scheduled_at)).days <= 31]
+    recent = [s for s in scores if (AS_OF - timezone.localdate(s.meeting.scheduled_at)).days <= PROPOSED_ONLY_DAYS]
     assert recent and all(s.adopted_at is None and s.confirmed_at is None for s in recent)
     older = [s for s in scores if s not in recent]
     adopted = [s for s in older if s.adopted_at]
