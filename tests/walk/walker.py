@@ -269,8 +269,8 @@ def spread(links: list[pages.Link]) -> list[pages.Link]:
 
 def _read(response) -> bytes:
     if getattr(response, "streaming", False):
-        try:
-            return b"".join(response.streaming_content)
-        finally:
-            response.close()
+        # The test client wraps a streamed body so that reading it to the end closes the response with the database
+        # connection kept. Closing it again here would send request_finished unguarded, and Django would close a
+        # PostgreSQL connection inside the test's transaction (a file download did: an export, a .docx).
+        return b"".join(response.streaming_content)
     return response.content

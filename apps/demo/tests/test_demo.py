@@ -58,9 +58,15 @@ def fingerprint() -> str:
             )
         ),
         list(
-            AnnualRating.objects.order_by("organization__code", "is_collective", "member__card_number").values_list(
-                "status", "self_points", "appraisal_points", "decision_level"
-            )
+            # Members without a card number yet (probationary) are told apart by name and birth date: PostgreSQL
+            # returns ties in any order, and after a rolled-back build in another order than before.
+            AnnualRating.objects.order_by(
+                "organization__code",
+                "is_collective",
+                "member__card_number",
+                "member__full_name",
+                "member__date_of_birth",
+            ).values_list("status", "self_points", "appraisal_points", "decision_level")
         ),
     ]
     return hashlib.sha256(repr(rows).encode()).hexdigest()
