@@ -25,16 +25,17 @@ from django.dispatch import Signal
 Changes = dict[str, list[Any]]
 
 
-# Sent after every bulk write made here (update, bulk_create, bulk_update) with ``sender=model`` and ``pks`` (the
-# rows written), which Django's post_save does not see: upper apps that keep figures derived from these rows (the
-# oversight fact table) listen to it beside post_save and post_delete.
+# Sent after every bulk write made here (update, bulk_create, bulk_update) with ``sender=model``, ``pks`` (the
+# rows written) and ``fields`` (the names of the fields written; None for new rows), which Django's post_save does
+# not see: upper apps that keep figures derived from these rows (the oversight fact table) listen to it beside
+# post_save and post_delete, and ignore a write of fields they do not count (a reminder's timestamp).
 rows_written = Signal()
 
 
-def _written(model: type[models.Model], pks: Iterable[object]) -> None:
+def _written(model: type[models.Model], pks: Iterable[object], fields: Sequence[str] | None) -> None:
     pks = [pk for pk in pks if pk is not None]
     if pks:
-        rows_written.send(sender=model, pks=pks)
+        rows_written.send(sender=model, pks=pks, fields=None if fields is None else tuple(fields))
 
 
 def record_access(instance) -> None:
@@ -109,7 +110,7 @@ def update(queryset: models.QuerySet, **values) -> int:
             return queryset.update(**values)
         pks = list(queryset.values_list("pk", flat=True))
         count = model._default_manager.filter(pk__in=pks).update(**values)
-        _written(model, pks)
+        _written(model, pks, list(values))
         return count
     columns = [_column(model, f) for f in fields]
     before = {row[0]: row[1:] for row in queryset.values_list("pk", *columns)}
@@ -126,7 +127,7 @@ def update(queryset: models.QuerySet, **values) -> int:
         if changes:
             rows.append((pk, _label(model, pk), changes))
     _entries(model, rows, LogEntry.Action.UPDATE)
-    _written(model, before)
+    _written(model, before, list(values))
     return count
 
 
@@ -151,7 +152,7 @@ def bulk_create(model: type[models.Model], objects: Sequence[models.Model], **kw
         ),
         LogEntry.Action.CREATE,
     )
-    _written(model, (obj.pk for obj in created))
+    _written(model, (obj.pk for obj in created), None)
     return created
 
 
@@ -176,5 +177,5 @@ def bulk_update(model: type[models.Model], objects: Sequence[models.Model], fiel
         if changes:
             rows.append((obj.pk, _label(model, obj.pk), changes))
     _entries(model, rows, LogEntry.Action.UPDATE)
-    _written(model, (obj.pk for obj in objects))
+    _written(model, (obj.pk for obj in objects), fields)
     return count

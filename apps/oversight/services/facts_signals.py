@@ -270,9 +270,19 @@ def _on_delete(sender, instance, **kwargs) -> None:
     _changes(_loaded(instance), None, instance)
 
 
-def _on_rows_written(sender, pks: Iterable[object], **kwargs) -> None:
-    """A bulk write (apps.common.audit): the rows as written, read back (their old values are not known)."""
-    if sender not in FIELDS:
+def _counted(sender, fields: Iterable[str] | None) -> bool:
+    """Whether a bulk write of these fields (None: new rows) can change what the figures count."""
+    if fields is None:
+        return True
+    counted = set(FIELDS[sender])
+    return any(name in counted or f"{name}_id" in counted for name in fields)
+
+
+def _on_rows_written(sender, pks: Iterable[object], fields: Iterable[str] | None = None, **kwargs) -> None:
+    """A bulk write (apps.common.audit): the rows as written, read back (their old values are not known), and marked
+    in one upsert. A write of fields the figures do not count (a reminder's timestamp, a speaker's place) marks
+    nothing."""
+    if sender not in FIELDS or not _counted(sender, fields):
         return
     if sender in MEETING_RECORD:
         rows = sender.objects.filter(pk__in=list(pks)).values(*(f"meeting__{name}" for name in MEETING_VALUES))
