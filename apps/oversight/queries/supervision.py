@@ -235,10 +235,10 @@ def assignments_page(user, node: Organization, *, today: date) -> AssignmentsPag
     holders = _grant_holders(user, node, today=today)
     cells = []
     for cell in cells_of(user, node):
-        current = by_cell.get(cell.pk, [])
-        assigned = {a.supervisor_id for a in current}
+        here = by_cell.get(cell.pk, [])
+        assigned = {a.supervisor_id for a in here}
         by_role = [u for u in holders.get(cell.pk, []) if u.pk not in assigned]
-        cells.append(CellSupervisors(cell, current, list({u.pk: u for u in by_role}.values())))
+        cells.append(CellSupervisors(cell, here, list({u.pk: u for u in by_role}.values())))
     return AssignmentsPage(cells=cells, current=current, past=past)
 
 
