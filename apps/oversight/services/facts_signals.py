@@ -293,7 +293,11 @@ def _on_rows_written(sender, pks: Iterable[object], fields: Iterable[str] | None
             for pair in _meeting_pair({name: row[f"meeting__{name}"] for name in MEETING_VALUES})
         )
         return
-    for instance in sender.objects.filter(pk__in=list(pks)):
+    instances = list(sender.objects.filter(pk__in=list(pks)))
+    if sender in PAIRS:  # the pairs of every row, marked in one upsert
+        facts.mark_stale(set().union(*(PAIRS[sender](None, _loaded(i), i) for i in instances)))
+        return
+    for instance in instances:
         new = _loaded(instance)
         old = {**new, "level_label": None} if sender is Organization else None  # changed, not created
         _changes(old, new, instance)
