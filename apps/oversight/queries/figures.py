@@ -265,9 +265,3 @@ def dashboard(user, node: Organization, period: Period, *, today: date) -> Dashb
         grades=grades(user, node, period.year),
         pending=pending(user, node),
     )
-
-
-def cell_months(user, cell: Organization, months: list[date]) -> dict[date, dict]:
-    """A cell's own rows for the months (those that exist), as {month: columns} (one query)."""
-    rows = CellMonth.objects.visible_to(user).filter(cell=cell, month__in=months).values("month", *rules.COLUMNS)
-    return {r["month"]: _clean(r) for r in rows}

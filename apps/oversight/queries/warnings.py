@@ -10,7 +10,7 @@ thresholds are data (``OversightRule``), read per cell: the nearest issuer above
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -328,12 +328,6 @@ MONTHLY_KINDS = (
     rules.ATTENDANCE_FALLING,
     rules.QUALITY_FALLING,
 )
-
-
-def warning_counts(user, node: Organization, today: date) -> dict[str, int]:
-    """Kind → number of warnings in the subtree (kinds without any left out); ``sum(...values())`` is the total.
-    For a dashboard or the home page: the same queries as the warnings page."""
-    return dict(Counter(w.kind for w in warnings_for(user, node, today=today)))
 
 
 @dataclass

@@ -173,15 +173,6 @@ def test_pending_counts_the_stale_marks_of_the_subtree(commune):
     assert queries.dashboard(commune.staff, commune.cell_a1, NOV, today=TODAY).pending == 2
 
 
-def test_cell_months_are_the_cells_own_rows(commune):
-    months = [date(2026, 10, 1), date(2026, 11, 1), date(2026, 12, 1)]
-    rows = queries.cell_months(commune.secretary, commune.cell_a1, months)
-    assert sorted(rows) == months[:2]
-    assert rows[date(2026, 11, 1)]["attendance_present"] == 9
-    assert rows[date(2026, 10, 1)]["members_official"] == 11
-    assert queries.cell_months(commune.outsider, commune.cell_a1, months) == {}
-
-
 def test_money_is_summed_as_decimal(commune):
     CellMonth.objects.filter(month=date(2026, 11, 1)).update(dues_collected=Decimal(150_000), dues_payers=2)
     row = queries.node_row(commune.staff, commune.commune_a, NOV, today=TODAY)

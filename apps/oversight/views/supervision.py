@@ -20,24 +20,16 @@ from apps.common.rules import year_ok
 from apps.common.scoping import VIEW
 from apps.common.views import verb
 from apps.orgs.models import Organization
-from apps.orgs.queries.tree import organizations_for
 from apps.oversight.forms.supervision import AssignmentEndForm, AssignmentForm, FollowUpDoneForm, VisitForm
 from apps.oversight.models import Visit
 from apps.oversight.permissions import visit_kinds
 from apps.oversight.queries import supervision as queries
 from apps.oversight.rules.periods import QUARTER, Period
 from apps.oversight.services import supervision as services
+from apps.oversight.views.warnings import overseen
 
 ASSIGNMENTS_PAGE = "oversight/supervision/assignments.html"
 VISIT_FORM = "oversight/supervision/visit_form.html"
-
-
-def _overseen(request, org_id: int) -> Organization:
-    """The organisation, for the roles that oversee it (a plain member's view of their cell is not enough)."""
-    node = get_object_or_404(organizations_for(request.user, VIEW), pk=org_id)
-    if not request.user.has_perm("oversight.view_supervision", node):
-        raise Http404
-    return node
 
 
 def _quarter(request, today) -> Period:
@@ -90,14 +82,14 @@ def _assignments_context(request, node: Organization, form=None) -> dict:
 
 @login_required
 def assignments(request, org_id: int):
-    node = _overseen(request, org_id)
+    node = overseen(request, org_id)
     return render(request, ASSIGNMENTS_PAGE, _assignments_context(request, node))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def assignment_add(request, org_id: int):
-    node = _overseen(request, org_id)
+    node = overseen(request, org_id)
     if not request.user.has_perm("oversight.assign_supervisors", node):
         raise Http404
     form = _assignment_form(request, node, request.POST or None)
@@ -136,7 +128,7 @@ def assignment_end(request, assignment_id: int):
 
 @login_required
 def visits(request, org_id: int):
-    node = _overseen(request, org_id)
+    node = overseen(request, org_id)
     today = timezone.localdate()
     quarter = _quarter(request, today)
     kind = request.GET.get("kind", "")
