@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.common.scoping import VIEW, subtree_filter
+from apps.common.scoping import subtree_filter
 from apps.meetings.models import Attendance, Meeting
 from apps.meetings.queries.calendar import calendars_for
 from apps.members.models import Member
@@ -27,8 +27,8 @@ from apps.members.queries import watch as queries_watch
 from apps.members.rules import member as rules_member
 from apps.members.rules import watch as rules_watch
 from apps.orgs.models import Organization
-from apps.orgs.queries.tree import organizations_for
 from apps.oversight.models import CellMonth
+from apps.oversight.queries.supervision import cells_of
 from apps.oversight.queries.thresholds import Thresholds
 from apps.oversight.rules import figures
 from apps.oversight.rules import warnings as rules
@@ -55,12 +55,6 @@ WATCHED_KINDS = (Meeting.Kind.REGULAR, Meeting.Kind.THEMATIC)
 
 
 # --- the warnings -----------------------------------------------------------------------------------------------------
-
-
-def cells_under(user, node: Organization) -> list[Organization]:
-    """The active cells of the subtree the user sees, by path (one query)."""
-    qs = organizations_for(user, VIEW).filter(kind=Organization.Kind.CELL, active=True, path__startswith=node.path)
-    return list(qs.order_by("path"))
 
 
 def _dashboard_url(cell: Organization, period: Period) -> str:
@@ -305,7 +299,7 @@ def warnings_for(user, node: Organization, *, today: date, kinds: Iterable[str] 
     kind, organisation and date: at most 13 queries whatever the size of the subtree."""
     wanted = set(kinds) if kinds is not None else set(rules.KINDS)
     thresholds = Thresholds(node, today)
-    cells = cells_under(user, node)
+    cells = list(cells_of(user, node))
     found = _monthly(user, node, cells, thresholds, today, wanted) if wanted & set(MONTHLY_KINDS) else []
     if rules.OVERDUE_TASK in wanted:
         found += _overdue_tasks(user, node, today)
