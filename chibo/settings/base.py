@@ -26,9 +26,14 @@ INSTALLED_APPS = [
     "rules",
     "axes",
     "auditlog",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "apps.common",
+    "apps.accounts",
     "apps.exports",
     "apps.orgs",
     "apps.members",
@@ -43,13 +48,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "apps.accounts.middleware.TrustedProxyMiddleware",  # first: every later layer sees the real client address
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "apps.accounts.middleware.SessionGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -176,3 +185,31 @@ LOGGING = {
 PAGE_SIZE = 50
 # Public address of the site, used for links in e-mails (e.g. https://chibo.example.vn); empty: no link.
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+
+# Content-Security-Policy (django-csp): nothing from outside the site, no inline script. See docs/security.md.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Request size: the proxy refuses bodies above this too (docs/operations.md, client_max_body_size).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+CHIBO_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+
+# Trusted reverse proxies: only a request arriving from one of these addresses may name the client in
+# X-Forwarded-For (apps.accounts.middleware.TrustedProxyMiddleware). Empty: the peer address is the client.
+CHIBO_TRUSTED_PROXIES = [a for a in os.environ.get("CHIBO_TRUSTED_PROXIES", "").split(",") if a]
+
+# Audit trail retention (days) before `manage.py trim_audit` may remove entries, leaving a signed checkpoint.
+CHIBO_AUDIT_RETENTION_DAYS = int(os.environ.get("CHIBO_AUDIT_RETENTION_DAYS", str(10 * 365)))
