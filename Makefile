@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench lint check messages browser clean
+.PHONY: run test bench soak lint check messages browser clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ test: $(STAMP) browser
 
 bench: $(STAMP)
 	$(PY) -m bench $(BENCH_ARGS)
+
+# A 20-minute meeting-day load under gunicorn on PostgreSQL (SOAK_MINUTES=1 to try it); never part of `make test`.
+soak: $(STAMP)
+	$(PY) -m soak
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/lint-imports
