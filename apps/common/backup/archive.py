@@ -19,7 +19,7 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import django
 from django.conf import settings
@@ -146,6 +146,13 @@ def read_manifest(path: Path | str) -> dict[str, Any]:
     return manifest
 
 
+def _member(tar: tarfile.TarFile, member: tarfile.TarInfo) -> IO[bytes]:
+    handle = tar.extractfile(member)
+    if handle is None:
+        raise BackupError(f"{member.name} in the archive is not a file")
+    return handle
+
+
 def _known_migrations() -> set[str]:
     return {f"{app}.{name}" for app, name in MigrationLoader(None, ignore_no_migrations=True).disk_migrations}
 
@@ -167,7 +174,7 @@ def _check_members(tar: tarfile.TarFile, manifest: dict[str, Any], extract_to: P
         if expected[member.name] is None:
             continue
         sha = hashlib.sha256()
-        handle = tar.extractfile(member)
+        handle = _member(tar, member)
         out = (extract_to / database["file"]).open("wb") if extract_to and member.name == database["file"] else None
         try:
             while chunk := handle.read(CHUNK):
@@ -230,7 +237,7 @@ def restore(path: Path | str, *, alias: str = "default") -> Restored:
     with tarfile.open(path, "r:gz") as tar:
         for member in tar:
             if member.name in wanted:
-                media.write(wanted[member.name], tar.extractfile(member).read())
+                media.write(wanted[member.name], _member(tar, member).read())
     found, migrations = ENGINES[vendor].live_state(_settings(alias))
     problems = digest.differences(manifest["tables"], found)
     for entry in manifest["media"]:

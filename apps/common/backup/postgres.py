@@ -75,8 +75,7 @@ def backup(settings_dict: dict[str, Any], target: Path) -> tuple[digest.Digests,
     conn = _connect(settings_dict)
     try:
         with conn.cursor() as cursor:
-            cursor.execute("SELECT pg_export_snapshot()")
-            (snapshot,) = cursor.fetchone()
+            snapshot = cursor.execute("SELECT pg_export_snapshot()").fetchone()[0]  # type: ignore[index]
         command = ["pg_dump", "--format=custom", f"--snapshot={snapshot}", f"--file={target}"]
         _run([*command, *_arguments(settings_dict), settings_dict["NAME"]], settings_dict)
         state = digest.pg_digests(conn), digest.pg_migrations(conn)

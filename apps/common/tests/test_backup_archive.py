@@ -20,6 +20,10 @@ from django.test import override_settings
 
 from apps.common.backup import archive, digest, media
 
+# Every test here reads the test database (only tests marked so have it set up, and under xdist a worker may get
+# none of the transactional ones): without the mark the module's backup would read the configured database.
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture(scope="module")
 def backup(tmp_path_factory, django_db_setup, django_db_blocker):
