@@ -188,6 +188,7 @@ def main() -> int:
         stats = Stats()
         run = Run("127.0.0.1", port, plan, password, minutes, stats, think=think)
         started = time.monotonic()
+        stats.warm_until = started + figures.warm_up(minutes * 60)
         samples: list[tuple[float, dict[int, int]]] = []
         stop = threading.Event()
 
@@ -219,6 +220,7 @@ def main() -> int:
         _stop(server)
         server_errors = figures.log_errors(gunicorn_log)
         held = {
+            "ballots": {str(k): v for k, v in run.ballots.items()},
             "meetings": run.meetings,
             "marks": {str(k): v for k, v in run.marks.items() if any(k in ids for ids in run.meetings.values())},
         }

@@ -76,7 +76,13 @@ def main(plan_path: str) -> int:
                 RoleGrant.objects.create(user=u, organization=role.cell, role=Role.MEMBER, starts_on=today)
                 readers.append(u.username)
             plan_cells.append(
-                {"cell": role.cell.pk, "name": role.cell.name, "secretary": sec_user.username, "members": readers}
+                {
+                    "cell": role.cell.pk,
+                    "name": role.cell.name,
+                    "secretary": sec_user.username,
+                    "members": readers,
+                    "voters": [role.member.pk, *(m.pk for m in others)],  # the three who vote on their phones
+                }
             )
         staff = user("soak-cb", "Cán bộ kiểm thử tải")
         RoleGrant.objects.create(user=staff, organization=district, role=Role.COMMITTEE_STAFF, starts_on=today)

@@ -21,7 +21,7 @@ from django.forms.models import model_to_dict
 from django_tasks_db.models import DBTaskResult
 
 from apps.meetings import models as meetings_models
-from apps.meetings.models import Attendance, Meeting, Minutes, Speech, Vote
+from apps.meetings.models import Attendance, BallotReceipt, Meeting, Minutes, Speech, Vote
 from apps.oversight.models import CellMonth, OrgYear, StaleCellMonth
 from apps.oversight.services import facts
 
@@ -114,6 +114,13 @@ def main(held_path: str) -> int:
     found += [f"vote {v.pk}: ballots cast {v.ballots_cast} != the tallies' sum" for v in bad]
     bad_paper = Vote.objects.exclude(Q(paper_valid=F("paper_for") + F("paper_against") + F("paper_abstain")))
     found += [f"vote {v.pk}: paper ballots do not add up" for v in bad_paper]
+    for vid, cast in held.get("ballots", {}).items():
+        v = votes.filter(pk=int(vid)).first()
+        receipts = BallotReceipt.objects.filter(vote_id=int(vid)).count()
+        if v is None or v.method != Vote.Method.SECRET or receipts != cast or v.ballots_cast != cast:
+            found.append(
+                f"secret vote {vid}: {cast} cast on phones, {receipts} receipts, tallies {v and v.ballots_cast}"
+            )
     SealedBallot = getattr(meetings_models, "SealedBallot", None)  # the ballots' sealing, when it has landed
     if SealedBallot is not None:
         left = SealedBallot.objects.exclude(vote__status=Vote.Status.OPEN).count()

@@ -2,9 +2,10 @@
 
 One thread per person (soak/accounts.py wrote who): each cell secretary plans a meeting on the calendar, opens it,
 marks every member (through the htmx row, as the phone does), puts speakers down and ticks some, takes a show of
-hands, ends the meeting (confirming the unticked speakers), generates, edits and adopts the minutes and sometimes
-downloads them as .docx; members read their cell's pages; a committee reader reads the dashboards. Think times
-keep the load bounded (a person taps every second or few, not as fast as the server answers).
+hands and, every other meeting, a secret ballot on three members' phones, ends the meeting (confirming the unticked
+speakers), generates, edits and adopts the minutes and sometimes downloads them as .docx; members read their cell's
+pages; a committee reader reads the dashboards. Think times keep the load bounded (a person taps every second or
+few, not as fast as the server answers).
 
 Every answer is checked: a server error, an unexpected status, a form refused (an error message after the redirect,
 X-Not-Saved on an htmx answer) is a failure. After the deadline each secretary finishes the meeting in hand at once
@@ -44,10 +45,14 @@ class Stats:
         self.events: Counter = Counter()
         self.failures: list[str] = []
         self.failure_count = 0
+        self.warm_until = 0.0  # requests started after this (monotonic) make the steady-state figures
+        self.steady: list[float] = []
 
     def record(self, kind: str, seconds: float, status: int, ok: bool) -> None:
         with self.lock:
             self.times[kind].append(seconds)
+            if time.monotonic() - seconds >= self.warm_until:
+                self.steady.append(seconds)
             self.statuses[status] += 1
             if not ok:
                 self.bad[kind] += 1
@@ -84,6 +89,8 @@ class Run:
         self.address_lock = threading.Lock()
         self.meetings: dict[int, list[int]] = defaultdict(list)  # cell -> the meetings held to the end
         self.marks: dict[int, dict[int, str]] = {}  # meeting -> member -> the last status marked
+        self.ballots: dict[int, int] = {}  # secret vote -> ballots cast on phones
+        self.phones: dict[str, Client] = {}  # the members' logged-in clients, by username
 
     @property
     def over(self) -> bool:
@@ -102,7 +109,7 @@ class Run:
 
     def secretary(self, cell: dict, index: int) -> None:
         rng = random.Random(self.seed * 1000 + index)
-        time.sleep(rng.uniform(0, 5) * self.think_scale)  # they do not all tap at the same second
+        time.sleep(rng.uniform(0, 30) * self.think_scale)  # they arrive over half a minute, not all at one second
         c = self.client()
         try:
             log_in(c, cell["secretary"], self.password)
@@ -113,12 +120,15 @@ class Run:
         while not self.over:
             n += 1
             try:
-                self.meeting(c, cell["cell"], n, rng)
+                # the secretary and the cell's two members (their own logged-in phones) vote in the secret votes
+                voters = [c, *(self.phones[u] for u in cell["members"] if u in self.phones)]
+                self.meeting(c, cell, n, rng, voters)
             except Unexpected as exc:
                 self.stats.fail(cell["secretary"], exc)
                 self.pause(rng, 5, 10)
 
-    def meeting(self, c: Client, cell_id: int, n: int, rng: random.Random) -> None:
+    def meeting(self, c: Client, cell: dict, n: int, rng: random.Random, voters: list[Client]) -> None:
+        cell_id = cell["cell"]
         now = datetime.now(ZONE) - timedelta(minutes=2)
         page = c.get("plan a meeting: form", f"/meetings/calendar/{cell_id}/new/")
         form = page.form(f"/meetings/calendar/{cell_id}/new/")
@@ -140,9 +150,11 @@ class Run:
         self.pause(rng, 2, 5)
         detail = c.submit("start the meeting", self._form(detail, f"/meetings/{mid}/start/"))
         self.stats.event("meetings started")
-        present = self.roll_call(c, mid, detail, rng)
+        present = self.roll_call(c, mid, detail, rng, set(cell["voters"]))
         self.speakers(c, mid, rng)
         self.vote(c, mid, present, rng)
+        if n % 2 == 1 and len(voters) == 3:
+            self.secret_vote(c, mid, rng, voters)
         self.end(c, mid, rng)
         self.minutes(c, mid, rng)
         self.meetings[cell_id].append(mid)
@@ -156,7 +168,7 @@ class Run:
             raise Unexpected(f"{page.url}: no form posting to {action}")
         return form
 
-    def roll_call(self, c: Client, mid: int, detail, rng: random.Random) -> int:
+    def roll_call(self, c: Client, mid: int, detail, rng: random.Random, voters: set[int]) -> int:
         rows = [f for f in detail.forms if re.search(rf"/meetings/{mid}/attendance/\d+/$", f.action)]
         if not rows:
             raise Unexpected("meeting page: no attendance rows")
@@ -166,13 +178,15 @@ class Run:
             member = int(re.search(r"/attendance/(\d+)/$", form.action)[1])
             roll = rng.random()
             status, reason = "present", ""
-            if roll > 0.96:
+            if member in voters:
+                pass  # present: they vote on their phones
+            elif roll > 0.96:
                 status = "unexcused"
             elif roll > 0.90:
                 status, reason = "excused", rng.choice(REASONS)
             elif roll > 0.85:
                 status = "late"
-            self.pause(rng, 1, 3)
+            self.pause(rng, 2, 5)
             c.submit("mark attendance (htmx)", form, {"status": status, "reason": reason}, htmx=True)
             marks[member] = status
             present += status in ("present", "late")
@@ -221,6 +235,33 @@ class Run:
         c.submit("close the vote", self._form(detail, re.compile(r"/meetings/votes/\d+/close/$")))
         self.stats.event("votes closed")
 
+    def secret_vote(self, c: Client, mid: int, rng: random.Random, voters: list[Client]) -> None:
+        """A secret ballot cast on the phones of three official members present (the fewest whose result may be
+        shown), then closed."""
+        detail = c.get("meeting page", f"/meetings/{mid}/")
+        self.pause(rng, 2, 5)
+        detail = c.submit(
+            "open a secret vote",
+            self._form(detail, f"/meetings/{mid}/votes/"),
+            {"question": "Giới thiệu đảng viên dự đại hội đảng bộ xã", "method": "secret", "purpose": "other"},
+        )
+        closes = [f for f in detail.forms if re.search(r"/meetings/votes/\d+/close/$", f.action)]
+        vid = max(int(re.search(r"/votes/(\d+)/close/$", f.action)[1]) for f in closes)
+        for voter in voters:
+            self.pause(rng, 2, 6)
+            ballot = voter.get("ballot page", f"/meetings/votes/{vid}/ballot/")
+            form = ballot.form(f"/meetings/votes/{vid}/ballot/")
+            if form is None:
+                raise Unexpected(f"ballot page of vote {vid}: no ballot form")
+            choice = rng.choices(["for", "against", "abstain"], weights=[8, 1, 1])[0]
+            voter.submit("cast a ballot", form, {"choice": choice})
+            self.stats.event("ballots cast")
+        self.ballots[vid] = len(voters)
+        detail = c.get("meeting page", f"/meetings/{mid}/")
+        self.pause(rng, 1, 3)
+        c.submit("close the secret vote", self._form(detail, f"/meetings/votes/{vid}/close/"))
+        self.stats.event("secret votes closed")
+
     def end(self, c: Client, mid: int, rng: random.Random) -> None:
         detail = c.get("meeting page", f"/meetings/{mid}/")
         self.pause(rng, 2, 5)
@@ -253,13 +294,14 @@ class Run:
 
     def member(self, username: str, cell_id: int, index: int) -> None:
         rng = random.Random(self.seed * 7000 + index)
-        time.sleep(rng.uniform(0, 20) * self.think_scale)
+        time.sleep(rng.uniform(0, 60) * self.think_scale)
         c = self.client()
         try:
             log_in(c, username, self.password)
         except Unexpected as exc:
             self.stats.fail(username, exc)
             return
+        self.phones[username] = c
         while not self.over:
             try:
                 c.get("member: home", "/")

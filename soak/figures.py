@@ -14,6 +14,12 @@ GROWTH_MIB = 8  # allowed growth of a worker's median RSS from the first third t
 GROWTH_SHARE = 0.08  # ... or this share of it, whichever is larger
 
 
+def warm_up(duration: float) -> float:
+    """Seconds at the start left out of the steady-state figures: people arriving and logging in (each login
+    hashes the password on purpose slowly), workers loading templates and translations."""
+    return max(60.0, 0.15 * duration)
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     if not ordered:
@@ -49,7 +55,7 @@ class Report:
         """One line per gunicorn worker (and the task worker, shown, not judged): RSS at the start, the medians of
         the first and last thirds after warm-up, the end; a problem when a worker grew beyond the margin or was
         replaced."""
-        warm = max(60.0, 0.15 * self.elapsed)
+        warm = warm_up(self.elapsed)
         lines = []
         for pid in [*self.worker_pids, self.task_pid]:
             series = [(t, rss[pid] / 1024) for t, rss in self.samples if pid in rss]
@@ -89,6 +95,13 @@ class Report:
                 f"| **all** | **{total}** | **{bad}** | {1000 * percentile(every, 50):.0f} | "
                 f"{1000 * percentile(every, 90):.0f} | {1000 * percentile(every, 99):.0f} | {1000 * max(every):.0f} |"
             )
+        steady = s.steady
+        if steady:
+            rows.append(
+                f"| all after the first {warm_up(self.minutes * 60) / 60:.1f} min (steady) | {len(steady)} | | "
+                f"{1000 * percentile(steady, 50):.0f} | {1000 * percentile(steady, 90):.0f} | "
+                f"{1000 * percentile(steady, 99):.0f} | {1000 * max(steady):.0f} |"
+            )
         memory = self.memory()
         if s.failure_count:
             self.problems.append(f"{s.failure_count} failures in the load")
@@ -115,7 +128,7 @@ class Report:
             *rows,
             "",
             f"Memory (VmRSS, MiB, read every {self._interval():.0f} s; judged after a warm-up of "
-            f"{max(60.0, 0.15 * self.elapsed) / 60:.1f} min: the last third's median against the first third's, "
+            f"{warm_up(self.elapsed) / 60:.1f} min: the last third's median against the first third's, "
             f"allowed +{GROWTH_MIB} MiB or +{GROWTH_SHARE:.0%}):",
             "",
             "| process | start | first third | last third | end | growth | verdict |",

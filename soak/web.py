@@ -15,6 +15,7 @@ import hmac
 import http.client
 import re
 import struct
+import threading
 import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -147,6 +148,7 @@ class Client:
     def __init__(self, host: str, port: int, address: str, record):
         self.host, self.port, self.address, self.record = host, port, address, record
         self.cookies: dict[str, str] = {}
+        self.lock = threading.RLock()  # one phone: a member reading and voting takes turns
         self.origin = f"https://{host}:{port}"
 
     def _csrf(self, form: Form | None) -> str:
@@ -154,7 +156,11 @@ class Client:
             return form.fields["csrfmiddlewaretoken"]
         return self.cookies.get("csrftoken", "")
 
-    def request(
+    def request(self, *args, **kw) -> Page:
+        with self.lock:
+            return self._request(*args, **kw)
+
+    def _request(
         self,
         kind: str,
         method: str,
@@ -221,7 +227,11 @@ class Client:
     def _absolute(self, url: str) -> str:
         return url if url.startswith("http") else f"http://{self.host}:{self.port}{url}"
 
-    def submit(
+    def submit(self, *args, **kw) -> Page:
+        with self.lock:  # the post and the page it leads to, with its messages, on one phone
+            return self._submit(*args, **kw)
+
+    def _submit(
         self,
         kind: str,
         form: Form,
