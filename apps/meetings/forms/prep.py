@@ -5,11 +5,13 @@ from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
 from apps.common.forms import NFCFormMixin
+from apps.common.uploads import check_upload
 from apps.meetings.forms.calendar import DateTimeInput
 from apps.meetings.models import AgendaItem, Meeting, MeetingDocument
 from apps.meetings.services.prep import MAX_DOCUMENT_BYTES
 from apps.members.models import Member
 
+DOCUMENT_KINDS = {"pdf", "doc", "docx", "odt", "rtf", "txt", "xls", "xlsx", "ods", "image"}
 DOCUMENT_EXTENSIONS = ["pdf", "doc", "docx", "odt", "rtf", "txt", "xls", "xlsx", "ods", "jpg", "jpeg", "png"]
 
 
@@ -55,6 +57,8 @@ class DocumentForm(NFCFormMixin, forms.Form):
         file = self.cleaned_data.get("file")
         if file and file.size > MAX_DOCUMENT_BYTES:
             raise forms.ValidationError(_("The file must be smaller than 10 MB."))
+        if file:
+            check_upload(file, DOCUMENT_KINDS)
         return file
 
     def clean(self):

@@ -15,6 +15,7 @@ from apps.meetings.models import AgendaItem, Meeting, MeetingDocument, Minutes, 
 from apps.meetings.services import minutes as services_minutes
 from apps.meetings.services import prep as services_prep
 from apps.meetings.testing import make_meeting
+from tests.samples import docx_bytes
 
 
 def url(name, *args):
@@ -222,7 +223,7 @@ def test_the_secretary_prepares_the_meeting_through_the_pages(
             "kind": "draft_resolution",
             "title": "Dự thảo nghị quyết",
             "text": "",
-            "file": SimpleUploadedFile("du-thao.docx", b"PK docx", content_type="application/octet-stream"),
+            "file": SimpleUploadedFile("du-thao.docx", docx_bytes(), content_type="application/octet-stream"),
         },
     )
     assert response.status_code == 302

@@ -1,9 +1,11 @@
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.common import rules
 from apps.common.forms import DateInput, NFCFormMixin, dates_within, record_date_field
+from apps.common.uploads import check_upload
 from apps.members.models import CellRole, Member
 
 MEMBER_FIELDS = [
@@ -43,6 +45,8 @@ class MemberForm(NFCFormMixin, forms.ModelForm):
         photo = self.cleaned_data.get("photo")
         if photo and getattr(photo, "size", 0) > self.MAX_PHOTO_BYTES:
             raise forms.ValidationError(_("The photo must be smaller than 2 MB."))
+        if isinstance(photo, UploadedFile):  # a new photo (not the one already stored)
+            check_upload(photo, {"image"})
         return photo
 
     class Meta:

@@ -8,6 +8,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from apps.common.forms import NFCFormMixin
+from apps.common.uploads import check_upload
 from apps.orgs.models import Organization
 
 
@@ -16,6 +17,12 @@ class ImportForm(forms.Form):
         label=_("rubric file (JSON)"),
         help_text=_("The format of docs/scoring.md: code, name, dates, categories, items, levels."),
     )
+
+    def clean_file(self):
+        file = self.cleaned_data.get("file")
+        if file:
+            check_upload(file, {"json"})
+        return file
 
 
 CODE_CHARACTERS = RegexValidator(

@@ -3,8 +3,10 @@ from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
 from apps.common.forms import DateInput, NFCFormMixin
+from apps.common.uploads import check_upload
 from apps.resolutions.services.progress import MAX_EVIDENCE_BYTES, REVIEW_DONE, REVIEW_DROPPED, REVIEW_OPEN
 
+EVIDENCE_KINDS = {"pdf", "doc", "docx", "odt", "rtf", "txt", "xls", "xlsx", "ods", "image"}
 EVIDENCE_EXTENSIONS = ["pdf", "doc", "docx", "odt", "rtf", "txt", "xls", "xlsx", "ods", "jpg", "jpeg", "png"]
 
 
@@ -23,6 +25,8 @@ class ProgressForm(NFCFormMixin, forms.Form):
         file = self.cleaned_data.get("evidence")
         if file and file.size > MAX_EVIDENCE_BYTES:
             raise forms.ValidationError(_("The file must be smaller than 10 MB."))
+        if file:
+            check_upload(file, EVIDENCE_KINDS)
         return file
 
 

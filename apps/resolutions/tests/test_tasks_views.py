@@ -21,6 +21,7 @@ from apps.resolutions.services import progress as services_progress
 from apps.resolutions.services import tasks as services_tasks
 from apps.resolutions.testing import make_resolution
 from apps.resolutions.tests.test_tasks_services import adopted, drafted, held, today
+from tests.samples import png_bytes
 
 NO_VOTE = "No closed vote on the resolution at this meeting: the meeting votes on it first, then it is adopted."
 
@@ -171,7 +172,7 @@ def test_anonymous_goes_to_login(world, client, story, name):
 
 @pytest.mark.django_db
 def test_the_lead_posts_progress_with_evidence(world, client_for, story):
-    file = SimpleUploadedFile("anh.png", b"\x89PNG anh", content_type="image/png")
+    file = SimpleUploadedFile("anh.png", png_bytes(), content_type="image/png")
     response = client_for(world.member_user).post(
         url("task_progress", story["mine"].pk),
         {"on": today().strftime("%d/%m/%Y"), "text": "Xong 80%", "percent": "80", "evidence": file},
