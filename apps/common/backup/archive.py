@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import os
+import sqlite3
 import tarfile
 import tempfile
 from dataclasses import dataclass, field
@@ -228,16 +229,19 @@ def restore(path: Path | str, *, alias: str = "default") -> Restored:
         connections[alias].close()  # no connection of ours holds a lock on what is replaced
         try:
             ENGINES[vendor].restore(_settings(alias), Path(tmp) / manifest["database"]["file"])
-        except postgres.ToolError as exc:
-            raise BackupError(f"the database was not restored (nothing changed): {exc}") from exc
+        except (postgres.ToolError, sqlite3.Error) as exc:  # both copy in one transaction: all or nothing
+            raise BackupError(f"the database was not restored (it is as it was): {exc}") from exc
         finally:
             connections[alias].close()
-    media.clear()
     wanted = {f"media/{entry['name']}": entry["name"] for entry in manifest["media"]}
-    with tarfile.open(path, "r:gz") as tar:
-        for member in tar:
-            if member.name in wanted:
-                media.write(wanted[member.name], _member(tar, member).read())
+    try:
+        media.clear()
+        with tarfile.open(path, "r:gz") as tar:
+            for member in tar:
+                if member.name in wanted:
+                    media.write(wanted[member.name], _member(tar, member).read())
+    except (OSError, tarfile.TarError) as exc:
+        raise BackupError(f"the database was restored but the uploaded files were not (run again): {exc}") from exc
     found, migrations = ENGINES[vendor].live_state(_settings(alias))
     problems = digest.differences(manifest["tables"], found)
     for entry in manifest["media"]:
