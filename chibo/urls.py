@@ -4,8 +4,10 @@ party tree's pages (they show members and meetings) to ``orgs``, the membership 
 attendance) to ``members``."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
+
+from apps.accounts.views import login as accounts_login
+from apps.accounts.views import password_reset as accounts_password_reset
 
 from apps.home.views import home, node, watch
 from apps.members import urls as members_urls
@@ -31,7 +33,10 @@ urlpatterns = [
     path("quality/", include("apps.quality.urls")),
     path("oversight/", include("apps.oversight.urls")),
     path("exports/", include("apps.exports.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    # Django's own names for the login and the password reset, through the accounts app (second step, throttle).
+    path("accounts/login/", accounts_login.LoginView.as_view(), name="login"),
+    path("accounts/password_reset/", accounts_password_reset.password_reset, name="password_reset"),
+    path("accounts/", include("apps.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import ipaddress
 
+from urllib.parse import urlencode
+
 from django.conf import settings
+from django.contrib.auth import logout
+from django.core import signing
+from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import Resolver404, resolve, reverse
+
+from apps.accounts.queries import second_factor as queries_second_factor
+from apps.accounts.queries import sessions as queries
+from apps.accounts.rules import sessions as rules
+from apps.accounts.services import sessions
 
 
 def _is_address(value: str) -> bool:
@@ -42,11 +53,90 @@ class TrustedProxyMiddleware:
         return self.get_response(request)
 
 
+def remote_addr(request) -> str:
+    """django-axes' client address (AXES_CLIENT_IP_CALLABLE): REMOTE_ADDR, as TrustedProxyMiddleware left it."""
+    return request.META.get("REMOTE_ADDR", "")
+
+
+SEEN_COOKIE = "chibo_seen"
+# Paths a session that still owes its second factor may open (besides the static files).
+OPEN_NAMES = {"logout", "accounts:otp_setup", "accounts:verify"}
+
+
 class SessionGuardMiddleware:
-    """Session expiry, "log out everywhere" and the required second factor (filled in by the accounts work)."""
+    """Ends a session idle for CHIBO_SESSION_IDLE_MINUTES, or older than CHIBO_SESSION_MAX_HOURS, or from before the
+    user's last "log out everywhere"; and, with CHIBO_OTP_REQUIRED, sends a person who must use a second factor to
+    set it up (or to give the code) before any other page.
+
+    The last request's time travels in a signed cookie bound to the session (not in the session itself), so that
+    reading a page writes nothing to the database."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response = self._guard(request, user)
+            if response is not None:
+                return response
+        response = self.get_response(request)
+        if request.user.is_authenticated and request.session.session_key:
+            response.set_signed_cookie(
+                SEEN_COOKIE,
+                str(int(sessions.now())),
+                salt=self._salt(request),
+                max_age=settings.SESSION_COOKIE_AGE,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
+
+    @staticmethod
+    def _salt(request) -> str:
+        return "accounts.seen:" + (request.session.session_key or "")
+
+    def _guard(self, request, user):
+        session = request.session
+        try:
+            seen = float(request.get_signed_cookie(SEEN_COOKIE, salt=self._salt(request)))
+        except (KeyError, ValueError, signing.BadSignature):
+            seen = None
+        reason = rules.session_end_reason(
+            now=sessions.now(),
+            started=session.get(sessions.STARTED),
+            seen=seen,
+            idle_seconds=settings.CHIBO_SESSION_IDLE_MINUTES * 60,
+            max_seconds=settings.CHIBO_SESSION_MAX_HOURS * 3600,
+        )
+        if reason is None and not rules.epoch_is_current(session.get(sessions.EPOCH), queries.session_epoch(user.pk)):
+            reason = rules.ELSEWHERE
+        if reason is not None:
+            logout(request)
+            return _go(request, f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
+        if settings.CHIBO_OTP_REQUIRED and not user.is_verified() and not self._open(request):
+            if queries_second_factor.must_use_second_factor(user):
+                if queries_second_factor.confirmed_devices(user):
+                    return _go(request, reverse("accounts:verify"))
+                return _go(request, reverse("accounts:otp_setup"))
+        return None
+
+    @staticmethod
+    def _open(request) -> bool:
+        if request.path_info.startswith(settings.STATIC_URL):
+            return True
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return False
+        return match.view_name in OPEN_NAMES
+
+
+def _go(request, url: str):
+    """A redirect; for htmx, one it follows as a full page load."""
+    if request.headers.get("HX-Request") == "true":
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return HttpResponseRedirect(url)

@@ -126,15 +126,32 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-SESSION_COOKIE_AGE = 60 * 60 * 8
+# Sessions end after CHIBO_SESSION_IDLE_MINUTES without a request and CHIBO_SESSION_MAX_HOURS after the login,
+# whatever happens in between (apps.accounts.middleware.SessionGuardMiddleware); the cookie lives as long.
+CHIBO_SESSION_IDLE_MINUTES = int(os.environ.get("CHIBO_SESSION_IDLE_MINUTES", "60"))
+CHIBO_SESSION_MAX_HOURS = int(os.environ.get("CHIBO_SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = 60 * 60 * CHIBO_SESSION_MAX_HOURS
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 
-# django-axes: lock an account+address after repeated failures.
-AXES_FAILURE_LIMIT = 8
+# django-axes: an account is locked after AXES_FAILURE_LIMIT failures from any address, and an address after as many
+# failures on any accounts (two separate counts, not their combination). Failed second-factor codes count too. The
+# address is REMOTE_ADDR only, which TrustedProxyMiddleware has set to the real client (docs/security-login.md).
+AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "apps.accounts.middleware.remote_addr"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Second factor (django-otp, TOTP with recovery codes): required of administrators, committee staff, supervisors and
+# the inspection commission (and of superusers and staff); optional for members.
+CHIBO_OTP_REQUIRED = os.environ.get("CHIBO_OTP_REQUIRED", "1") == "1"
+OTP_TOTP_ISSUER = "chibo"
+# Seconds between the password step and the code: after it the password must be given again.
+CHIBO_LOGIN_SECOND_STEP_SECONDS = 300
+# Password reset requests per hour: from one client address, and for one e-mail address.
+CHIBO_RESET_PER_ADDRESS_PER_HOUR = 10
+CHIBO_RESET_PER_EMAIL_PER_HOUR = 3
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]

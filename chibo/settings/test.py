@@ -11,3 +11,5 @@ STORAGES = {
 }
 AXES_ENABLED = True
 WHITENOISE_AUTOREFRESH = True
+# View tests log in with force_login (no second step); the 2FA tests, the walk and one browser test turn it on.
+CHIBO_OTP_REQUIRED = False

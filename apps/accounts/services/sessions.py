@@ -1,0 +1,37 @@
+"""Sessions: stamped at login (when, which epoch); "log out everywhere" moves the user's epoch on."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from apps.accounts.models import AccountState
+from apps.accounts.queries import sessions as queries
+
+STARTED = "accounts_started"  # the login, seconds since the epoch
+EPOCH = "accounts_epoch"  # the user's session epoch at the login
+
+
+def now() -> float:
+    return timezone.now().timestamp()
+
+
+def session_stamp(sender, request, user, **kwargs) -> None:
+    """Receiver of ``user_logged_in`` (the login form, the second step, and the test client's force_login)."""
+    if request is None or not hasattr(request, "session"):
+        return
+    request.session[STARTED] = now()
+    request.session[EPOCH] = queries.session_epoch(user.pk)
+
+
+def log_out_everywhere(request) -> int:
+    """End every other session of the user: their epoch moves on and only this session is given the new one.
+    Returns the new epoch."""
+    user = request.user
+    with transaction.atomic():
+        state, _created = AccountState.objects.get_or_create(user=user)
+        AccountState.objects.filter(pk=state.pk).update(session_epoch=F("session_epoch") + 1)
+        epoch = queries.session_epoch(user.pk)
+    request.session[EPOCH] = epoch
+    return epoch
