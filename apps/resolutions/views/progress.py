@@ -37,9 +37,10 @@ def _task_url(task: Task) -> str:
 
 
 def _next_url(request, fallback: str) -> str:
-    """Where the form said to go back to (a page of this site), else ``fallback``."""
+    """Where the form said to go back to (a page of this site, as an absolute path), else ``fallback``. A relative
+    value ("b") is refused: ``redirect`` would try it as a URL name and fail."""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return fallback
 
