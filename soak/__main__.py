@@ -10,7 +10,8 @@ at once; SOAK_THINK scales the think times). Every SOAK_RSS_INTERVAL seconds (30
 Afterwards: the consistency check of the database (soak/check.py), the figures printed and written into the
 "## Soak" section of docs/operations.md (SOAK_DOCS=0: not written). Exits 1 on any failed request, any error in the
 server's log, memory growth or an inconsistency. The processes it started are stopped and the database dropped
-(SOAK_KEEP_DB=1 keeps it).
+(SOAK_KEEP_DB=1 keeps it). SOAK_SOURCE=head runs the last commit (a copy made with git archive) instead of the
+working tree.
 """
 
 from __future__ import annotations
@@ -52,12 +53,12 @@ def _database(pg: str, name: str, *, create: bool) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def _step(title: str, args: list[str], env: dict, log: Path) -> None:
+def _step(title: str, args: list[str], env: dict, log: Path, src: Path) -> None:
     started = time.monotonic()
     with log.open("a") as out:
         out.write(f"\n$ {' '.join(args)}\n")
         out.flush()
-        done = subprocess.run(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        done = subprocess.run(args, cwd=src, env=env, stdout=out, stderr=subprocess.STDOUT)
     print(f"  {title} ({time.monotonic() - started:.0f}s)")
     if done.returncode:
         raise SystemExit(f"soak: {title} failed (exit {done.returncode}); see {log}")
@@ -122,6 +123,12 @@ def main() -> int:
     var = Path(tempfile.mkdtemp(prefix="chibo-soak-"))
     log = var / "soak.log"
     password = secrets.token_urlsafe(18)
+    src = ROOT
+    if os.environ.get("SOAK_SOURCE", "tree") == "head":  # the last commit, not the working tree's edits in progress
+        src = var / "src"
+        src.mkdir()
+        archive = subprocess.run(["git", "archive", "HEAD"], cwd=ROOT, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(src)], input=archive, check=True)
     port = _free_port()
     env = {
         **os.environ,
@@ -142,15 +149,16 @@ def main() -> int:
     try:
         _database(pg, db, create=True)
         manage = [PY, "manage.py"]
-        _step("migrate", [*manage, "migrate", "--noinput", "-v0"], env, log)
-        _step("seed the district demo", [*manage, "seed_demo", "--profile", "district"], env, log)
+        _step("migrate", [*manage, "migrate", "--noinput", "-v0"], env, log, src)
+        _step("seed the district demo", [*manage, "seed_demo", "--profile", "district"], env, log, src)
         _step(
             f"{cells} secretaries, {2 * cells} members, a committee reader",
             [PY, "-m", "soak.inside", "accounts", str(var / "plan.json")],
             env,
             log,
+            src,
         )
-        _step("collectstatic", [*manage, "collectstatic", "--noinput", "-v0"], env, log)
+        _step("collectstatic", [*manage, "collectstatic", "--noinput", "-v0"], env, log, src)
         plan = json.loads((var / "plan.json").read_text())
         gunicorn_log = var / "gunicorn.log"
         server = subprocess.Popen(
@@ -171,15 +179,16 @@ def main() -> int:
                 str(gunicorn_log),
                 "--log-level",
                 "warning",
+                "--capture-output",  # Django's own log (a view's traceback) into the same file
             ],
-            cwd=ROOT,
+            cwd=src,
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.STDOUT,
         )
         worker_log = (var / "worker.log").open("w")
         worker = subprocess.Popen(
-            [*manage, "db_worker", "--no-reload", "-v1"], cwd=ROOT, env=env, stdout=worker_log, stderr=subprocess.STDOUT
+            [*manage, "db_worker", "--no-reload", "-v1"], cwd=src, env=env, stdout=worker_log, stderr=subprocess.STDOUT
         )
         _wait_healthy(port)
         first_workers = _children(server.pid)
@@ -228,7 +237,7 @@ def main() -> int:
         print("consistency of the database:")
         check = subprocess.run(
             [PY, "-m", "soak.inside", "check", str(var / "held.json")],
-            cwd=ROOT,
+            cwd=src,
             env=env,
             capture_output=True,
             text=True,

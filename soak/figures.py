@@ -32,7 +32,9 @@ def log_errors(path: Path) -> list[str]:
     """Lines of gunicorn's error log that tell of trouble: a traceback, an error, a worker timed out or killed."""
     if not path.exists():
         return []
-    pattern = re.compile(r"Traceback|\[ERROR\]|\[CRITICAL\]|WORKER TIMEOUT|was sent SIGKILL|Worker exiting")
+    pattern = re.compile(
+        r"Traceback|Internal Server Error|\[ERROR\]|\[CRITICAL\]|WORKER TIMEOUT|was sent SIGKILL|Worker exiting"
+    )
     return [line.rstrip() for line in path.read_text(errors="replace").splitlines() if pattern.search(line)]
 
 
