@@ -23,8 +23,9 @@ LAYERS = {"rules", "queries", "services", "forms", "views", "models"}  # models:
 SINGLE = {"__init__.py", "apps.py", "admin.py", "models.py", "permissions.py", "urls.py", "tasks.py", "testing.py"}
 DJANGO_DIRS = {"templates", "templatetags", "management", "migrations", "tests", "static", "locale", "__pycache__"}
 # A seam to the outside world, named for what it reaches (docs/decisions/0007-layout.md).
-SEAMS = {"outbox": {"sms.py"}}
+SEAMS = {"outbox": {"sms.py"}, "accounts": {"middleware.py"}}
 DOMAIN_APPS = [
+    "accounts",
     "exports",
     "orgs",
     "members",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -115,11 +114,15 @@ class SessionGuardMiddleware:
         if reason is not None:
             logout(request)
             return _go(request, f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
-        if settings.CHIBO_OTP_REQUIRED and not user.is_verified() and not self._open(request):
-            if queries_second_factor.must_use_second_factor(user):
-                if queries_second_factor.confirmed_devices(user):
-                    return _go(request, reverse("accounts:verify"))
-                return _go(request, reverse("accounts:otp_setup"))
+        if (
+            settings.CHIBO_OTP_REQUIRED
+            and not user.is_verified()
+            and not self._open(request)
+            and queries_second_factor.must_use_second_factor(user)
+        ):
+            if queries_second_factor.confirmed_devices(user):
+                return _go(request, reverse("accounts:verify"))
+            return _go(request, reverse("accounts:otp_setup"))
         return None
 
     @staticmethod

@@ -93,3 +93,15 @@ def code_check(user, text: str) -> Check:
         if device.verify_token(code):
             return Check(device)
     return Check(None, throttled=throttled)
+
+
+def authenticator_install(user, *, key_hex: str, recovery_codes: list[str]) -> TOTPDevice:
+    """A confirmed authenticator with a known key and known recovery codes: the demo's published ones (and test
+    factories). Never for a real account: the key is public."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        device = TOTPDevice.objects.create(user=user, name=AUTHENTICATOR, key=key_hex, confirmed=True)
+        static = StaticDevice.objects.create(user=user, name=queries.RECOVERY_DEVICE, confirmed=True)
+        StaticToken.objects.bulk_create([StaticToken(device=static, token=c) for c in recovery_codes])
+    return device

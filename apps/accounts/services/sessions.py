@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from apps.accounts.models import AccountState
 from apps.accounts.queries import sessions as queries
+from apps.common import audit
 
 STARTED = "accounts_started"  # the login, seconds since the epoch
 EPOCH = "accounts_epoch"  # the user's session epoch at the login
@@ -31,7 +32,7 @@ def log_out_everywhere(request) -> int:
     user = request.user
     with transaction.atomic():
         state, _created = AccountState.objects.get_or_create(user=user)
-        AccountState.objects.filter(pk=state.pk).update(session_epoch=F("session_epoch") + 1)
+        audit.update(AccountState.objects.filter(pk=state.pk), session_epoch=F("session_epoch") + 1)
         epoch = queries.session_epoch(user.pk)
     request.session[EPOCH] = epoch
     return epoch

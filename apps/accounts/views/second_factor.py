@@ -16,9 +16,7 @@ from apps.accounts.services import second_factor as services
 
 def _codes_page(request, codes: list[str], *, first: bool):
     """The recovery codes, in the answer to the POST that made them: they are stored hashed nowhere else to show."""
-    return render(
-        request, "accounts/second_factor/codes.html", {"codes": [grouped(c) for c in codes], "first": first}
-    )
+    return render(request, "accounts/second_factor/codes.html", {"codes": [grouped(c) for c in codes], "first": first})
 
 
 @login_required
@@ -65,4 +63,3 @@ def recovery_codes(request):
         "accounts/second_factor/recovery.html",
         {"form": form, "left": queries.recovery_codes_left(request.user)},
     )
-
