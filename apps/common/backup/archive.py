@@ -10,6 +10,7 @@ manifest and raises ``RestoreMismatch`` naming each difference.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -154,8 +155,9 @@ def _member(tar: tarfile.TarFile, member: tarfile.TarInfo) -> IO[bytes]:
     return handle
 
 
-def _known_migrations() -> set[str]:
-    return {f"{app}.{name}" for app, name in MigrationLoader(None, ignore_no_migrations=True).disk_migrations}
+@functools.cache  # the migrations on disk do not change while the command runs
+def _known_migrations() -> frozenset[str]:
+    return frozenset(f"{app}.{name}" for app, name in MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
 
 
 def _check_members(tar: tarfile.TarFile, manifest: dict[str, Any], extract_to: Path | None) -> None:
