@@ -5,6 +5,7 @@ import secrets
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 
@@ -35,3 +36,41 @@ def test_production_refuses_the_development_secret_key(tmp_path):
         [sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
     )
     assert result.returncode != 0 and "DJANGO_SECRET_KEY" in result.stderr
+
+
+def _check_with_key(tmp_path, key: str) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "chibo.settings.prod",
+        "DJANGO_SECRET_KEY": key,
+        "DJANGO_ALLOWED_HOSTS": "chibo.example.vn",
+        "CHIBO_VAR_DIR": str(tmp_path),
+    }
+    env.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
+    )
+
+
+@pytest.mark.parametrize(
+    ("key", "reason"),
+    [
+        (secrets.token_urlsafe(30)[:49], "shorter than 50 characters"),
+        ("ab" * 40, "fewer than 5 distinct characters"),
+        ("abcd" * 20, "fewer than 5 distinct characters"),
+        ("django-insecure-" + secrets.token_urlsafe(60), "development key"),
+        ("dev-only-" + secrets.token_urlsafe(60), "development key"),
+        ("dev-only-insecure-key-change-me", "example key"),
+        ("replace-with-a-long-random-string-of-at-least-fifty-characters-0123456789", "example key"),
+    ],
+)
+def test_production_refuses_a_weak_secret_key(tmp_path, key, reason):
+    result = _check_with_key(tmp_path, key)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr and reason in result.stderr, result.stderr[-2000:]
+
+
+def test_production_accepts_a_random_key_of_fifty_characters(tmp_path):
+    result = _check_with_key(tmp_path, secrets.token_urlsafe(60)[:50])
+    assert result.returncode == 0, result.stdout + result.stderr
+
