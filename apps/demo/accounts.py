@@ -1,5 +1,9 @@
 """The demo's accounts: one login per role (administrator, committee staff, the demo cell's secretary and one of its
-members, a supervisor, an inspector), with their role grants, all sharing the password DEMO_PASSWORD."""
+members, a supervisor, an inspector), with their role grants, all sharing the password DEMO_PASSWORD.
+
+The accounts whose role requires a second factor (quantri, canbo, giamsat, kiemtra) have an authenticator with the
+published key CHIBO_DEMO_TOTP_KEY (add it to an authenticator app, or run `manage.py demo_totp` for the current
+codes) and the recovery codes DEMO_RECOVERY_CODES. Public on purpose: never on a real server."""
 
 from __future__ import annotations
 
@@ -7,12 +11,21 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth import get_user_model
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from apps.common.scoping import Role
+from apps.accounts.queries.second_factor import has_confirmed_totp, must_use_second_factor
+from apps.accounts.services.second_factor import authenticator_install
+from apps.common.scoping import Role, forget_grants
 from apps.members.models import Member
 from apps.orgs.models import RoleGrant
 
 DEMO_PASSWORD = "chibo-demo-2026"
+# The demo's published TOTP key (hex for django-otp; in an authenticator app type the base32 DEMO_TOTP_KEY_B32), and
+# its recovery codes (each works once per seeded database).
+CHIBO_DEMO_TOTP_KEY = b"chibo-demo-2026-totp".hex()
+DEMO_TOTP_KEY_B32 = "MNUGSYTPFVSGK3LPFUZDAMRWFV2G65DQ"
+DEMO_RECOVERY_CODES = [f"demo{n:04d}" for n in range(1, 11)]
 
 
 @dataclass
@@ -20,6 +33,7 @@ class Accounts:
     users: dict[str, object]  # the accounts the rest of the demo acts as, by username
     logins: list[tuple[str, str, str]]  # (username, role, where) of every account, for the command's output
     created: int
+    two_factor: list[str]  # the usernames given the demo authenticator
 
 
 def accounts_create(root, district, commune, home_cell, cells, by_cell, cell_roles) -> Accounts:
@@ -60,6 +74,12 @@ def accounts_create(root, district, commune, home_cell, cells, by_cell, cell_rol
         RoleGrant.objects.create(user=supervisor, organization=c, role=Role.SUPERVISOR, starts_on=term)
     inspector = user("kiemtra", "Phạm Thanh Bình")
     RoleGrant.objects.create(user=inspector, organization=district, role=Role.INSPECTION, starts_on=term)
+    two_factor = []
+    for u in created:
+        forget_grants(u)
+        if must_use_second_factor(u):
+            authenticator_install(u, key_hex=CHIBO_DEMO_TOTP_KEY, recovery_codes=list(DEMO_RECOVERY_CODES))
+            two_factor.append(u.username)
     logins = [
         ("quantri", str(Role.ADMIN.label), root.name),
         ("canbo", str(Role.COMMITTEE_STAFF.label), commune.name),
@@ -76,4 +96,15 @@ def accounts_create(root, district, commune, home_cell, cells, by_cell, cell_rol
         "giamsat": supervisor,
         "kiemtra": inspector,
     }
-    return Accounts(users=users, logins=logins, created=len(created))
+    return Accounts(users=users, logins=logins, created=len(created), two_factor=two_factor)
+
+
+def with_demo_authenticator(usernames: list[str]) -> set[str]:
+    """Which of these accounts have the demo's authenticator (for the command's output)."""
+    return {u.username for u in get_user_model().objects.filter(username__in=usernames) if has_confirmed_totp(u)}
+
+
+def demo_codes() -> list[tuple[str, str]]:
+    """(username, the code their authenticator shows now) of every demo account with the demo key."""
+    devices = TOTPDevice.objects.filter(key=CHIBO_DEMO_TOTP_KEY, confirmed=True).select_related("user")
+    return sorted((d.user.username, f"{totp(d.bin_key, d.step, d.t0, d.digits, d.drift):06d}") for d in devices)

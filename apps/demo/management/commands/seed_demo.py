@@ -4,6 +4,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 
+from apps.demo import accounts as demo_accounts
 from apps.demo import world as demo
 from apps.orgs.models import Organization
 
@@ -49,5 +50,13 @@ class Command(BaseCommand):
         )
         if counter.logins:
             self.stdout.write(f"Demo logins (password: {demo.DEMO_PASSWORD}):")
+            with_code = demo_accounts.with_demo_authenticator([username for username, _role, _where in counter.logins])
             for username, role, where in counter.logins:
-                self.stdout.write(f"  {username:<10} {role} — {where}")
+                code = "  + 2FA code" if username in with_code else ""
+                self.stdout.write(f"  {username:<10} {role} — {where}{code}")
+            if with_code:
+                self.stdout.write(
+                    "2FA code: `python manage.py demo_totp` prints each account's current code; or add the demo key "
+                    f"{demo_accounts.DEMO_TOTP_KEY_B32} to an authenticator app; recovery codes "
+                    f"{', '.join(demo_accounts.DEMO_RECOVERY_CODES[:3])}… (each works once)."
+                )
