@@ -14,7 +14,7 @@ from apps.meetings.models.docs import DocumentNumber
 from apps.meetings.models.live import Apology, Attendance, Guest, Speech
 from apps.meetings.models.meeting import AgendaItem, Meeting, MeetingDocument, new_token
 from apps.meetings.models.minutes import Minutes, MinutesVersion
-from apps.meetings.models.votes import BallotReceipt, Vote
+from apps.meetings.models.votes import BallotReceipt, SealedBallot, Vote
 
 __all__ = [
     "AgendaItem",
@@ -31,6 +31,7 @@ __all__ = [
     "Minutes",
     "MinutesVersion",
     "NotificationPreference",
+    "SealedBallot",
     "Speech",
     "Vote",
     "new_token",

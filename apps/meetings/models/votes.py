@@ -1,4 +1,7 @@
-"""The votes of a meeting and the receipts of secret ballots cast on phones."""
+"""The votes of a meeting, the receipts of secret ballots cast on phones (who voted) and the sealed ballots (what
+was chosen, encrypted, with nothing that points at a voter) — docs/decisions/0006-secret-ballots-on-paper.md."""
+
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -12,10 +15,11 @@ from apps.members.models import Member
 
 class Vote(models.Model):
     """A vote of the meeting. Open votes record the counts; secret votes are held on paper (the vote-counting board
-    enters its figures) and, by members who have an account, on their own device, kept only as tallies (no ballot
-    row exists, so nobody can link a choice to a voter); results are shown once the vote is closed, and only when
-    enough ballots are in (rules.secret_result_withheld). A vote entered by mistake is voided with a reason: it stays
-    in the record, shown struck through, and counts for nothing."""
+    enters its figures) and, by members who have an account, on their own device: a receipt says who voted, a
+    sealed ballot (SealedBallot) holds the choice, encrypted, until the vote closes; then the sealed ballots are
+    opened in random order, tallied into ``secret_*`` and deleted. Results are shown once the vote is closed, and
+    only when enough ballots are in (rules.secret_result_withheld). A vote entered by mistake is voided with a
+    reason: it stays in the record, shown struck through, and counts for nothing."""
 
     class Method(models.TextChoices):
         OPEN = "open", _("Show of hands")
@@ -41,7 +45,9 @@ class Vote(models.Model):
     votes_for = models.PositiveIntegerField(_("for"), default=0)
     votes_against = models.PositiveIntegerField(_("against"), default=0)
     votes_abstain = models.PositiveIntegerField(_("abstain"), default=0)
-    # Secret ballot tallies (incremented atomically, never per voter).
+    # Secret ballot tallies: all zero while the vote is open (the choices are sealed, SealedBallot), written once when
+    # it closes from the sealed ballots opened then; ``ballots_cast`` is the number of phone ballots opened. While
+    # open, the ballots in on phones are the receipts (queries.meeting.phone_ballots).
     secret_for = models.PositiveIntegerField(default=0)
     secret_against = models.PositiveIntegerField(default=0)
     secret_abstain = models.PositiveIntegerField(default=0)
@@ -91,10 +97,16 @@ class Vote(models.Model):
 
 
 class BallotReceipt(models.Model):
-    """Proof that a member has voted in a secret ballot (never what they chose). One per member per vote."""
+    """Proof that a member has voted in a secret ballot (never what they chose, nor when). One per member per vote.
+
+    Written in its own transaction, before the sealed ballot is stored in another (services.votes.ballot_cast).
+    ``sealed`` is set in a third once the ballot is stored: a receipt left unsealed is a cast that stopped half way
+    (the server failed between the transactions); the member may cast it again when the counts prove that their
+    ballot is missing (rules.votes.recast_allowed)."""
 
     vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="receipts")
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    sealed = models.BooleanField(default=False)
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "vote__meeting__cell__path"
@@ -105,3 +117,20 @@ class BallotReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.vote_id}/{self.member_id}"
+
+
+class SealedBallot(models.Model):
+    """One secret ballot cast on a phone, sealed until its vote closes: ``sealed`` is the choice encrypted with
+    AES-GCM under a key derived from the server's secret and the vote (services.ballot_box), with a random nonce, so
+    the same choice never gives the same bytes and every choice gives as many bytes.
+
+    On purpose there is nothing else: no member, no time, no sequence (the key is a random UUID), no order; the row is
+    written in a transaction of its own, without the receipt, it is not in the audit log, and it is deleted when the
+    vote closes (once tallied) or is voided. Nothing but services.votes reads it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="+")
+    sealed = models.BinaryField()
+
+    def __str__(self) -> str:
+        return "sealed ballot"

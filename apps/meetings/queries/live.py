@@ -73,11 +73,15 @@ def meeting_screen(user, meeting: Meeting) -> dict:
     (when they are a member), the minutes' status, whether a draft resolution exists."""
     rows = queries.roll_call(meeting)
     items = list(AgendaItem.objects.filter(meeting=meeting).prefetch_related(_speeches()))
-    votes = list(meeting.votes.all())
+    votes = list(queries.with_receipts(meeting.votes.all()))
     guests = list(Guest.objects.filter(meeting=meeting))
     me = queries.own_member(user)
     voted = (
-        set(BallotReceipt.objects.filter(vote__meeting=meeting, member=me).values_list("vote_id", flat=True))
+        set(
+            BallotReceipt.objects.filter(vote__meeting=meeting, member=me, sealed=True).values_list(
+                "vote_id", flat=True
+            )
+        )
         if me
         else set()
     )

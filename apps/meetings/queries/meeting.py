@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from apps.common.scoping import VIEW
-from apps.meetings.models import AgendaItem, Attendance, Meeting, Minutes, Vote
+from apps.meetings.models import AgendaItem, Attendance, BallotReceipt, Meeting, Minutes, Vote
 from apps.meetings.rules import live as rules_live
 from apps.meetings.rules import votes as rules_votes
 from apps.members.models import Attachment, Exemption, Member, Suspension
@@ -224,11 +224,29 @@ def paper_ballots(vote: Vote) -> rules_votes.PaperBallots:
     )
 
 
+def with_receipts(votes: QuerySet[Vote]) -> QuerySet[Vote]:
+    """Votes with the number of their ballot receipts (``receipts_in``), read by phone_ballots without a query each."""
+    return votes.annotate(receipts_in=Count("receipts"))
+
+
+def phone_ballots(vote: Vote) -> int:
+    """The ballots cast on phones: once the vote is closed, those opened and tallied (``ballots_cast``); before, the
+    receipts — who voted, never what, since the choices stay sealed until the vote closes (1 query unless the vote
+    was read through with_receipts)."""
+    if vote.method != Vote.Method.SECRET:
+        return 0
+    if vote.status == Vote.Status.CLOSED:
+        return vote.ballots_cast
+    counted = getattr(vote, "receipts_in", None)
+    return counted if counted is not None else BallotReceipt.objects.filter(vote=vote).count()
+
+
 def vote_result(vote: Vote, rows: list[RollCallRow] | None = None) -> rules_votes.VoteResult:
     """The result against the eligible members (frozen at closing; live from the roll call while open).
 
     A secret vote adds its paper ballots (counted by the board) to those cast on phones, and shows no count before
-    it is closed, nor when too few ballots are in (rules_votes.secret_result_withheld). A voided vote never passes."""
+    it is closed, nor when too few ballots are in (rules_votes.secret_result_withheld): before it closes the database
+    holds no tally at all, only the sealed ballots. A voided vote never passes."""
     base = (
         vote.eligible if vote.eligible is not None else eligible(rows if rows is not None else roll_call(vote.meeting))
     )
@@ -238,8 +256,9 @@ def vote_result(vote: Vote, rows: list[RollCallRow] | None = None) -> rules_vote
             approving=vote.votes_for, against=vote.votes_against, abstain=vote.votes_abstain, eligible=base, void=void
         )
     paper = paper_ballots(vote)
+    electronic = phone_ballots(vote)
     withheld = vote.status != Vote.Status.CLOSED or rules_votes.secret_result_withheld(
-        paper_returned=paper.returned, electronic=vote.ballots_cast
+        paper_returned=paper.returned, electronic=electronic
     )
     if withheld:  # the ballots counted, never what they say
         counts = (0, 0, 0)
@@ -260,7 +279,7 @@ def vote_result(vote: Vote, rows: list[RollCallRow] | None = None) -> rules_vote
         void=void,
         withheld=withheld,
         paper=paper if paper.issued else None,
-        electronic=vote.ballots_cast,
+        electronic=electronic,
     )
 
 

@@ -42,7 +42,7 @@ def minutes_data(meeting: Meeting) -> minutes_text.MinutesData:
         .order_by("-uploaded_at", "-pk")
         .first()
     )
-    votes = list(Vote.objects.filter(meeting=meeting).order_by("opened_at", "pk"))
+    votes = list(queries.with_receipts(Vote.objects.filter(meeting=meeting)).order_by("opened_at", "pk"))
     return minutes_text.MinutesData(
         scheduled_at=timezone.localtime(meeting.scheduled_at),
         started_at=_local(meeting.started_at),

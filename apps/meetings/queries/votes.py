@@ -21,14 +21,17 @@ def votes_for(user, action: str = VIEW) -> QuerySet[Vote]:
 
 
 def has_voted(vote: Vote, member) -> bool:
-    """Whether the member has cast their secret ballot on the vote (the receipt, never the choice)."""
-    return BallotReceipt.objects.filter(vote=vote, member=member).exists()
+    """Whether the member has cast their secret ballot on the vote (the receipt, never the choice). A receipt left
+    unsealed (the cast stopped half way) does not count: the ballot is offered again, and casting it tells whether
+    it was stored after all (services.votes.ballot_cast)."""
+    return BallotReceipt.objects.filter(vote=vote, member=member, sealed=True).exists()
 
 
 def counted(vote: Vote) -> int:
-    """How many hands or ballots have been entered so far (paper returned and phone ballots of a secret vote)."""
+    """How many hands or ballots have been entered so far (paper returned and phone ballots of a secret vote: while
+    it is open, the receipts — queries.meeting.phone_ballots)."""
     if vote.method == Vote.Method.SECRET:
-        return vote.paper_returned + vote.ballots_cast
+        return vote.paper_returned + queries.phone_ballots(vote)
     return vote.votes_for + vote.votes_against + vote.votes_abstain
 
 
@@ -65,7 +68,9 @@ def votes_section(
                 counted=counted(vote),
                 voided_by=(voider.get_full_name() or voider.username) if voider else "",
                 close_blocked=tuple(
-                    rules_votes.secret_close_errors(paper_returned=vote.paper_returned, electronic=vote.ballots_cast)
+                    rules_votes.secret_close_errors(
+                        paper_returned=vote.paper_returned, electronic=queries.phone_ballots(vote)
+                    )
                 )
                 if vote.status == Vote.Status.OPEN and vote.method == Vote.Method.SECRET
                 else (),

@@ -98,6 +98,36 @@ def secret_close_errors(*, paper_returned: int, electronic: int) -> list[str]:
     return []
 
 
+def recast_allowed(*, receipts: int, ballots: int, unsealed: int) -> bool | None:
+    """Whether a member whose receipt was left unsealed (their cast stopped between the receipt and the ballot) may
+    cast again, from the vote's counts alone — a receipt says nothing of which ballot is its own.
+
+    Casts of a vote are taken one at a time, so no other cast is under way. Every receipt has at most one ballot.
+    ``receipts - ballots`` receipts have none. When that is all the unsealed receipts, this one has none either: cast
+    again (True). When every receipt has its ballot, this one has too: it was counted (False). Otherwise some unsealed
+    receipts have a ballot and some have not, and nobody can tell which: None (the vote is voided and held again)."""
+    missing = receipts - ballots
+    if missing <= 0:
+        return False
+    if missing == unsealed:
+        return True
+    return None
+
+
+def unsealed_errors(*, receipts: int, ballots: int) -> list[str]:
+    """A secret vote closes only when every receipt has its sealed ballot: a receipt without one is a member whose
+    ballot was lost half way, who may cast it again (recast_allowed)."""
+    if receipts <= ballots:
+        return []
+    return [
+        _(
+            "%(n)s ballots cast on phones were not stored (the server stopped while they were cast): the members "
+            "concerned see the ballot again on their phone and can cast it. Otherwise void this vote and hold it again."
+        )
+        % {"n": receipts - ballots}
+    ]
+
+
 def paper_ballot_errors(*, paper: PaperBallots, electronic: int, voters_present: int) -> list[str]:
     """The board's figures must add up, and no more ballots may be out than official members present who vote."""
     p = paper
