@@ -6,6 +6,11 @@ the delete signals for each row of ``QuerySet.delete()`` too). Writes that send 
 entries together: a service never writes an audited model in bulk without a trace (tests/test_house.py checks
 it). Reads of sensitive records and exports are recorded as "access" entries. The acting user is the one
 django-auditlog's middleware set for the request.
+
+Personal data stays out of the log (``scrub``, run on every entry before it is written): an entry names its record
+"<verbose name> #<pk>", never by its ``__str__`` (a person's name); the fields an app registers as ``mask_fields``
+(national ID, phone, birth date, reasons...) are recorded as changed with both values replaced by ``MASK``. Every
+entry is then sealed into the hash chain once its transaction commits (apps/common/audit_chain.py).
 """
 
 from __future__ import annotations
@@ -22,7 +27,52 @@ from django.db import models
 from django.db.models.signals import pre_save
 from django.dispatch import Signal
 
+from apps.common import audit_chain
+
 Changes = dict[str, list[Any]]
+
+# What a masked field's old and new values are replaced with: the entry keeps the field's name (it changed, or was
+# set) and nothing of the value. An empty value stays empty ("" or "None"), so that "was set" and "was cleared" show.
+MASK = "[masked]"
+# auditlog's register(..., mask_callable=MASK_CALLABLE) for the models with personal fields.
+MASK_CALLABLE = "apps.common.audit.mask"
+
+
+def mask(value: Any) -> Any:
+    if value is None or value in ("", "None"):
+        return value
+    return MASK
+
+
+def _masked_fields(model: type[models.Model] | None) -> set[str]:
+    if model is None or not is_audited(model):
+        return set()
+    return set(auditlog.get_model_fields(model).get("mask_fields") or ())
+
+
+def scrub(entry: LogEntry) -> None:
+    """Keep personal data out of an entry before it is written (pre_save of LogEntry, and the bulk entries here)."""
+    model = entry.content_type.model_class() if entry.content_type_id else None
+    if model is not None:
+        entry.object_repr = _label(model, entry.object_pk)
+    masked = _masked_fields(model)
+    if masked and isinstance(entry.changes, dict):
+        entry.changes = {
+            name: ([mask(v) for v in values] if isinstance(values, list | tuple) else mask(values))
+            if name in masked
+            else values
+            for name, values in entry.changes.items()
+        }
+    if masked and isinstance(entry.serialized_data, dict):
+        fields = entry.serialized_data.get("fields")
+        if isinstance(fields, dict):
+            entry.serialized_data["fields"] = {k: mask(v) if k in masked else v for k, v in fields.items()}
+
+
+def on_entry_saving(sender, instance: LogEntry, **kwargs) -> None:
+    """pre_save of LogEntry (connected in CommonConfig.ready)."""
+    if instance._state.adding:
+        scrub(instance)
 
 
 # Sent after every bulk write made here (update, bulk_create, bulk_update) with ``sender=model``, ``pks`` (the
@@ -58,21 +108,32 @@ def _entries(model: type[models.Model], rows: Iterable[tuple[object, str, Change
     actor = context.get("actor")
     actor = actor if getattr(actor, "is_authenticated", False) else None
     content_type = ContentType.objects.get_for_model(model)
-    LogEntry.objects.bulk_create(
-        [
-            LogEntry(
-                content_type=content_type,
-                object_pk=str(pk),
-                object_id=pk if isinstance(pk, int) else None,
-                object_repr=label[:500],
-                action=action,
-                changes=changes,
-                actor=actor,
-                actor_email=getattr(actor, "email", None) if actor else None,
-                remote_addr=context.get("remote_addr"),
-            )
-            for pk, label, changes in rows
-        ]
+    entries = [
+        LogEntry(
+            content_type=content_type,
+            object_pk=str(pk),
+            object_id=pk if isinstance(pk, int) else None,
+            object_repr=label[:500],
+            action=action,
+            changes=changes,
+            actor=actor,
+            actor_email=getattr(actor, "email", None) if actor else None,
+            remote_addr=context.get("remote_addr"),
+        )
+        for pk, label, changes in rows
+    ]
+    for entry in entries:
+        scrub(entry)
+    if entries:
+        LogEntry.objects.bulk_create(entries)
+        audit_chain.queue_seal(entry.pk for entry in entries)
+
+
+def record_update(model: type[models.Model], rows: dict[object, Changes]) -> None:
+    """One "update" entry per row (pk → changes), for a write made by a library that sends no signal (treebeard
+    moving a subtree rewrites its paths in SQL)."""
+    _entries(
+        model, ((pk, _label(model, pk), changes) for pk, changes in rows.items() if changes), LogEntry.Action.UPDATE
     )
 
 

@@ -22,3 +22,51 @@ class FormSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.content_type_id}:{self.object_id}"
+
+
+class AuditLink(models.Model):
+    """One link of the audit chain (apps/common/audit_chain.py): the auditlog entry ``entry_id`` in chain order
+    ``seq``, with ``hash`` = sha256 over the entry's canonical form and ``prev_hash``. No foreign key on purpose: a
+    deleted entry must leave its link behind (and be seen missing), not take the link with it."""
+
+    seq = models.BigIntegerField(unique=True)
+    entry_id = models.BigIntegerField(unique=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} → {self.entry_id}"
+
+
+class AuditChainHead(models.Model):
+    """The chain's single head row (pk 1): the last link sealed, signed (HMAC) so that deleting the newest links
+    and entries is seen. Sealers lock this row, so links are written one sealer at a time."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="")
+    signature = models.CharField(max_length=64, default="")
+    updated_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"head #{self.seq}"
+
+
+class AuditCheckpoint(models.Model):
+    """Where a trimmed chain starts again: the last trimmed link's ``seq`` and ``hash``, signed (HMAC), so that the
+    links after it still verify once the older entries and links are deleted (retention)."""
+
+    seq = models.BigIntegerField(unique=True)
+    hash = models.CharField(max_length=64)
+    signature = models.CharField(max_length=64)
+    before = models.DateTimeField()  # entries older than this were trimmed
+    entries = models.PositiveIntegerField(default=0)  # how many entries the trim deleted
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"checkpoint #{self.seq}"

@@ -9,6 +9,7 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from apps.common.audit import MASK_CALLABLE
         from apps.meetings import permissions  # noqa: F401  (registers the rules predicates)
         from apps.meetings.models import (
             AgendaItem,
@@ -29,12 +30,13 @@ class MeetingsConfig(AppConfig):
             Meeting,
             AgendaItem,
             MeetingDocument,
-            Attendance,
-            Apology,
             Speech,
             Minutes,
         ):
             auditlog.register(model)
+        # A member's reason for being absent is personal: recorded as changed, never copied (apps.common.audit.scrub).
+        for model in (Attendance, Apology):
+            auditlog.register(model, mask_fields=["reason"], mask_callable=MASK_CALLABLE)
         # Votes are audited without their tallies: a secret ballot's running count must not leak through the log.
         auditlog.register(
             Vote,

@@ -9,6 +9,7 @@ class MembersConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from apps.common.audit import MASK_CALLABLE
         from apps.members import permissions  # noqa: F401  (registers the rules predicates)
         from apps.members.models import (
             Attachment,
@@ -22,11 +23,27 @@ class MembersConfig(AppConfig):
             Suspension,
         )
 
-        auditlog.register(Member, exclude_fields=["full_name_search"])
+        # Personal data is recorded as changed, never copied (apps.common.audit.scrub): the entry references the
+        # member by id; reasons for an exemption, a suspension or an attachment likewise.
+        auditlog.register(
+            Member,
+            exclude_fields=["full_name_search"],
+            mask_fields=[
+                "full_name",
+                "date_of_birth",
+                "card_number",
+                "national_id",
+                "residence",
+                "occupation",
+                "phone",
+                "email",
+                "photo",
+            ],
+            mask_callable=MASK_CALLABLE,
+        )
         auditlog.register(CellMembership)
-        auditlog.register(Exemption)
-        auditlog.register(Suspension)
-        auditlog.register(Attachment)
+        for period in (Exemption, Suspension, Attachment):
+            auditlog.register(period, mask_fields=["reason"], mask_callable=MASK_CALLABLE)
         auditlog.register(CellRole)
         auditlog.register(Dues)
         auditlog.register(DuesRate)
