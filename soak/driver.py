@@ -109,7 +109,7 @@ class Run:
 
     def secretary(self, cell: dict, index: int) -> None:
         rng = random.Random(self.seed * 1000 + index)
-        time.sleep(rng.uniform(0, 30) * self.think_scale)  # they arrive over half a minute, not all at one second
+        time.sleep(rng.uniform(0, 60) * self.think_scale)  # they arrive over a minute, not all at one second
         c = self.client()
         try:
             log_in(c, cell["secretary"], self.password)
@@ -294,7 +294,7 @@ class Run:
 
     def member(self, username: str, cell_id: int, index: int) -> None:
         rng = random.Random(self.seed * 7000 + index)
-        time.sleep(rng.uniform(0, 60) * self.think_scale)
+        time.sleep(rng.uniform(20, 120) * self.think_scale)  # members come in over the first two minutes
         c = self.client()
         try:
             log_in(c, username, self.password)

@@ -305,7 +305,9 @@ def log_in(client: Client, username: str, password: str, *, totp_key: str = "") 
         if not totp_key:
             raise Unexpected(f"log in {username}: a second factor is asked and the account has no device key")
         name = next(
-            n for n in token_form.fields if re.search(r"(otp_token|token|code)$", n) and n != "submission_token"
+            n
+            for n in token_form.fields
+            if re.search(r"(otp_token|token|code)$", n) and n not in ("submission_token", "csrfmiddlewaretoken")
         )
         page = client.submit(
             "log in: second factor", token_form, {name: totp(totp_key)}, follow=False, expect=(200, 302)
