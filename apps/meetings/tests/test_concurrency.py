@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
 from apps.common.testing import in_threads
-from apps.meetings.models import Attendance, BallotReceipt, Speech, Vote
+from apps.meetings.models import Attendance, BallotReceipt, SealedBallot, Speech, Vote
 from apps.meetings.services import live as services_live
 from apps.meetings.services import votes as services_votes
 from apps.meetings.testing import make_meeting
@@ -61,10 +61,12 @@ def test_parallel_secret_ballots_count_once(big_meeting):
     # 60 attempts for 30 members: each member tries twice, from two devices, at the same time.
     results = in_threads(cast, list(range(60)))
     assert results.count("ok") == 30 and results.count("refused") == 30
-    vote.refresh_from_db()
+    assert BallotReceipt.objects.filter(vote=vote, sealed=True).count() == 30
+    assert SealedBallot.objects.filter(vote=vote).count() == 30  # one sealed ballot per receipt, no tally yet
+    vote = services_votes.vote_close(vote=vote)
     assert vote.ballots_cast == 30 == vote.secret_for + vote.secret_against + vote.secret_abstain
-    assert BallotReceipt.objects.filter(vote=vote).count() == 30
     assert (vote.secret_for, vote.secret_against, vote.secret_abstain) == (10, 10, 10)
+    assert not SealedBallot.objects.filter(vote=vote).exists()
 
 
 def test_the_database_refuses_a_second_receipt(big_meeting):

@@ -146,17 +146,19 @@ def test_secret_ballot_once_per_member_by_present_officials_only(world):
     with pytest.raises(ValidationError):  # absent
         services_votes.ballot_cast(vote=vote, member=world.a2_member, choice="for")
     vote.refresh_from_db()
-    assert (vote.secret_for, vote.secret_against, vote.ballots_cast) == (2, 1, 3)
+    assert (vote.secret_for, vote.secret_against, vote.ballots_cast) == (0, 0, 0)  # sealed until the vote closes
     assert BallotReceipt.objects.filter(vote=vote).count() == 3
-    services_votes.vote_close(vote=vote)
+    vote = services_votes.vote_close(vote=vote)
+    assert (vote.secret_for, vote.secret_against, vote.ballots_cast) == (2, 1, 3)
     with pytest.raises(ValidationError):
         services_votes.ballot_cast(vote=vote, member=members[3], choice="for")
 
 
 def test_a_ballot_cannot_be_linked_to_its_voter():
-    """Structural guarantee: the receipt has no choice, the tally no voter, and neither a timestamp."""
+    """Structural guarantee: the receipt has no choice, the tally no voter, and neither a timestamp (the sealed
+    ballots: test_ballot_secrecy.py)."""
     receipt_fields = {f.name for f in BallotReceipt._meta.get_fields()}
-    assert receipt_fields == {"id", "vote", "member"}
+    assert receipt_fields == {"id", "vote", "member", "sealed"}
     vote_fields = {f.name for f in Vote._meta.get_fields()}
     assert not any(f in vote_fields for f in ("voter", "ballots"))
 

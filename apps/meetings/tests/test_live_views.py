@@ -109,8 +109,8 @@ def test_members_check_in_with_the_code_and_vote_secretly(world, client_for, mee
     assert member.post(url("ballot", vote.pk), {"choice": "for"}).status_code == 302
     response = member.post(url("ballot", vote.pk), {"choice": "against"})
     assert "already" in response.content.decode() or "đã bỏ phiếu" in response.content.decode()
-    vote.refresh_from_db()
-    assert (vote.secret_for, vote.secret_against, vote.ballots_cast) == (1, 0, 1)
+    vote.refresh_from_db()  # sealed until the vote closes: no tally, one receipt
+    assert (vote.secret_for, vote.secret_against, vote.ballots_cast, vote.receipts.count()) == (0, 0, 0, 1)
     # While the vote is open the result is hidden from everyone, the secretary included.
     html = client_for(world.secretary).get(url("detail", started.pk)).content.decode()
     assert 'class="vote-line"' not in html

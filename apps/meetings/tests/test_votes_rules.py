@@ -93,3 +93,27 @@ def test_voided_or_withheld_results_never_pass():
     assert not VoteResult(approving=9, against=0, abstain=0, eligible=10, void=True).passed
     assert not VoteResult(approving=9, against=0, abstain=0, eligible=10, withheld=True).passed
     assert not VoteResult(approving=5, against=0, abstain=0, eligible=10).passed  # half is not more than half
+
+
+@pytest.mark.parametrize(
+    ("receipts", "ballots", "unsealed", "expected"),
+    [
+        (1, 0, 1, True),  # the only cast stopped before its ballot: cast again
+        (5, 4, 1, True),  # four complete, this one lost its ballot
+        (5, 3, 2, True),  # two stopped before their ballots, this one among them
+        (5, 5, 1, False),  # every receipt has its ballot: this one was stored, its mark was lost
+        (5, 5, 2, False),
+        (5, 4, 2, None),  # one of the two unsealed got its ballot, nobody can tell which
+    ],
+)
+def test_a_stopped_cast_is_cast_again_only_when_the_counts_prove_the_ballot_missing(
+    receipts, ballots, unsealed, expected
+):
+    assert rules_votes.recast_allowed(receipts=receipts, ballots=ballots, unsealed=unsealed) is expected
+
+
+def test_a_vote_does_not_close_while_a_receipt_has_no_ballot():
+    assert rules_votes.unsealed_errors(receipts=3, ballots=3) == []
+    with translation.override("en"):
+        (error,) = rules_votes.unsealed_errors(receipts=4, ballots=3)
+    assert error.startswith("1 ballots cast on phones were not stored")
