@@ -42,6 +42,11 @@ def runs_inline(table: Table) -> bool:
     return table.count <= inline_rows()
 
 
+def export_downloaded(export: Export) -> None:
+    """A download of the export's file: an "access" entry each time (who, when, from where)."""
+    audit.record_access(export)
+
+
 def export_start(*, user, name: str, params: Mapping[str, str], table: Table | None = None) -> Export:
     """Record the export and write it: at once when the table is small (the row comes back done, its file ready),
     else queued for the worker once the transaction commits. ``table``: the one the confirm page already built."""

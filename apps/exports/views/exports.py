@@ -84,6 +84,7 @@ def download(request, export_id: int):
     export = _export_or_404(request, export_id)
     if export.status != Export.Status.DONE or not export.file:
         raise Http404
+    services.export_downloaded(export)  # every download of the file is an "access" entry
     response = FileResponse(export.file.open("rb"), as_attachment=True, filename=_file_name(export), content_type=XLSX)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -104,6 +104,8 @@ def member_create(request, cell_id: int):
 @require_http_methods(["GET", "POST"])
 def member_edit(request, member_id: int):
     member = member_or_404(request, member_id, MANAGE)
+    if request.method == "GET":
+        record_access(member)  # the form shows the whole profile: a read like the detail page
     form = MemberForm(request.POST or None, request.FILES or None, instance=member)
     return verb(
         request,
@@ -194,5 +196,6 @@ def member_photo(request, member_id: int):
     member = member_or_404(request, member_id)
     if not member.photo:
         raise Http404
+    record_access(member)
     content_type = mimetypes.guess_type(member.photo.name)[0] or "application/octet-stream"
     return FileResponse(member.photo.open("rb"), content_type=content_type)

@@ -68,7 +68,14 @@ def organization_move(*, node: Organization, new_parent: Organization) -> Organi
     if Organization.objects.get_parent(node) == new_parent:
         raise ValidationError({"new_parent": _("The organisation is already directly under this parent.")})
     _check_kind(node.kind, new_parent)
-    Organization.objects.move(node, new_parent, pos="last-child")
+    subtree = Organization.objects.filter(path__startswith=node.path)
+    before = dict(subtree.values_list("pk", "path"))
+    old_parent = Organization.objects.get_parent(node)
+    Organization.objects.move(node, new_parent, pos="last-child")  # treebeard rewrites the paths in SQL: no signal
+    after = dict(Organization.objects.filter(pk__in=before).values_list("pk", "path"))
+    changes = {pk: {"path": [path, after[pk]]} for pk, path in before.items() if after[pk] != path}
+    changes[node.pk]["parent"] = [str(old_parent.pk) if old_parent else None, str(new_parent.pk)]
+    audit.record_update(Organization, changes)
     return Organization.objects.get(pk=node.pk)
 
 
