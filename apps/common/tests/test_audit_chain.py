@@ -11,13 +11,20 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.common import audit_chain
 from apps.common.models import AuditChainHead, AuditCheckpoint, AuditLink
 from apps.members.testing import add_member
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The sentences are checked in their English msgids (the Vietnamese are in locale/vi)."""
+    with translation.override("en"):
+        yield
 
 
 def sql(statement: str, *params) -> None:

@@ -30,10 +30,7 @@ class Command(BaseCommand):
             self.stderr.write(_("The audit chain is broken: %(problem)s") % {"problem": problem})
         else:
             seq, digest = audit_chain.head()
-            self.stdout.write(
-                _("The audit chain holds: %(count)s links, head #%(seq)s %(hash)s.")
-                % {"count": seq, "seq": seq, "hash": digest}
-            )
+            self.stdout.write(_("The audit chain holds: head #%(seq)s %(hash)s.") % {"seq": seq, "hash": digest})
         stray = audit_chain.unsealed()
         if stray:
             broken = True
