@@ -8,7 +8,6 @@ from django.urls import include, path
 
 from apps.accounts.views import login as accounts_login
 from apps.accounts.views import password_reset as accounts_password_reset
-
 from apps.home.views import home, node, watch
 from apps.members import urls as members_urls
 from apps.orgs import urls as orgs_urls
