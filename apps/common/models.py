@@ -1,4 +1,5 @@
-"""The few records the common layer keeps itself: one-time form tokens (docs/decisions/0004-double-submit.md)."""
+"""The few records the common layer keeps itself: one-time form tokens (docs/decisions/0004-double-submit.md) and
+the audit chain (apps/common/audit_chain.py, docs/security-audit.md)."""
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
