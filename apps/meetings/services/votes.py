@@ -126,13 +126,14 @@ def one_cast_at_a_time(vote_id: int):
     this process. So while a cast is under way no other starts, and a receipt left unsealed is always a cast that
     stopped (rules_votes.recast_allowed)."""
     if connection.vendor == "postgresql":
+        key = [BALLOT_LOCK, vote_id % 2**31]  # two int4 keys (two votes sharing one only wait for each other)
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [BALLOT_LOCK, vote_id])
+            cursor.execute("SELECT pg_advisory_lock(%s::int, %s::int)", key)
         try:
             yield
         finally:
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [BALLOT_LOCK, vote_id])
+                cursor.execute("SELECT pg_advisory_unlock(%s::int, %s::int)", key)
         return
     with _local_locks_guard:
         lock = _local_locks.setdefault(vote_id, threading.Lock())
