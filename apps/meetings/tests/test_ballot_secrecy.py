@@ -352,3 +352,18 @@ def test_a_ballot_key_of_its_own_is_used_when_set(day, settings):
     del settings.CHIBO_BALLOT_KEY
     with pytest.raises(ballot_box.Unopenable):
         ballot_box.open_sealed(vote.pk, blob)
+
+
+@pytest.mark.django_db
+def test_the_ballot_page_offers_a_stopped_ballot_again(day, client_for, monkeypatch):
+    vote = secret(day)
+    member = day.present[0]
+    client = client_for(with_account(member))
+    monkeypatch.setattr(ballot_box, "seal", lambda vote_id, choice: 1 / 0)
+    response = client.post(url("ballot", vote.pk), {"choice": "for"})
+    assert response.status_code == 200 and "Chưa lưu được phiếu" in response.content.decode()
+    monkeypatch.undo()
+    assert 'name="choice"' in client.get(url("ballot", vote.pk)).content.decode()  # offered again
+    assert client.post(url("ballot", vote.pk), {"choice": "for"}).status_code == 302
+    assert 'name="choice"' not in client.get(url("ballot", vote.pk)).content.decode()
+    assert SealedBallot.objects.filter(vote=vote).count() == 1
