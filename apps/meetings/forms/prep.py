@@ -2,9 +2,11 @@
 
 from django import forms
 from django.core.validators import FileExtensionValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.common.forms import NFCFormMixin
+from apps.common import rules
+from apps.common.forms import NFCFormMixin, dates_within
 from apps.common.uploads import check_upload
 from apps.meetings.forms.calendar import DateTimeInput
 from apps.meetings.models import AgendaItem, Meeting, MeetingDocument
@@ -69,7 +71,10 @@ class DocumentForm(NFCFormMixin, forms.Form):
 
 
 class BoardMeetingForm(NFCFormMixin, forms.Form):
-    scheduled_at = forms.DateTimeField(label=_("date and time"), widget=DateTimeInput())
+    scheduled_at = dates_within(  # a year out of range (0001) overflowed in the service: a server error
+        forms.DateTimeField(label=_("date and time"), widget=DateTimeInput()),
+        lambda: rules.meeting_dates(timezone.localdate()),
+    )
     place = forms.CharField(label=_("place"), max_length=200, required=False)
 
 
