@@ -186,3 +186,38 @@ def payloads(draw, form: Form, today: date):
         if chosen is not None:
             files[name] = chosen
     return data, files
+
+
+EXTREME_DAYS = (date(1, 1, 1), date(9999, 12, 31))
+EXTREME_NUMBERS = (str(10**30), str(-(10**30)))
+
+
+def _extreme_day(field: Field, day: date) -> str:
+    placeholder = field.placeholder
+    if field.kind == "date":
+        return day.isoformat()
+    if field.kind == "datetime-local":
+        return f"{day.isoformat()}T08:00"
+    if placeholder.startswith("dd/mm/yyyy hh:mm"):
+        return f"{day.day:02}/{day.month:02}/{day.year:04} 08:00"
+    if placeholder == "yyyy-mm":
+        return f"{day.year:04}-{day.month:02}"
+    if placeholder == "mm/yyyy":
+        return f"{day.month:02}/{day.year:04}"
+    return f"{day.day:02}/{day.month:02}/{day.year:04}"
+
+
+def extremes(form: Form, today: date) -> list[tuple[dict, dict]]:
+    """Explicit examples tried on every form before the generated ones: the form as a user fills it, with every
+    date field at the first or the last day a date can hold, or every number field at ±10**30."""
+    base = {f.name: list(f.rendered) or [plausible(f, today)] for f in form.fields if f.kind not in ("checkbox",)}
+    base |= {f.name: list(f.rendered) for f in form.fields if f.kind == "checkbox" and f.rendered}
+    files = {name: (file, FILE_BODIES.get(file.rsplit(".", 1)[-1], b"fuzz\n")) for name, file in form.files}
+    found = []
+    dates = [f for f in form.fields if f.name not in FIXED and _looks(f) in ("date", "datetime-local", "month")]
+    numbers = [f for f in form.fields if f.name not in FIXED and _looks(f) in ("number", "range")]
+    for day in EXTREME_DAYS if dates else ():
+        found.append((base | {f.name: [_extreme_day(f, day)] for f in dates}, files))
+    for number in EXTREME_NUMBERS if numbers else ():
+        found.append((base | {f.name: [number] for f in numbers}, files))
+    return found
