@@ -73,4 +73,3 @@ def test_production_refuses_a_weak_secret_key(tmp_path, key, reason):
 def test_production_accepts_a_random_key_of_fifty_characters(tmp_path):
     result = _check_with_key(tmp_path, secrets.token_urlsafe(60)[:50])
     assert result.returncode == 0, result.stdout + result.stderr
-
