@@ -35,6 +35,7 @@ from apps.meetings.models import (
     MeetingRule,
     Minutes,
     MinutesVersion,
+    SealedBallot,
     Speech,
     Vote,
 )
@@ -131,6 +132,7 @@ FACTORIES: dict[type[models.Model], Callable[[Place], models.Model]] = {
     MinutesVersion: lambda p: MinutesVersion.objects.create(minutes=p.row(Minutes), number=1, text="Biên bản."),
     Vote: lambda p: Vote.objects.create(meeting=p.row(Meeting), question="Thông qua?"),
     BallotReceipt: lambda p: BallotReceipt.objects.create(vote=p.row(Vote), member=p.member),
+    SealedBallot: lambda p: SealedBallot.objects.create(vote=p.row(Vote), sealed=b"sealed"),
     # resolutions
     Resolution: lambda p: make_resolution(p.cell, tasks=0, targets=0),
     Task: lambda p: Task.objects.create(

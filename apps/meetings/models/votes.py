@@ -132,5 +132,9 @@ class SealedBallot(models.Model):
     vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="+")
     sealed = models.BinaryField()
 
+    objects = ScopedQuerySet.as_manager()
+    scope_path = "vote__meeting__cell__path"
+    member_scope = None  # no member sees a sealed ballot, theirs included (nothing tells which is theirs)
+
     def __str__(self) -> str:
         return "sealed ballot"
