@@ -199,12 +199,14 @@ def main() -> int:
         started = time.monotonic()
         stats.warm_until = started + figures.warm_up(minutes * 60)
         samples: list[tuple[float, dict[int, int]]] = []
+        loads: list[float] = []  # the machine's 1-minute load average: other work on it slows every answer
         stop = threading.Event()
 
         def sample() -> None:
             while True:
                 pids = _children(server.pid) + [worker.pid]
                 samples.append((time.monotonic() - started, {p: r for p in pids if (r := _rss_kib(p)) is not None}))
+                loads.append(os.getloadavg()[0])
                 done = sum(len(v) for v in stats.times.values())
                 print(
                     f"  {samples[-1][0] / 60:5.1f} min: {done} requests, {stats.failure_count} failures, "
@@ -245,6 +247,7 @@ def main() -> int:
         print(check.stdout, end="")
         if check.returncode:
             print(check.stderr[-3000:], end="")
+        task_pid = worker.pid
         _stop(worker)
         worker = None
         report = figures.Report(
@@ -255,12 +258,12 @@ def main() -> int:
             stats=stats,
             samples=samples,
             worker_pids=first_workers,
-            task_pid=0,
+            task_pid=task_pid,
             server_errors=server_errors,
             check_ok=check.returncode == 0,
             check_text=check.stdout,
+            loads=loads,
         )
-        report.task_pid = [p for p in samples[0][1] if p not in first_workers][0] if samples else 0
         text = report.render()
         print(text)
         ok = report.ok

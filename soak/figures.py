@@ -51,6 +51,7 @@ class Report:
     server_errors: list[str]
     check_ok: bool
     check_text: str
+    loads: list[float] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
     def memory(self) -> list[str]:
@@ -120,7 +121,13 @@ class Report:
             f"Last run: {time.strftime('%Y-%m-%d %H:%M')}, {self.minutes:g} minutes ({self.elapsed / 60:.1f} with the "
             f"meetings in hand finished), {self.cells} cells meeting at once ({self.cells} secretaries, "
             f"{2 * self.cells} members reading, 1 committee reader), gunicorn {self.workers} gthread workers × 2 "
-            f"threads, PostgreSQL, {os.cpu_count()} CPUs shared with the database and the load driver.",
+            f"threads, PostgreSQL, {os.cpu_count()} CPUs shared with the database and the load driver"
+            + (
+                f" (load average during the run: median {statistics.median(self.loads):.1f}, "
+                f"max {max(self.loads):.1f})."
+                if self.loads
+                else "."
+            ),
             "",
             f"**Result: {'passed' if not self.problems else 'FAILED: ' + '; '.join(self.problems)}.** "
             f"{total} requests ({rate:.1f}/s), {bad} failed; statuses {statuses}. Done: {events}.",
@@ -160,10 +167,11 @@ class Report:
 INTRO = """`make soak` (never part of `make test`) runs a meeting day against the app as deployed: a fresh PostgreSQL
 database seeded with the district demo, gunicorn with the production settings and the task worker, driven on
 loopback by soak/driver.py through the real pages and forms (CSRF and one-time tokens, htmx rows). Each of the cells
-plans a meeting, opens it, marks every member, puts speakers down, takes a show of hands, ends the meeting and
-generates, edits and adopts the minutes, again and again; members read their cell's pages; a committee reader reads
-the dashboards. Any 5xx or unexpected answer, an error in gunicorn's log, a worker's memory growing, or an
-inconsistent database afterwards fails it. `SOAK_MINUTES=1 make soak` tries it; the full run is 20 minutes."""
+plans a meeting, opens it, marks every member, puts speakers down, takes a show of hands (and every other meeting a
+secret ballot on three members' phones), ends the meeting and generates, edits and adopts the minutes, again and
+again; members read their cell's pages; a committee reader reads the dashboards. Any 5xx or unexpected answer, an
+error in gunicorn's log, a worker's memory growing, or an inconsistent database afterwards fails it.
+`SOAK_MINUTES=1 make soak` tries it; the full run is 20 minutes."""
 
 
 def write_docs(root: Path, text: str) -> Path:
