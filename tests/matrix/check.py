@@ -4,7 +4,9 @@ write, and compare what came back with the entry.
 Outcomes: ``ok`` (2xx, or a redirect that is not to the login page), ``login`` (a redirect to the login page),
 ``403``, ``404``, ``405``, ``5xx``. Expected: an allowed role gets ``ok``; a denied role ``403`` or ``404`` inside
 its subtree and ``404`` outside (another subtree's record is simply not found, never shown); an anonymous visitor
-``login``. An empty POST by a role that must not write gets ``403``/``404``/``405`` (``login`` when anonymous).
+``login``. A POST-only view answers every logged-in GET with ``405``. An empty POST by a role that must not write
+gets ``403``/``404``/``405`` (or ``login`` when anonymous), or the same page its GET got when the view ignores the
+method; it never writes.
 
 Every request runs in a savepoint rolled back after it, watched by tests/walk/guard.py: no GET, and no refused
 POST, may change the database (the access log's entries aside).
