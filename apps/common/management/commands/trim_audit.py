@@ -29,7 +29,9 @@ class Command(BaseCommand):
         try:
             checkpoint = audit_chain.trim(cutoff)
         except audit_chain.ChainBroken as error:
-            raise CommandError(_("The audit chain is broken, nothing was trimmed: %(problem)s") % {"problem": error})
+            raise CommandError(
+                _("The audit chain is broken, nothing was trimmed: %(problem)s") % {"problem": error}
+            ) from error
         if checkpoint is None:
             self.stdout.write(_("Nothing to trim."))
         else:
