@@ -12,6 +12,8 @@ class AccountState(models.Model):
     """What the accounts app keeps per user: the session epoch. Every session records the epoch at its login; a
     session whose epoch is older than the user's is ended by the session guard ("log out everywhere")."""
 
+    owner_path = "user"  # a person's own record, only ever looked up through the user
+
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_state")
     session_epoch = models.PositiveIntegerField(default=0)
 
@@ -22,6 +24,8 @@ class AccountState(models.Model):
 class SecondFactorEvent(models.Model):
     """One change to a person's second factor (audited: who, when, from which address, through django-auditlog).
     No secret and no personal data: the person is referenced by id."""
+
+    owner_path = "user"  # a person's own record, only ever looked up through the user
 
     class Kind(models.TextChoices):
         SET_UP = "set_up", _("Two-step verification set up")
@@ -43,6 +47,8 @@ class SecondFactorEvent(models.Model):
 class ThrottleHit(models.Model):
     """One counted attempt under a throttle key (e.g. "reset-address:203.0.113.5", "reset-email:<sha256>"). Kept in
     the database so that every gunicorn worker counts the same attempts; rows older than a day are removed."""
+
+    system_record = True  # counts of attempts by address or e-mail: no organisation, no person
 
     key = models.CharField(max_length=100)
     at = models.DateTimeField(db_index=True)

@@ -30,6 +30,8 @@ class AuditLink(models.Model):
     ``seq``, with ``hash`` = sha256 over the entry's canonical form and ``prev_hash``. No foreign key on purpose: a
     deleted entry must leave its link behind (and be seen missing), not take the link with it."""
 
+    system_record = True  # the audit chain: no organisation, read only by verify_audit
+
     seq = models.BigIntegerField(unique=True)
     entry_id = models.BigIntegerField(unique=True)
     prev_hash = models.CharField(max_length=64)
@@ -46,6 +48,8 @@ class AuditChainHead(models.Model):
     """The chain's single head row (pk 1): the last link sealed, signed (HMAC) so that deleting the newest links
     and entries is seen. Sealers lock this row, so links are written one sealer at a time."""
 
+    system_record = True  # the audit chain: no organisation, read only by verify_audit
+
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="")
     signature = models.CharField(max_length=64, default="")
@@ -58,6 +62,8 @@ class AuditChainHead(models.Model):
 class AuditCheckpoint(models.Model):
     """Where a trimmed chain starts again: the last trimmed link's ``seq`` and ``hash``, signed (HMAC), so that the
     links after it still verify once the older entries and links are deleted (retention)."""
+
+    system_record = True  # the audit chain: no organisation, read only by verify_audit
 
     seq = models.BigIntegerField(unique=True)
     hash = models.CharField(max_length=64)

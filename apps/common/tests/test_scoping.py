@@ -39,6 +39,8 @@ def project_models():
 def test_every_model_that_reaches_an_organization_is_scoped(world, model):
     if getattr(model, "owner_path", None) == "user" and not reaches_organization(model):
         return  # a person's own settings, only ever looked up through request.user
+    if getattr(model, "system_record", False) and not reaches_organization(model):
+        return  # the system's own bookkeeping (the audit chain, throttles): no organisation, no view reads it
     if getattr(model, "global_rule_data", False) and not reaches_organization(model):
         return  # a versioned national regulation (no personal or organisational data)
     if model is not Organization and not reaches_organization(model):
