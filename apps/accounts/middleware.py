@@ -12,7 +12,6 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 
 from apps.accounts.queries import second_factor as queries_second_factor
-from apps.accounts.queries import sessions as queries
 from apps.accounts.rules import sessions as rules
 from apps.accounts.services import sessions
 
@@ -63,8 +62,8 @@ OPEN_NAMES = {"logout", "accounts:otp_setup", "accounts:verify"}
 
 
 class SessionGuardMiddleware:
-    """Ends a session idle for CHIBO_SESSION_IDLE_MINUTES, or older than CHIBO_SESSION_MAX_HOURS, or from before the
-    user's last "log out everywhere"; and, with CHIBO_OTP_REQUIRED, sends a person who must use a second factor to
+    """Ends a session idle for CHIBO_SESSION_IDLE_MINUTES or older than CHIBO_SESSION_MAX_HOURS ("log out
+    everywhere" deletes the other sessions' rows: services.sessions); and, with CHIBO_OTP_REQUIRED, sends a person who must use a second factor to
     set it up (or to give the code) before any other page.
 
     The last request's time travels in a signed cookie bound to the session (not in the session itself), so that
@@ -109,8 +108,6 @@ class SessionGuardMiddleware:
             idle_seconds=settings.CHIBO_SESSION_IDLE_MINUTES * 60,
             max_seconds=settings.CHIBO_SESSION_MAX_HOURS * 3600,
         )
-        if reason is None and not rules.epoch_is_current(session.get(sessions.EPOCH), queries.session_epoch(user.pk)):
-            reason = rules.ELSEWHERE
         if reason is not None:
             logout(request)
             return _go(request, f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
