@@ -230,3 +230,16 @@ CHIBO_TRUSTED_PROXIES = [a for a in os.environ.get("CHIBO_TRUSTED_PROXIES", "").
 
 # Audit trail retention (days) before `manage.py trim_audit` may remove entries, leaving a signed checkpoint.
 CHIBO_AUDIT_RETENTION_DAYS = int(os.environ.get("CHIBO_AUDIT_RETENTION_DAYS", str(10 * 365)))
+
+# Secrets apart from the secret key (docs/security.md, docs/operations.md "Rotating the secret key"): empty means
+# "derived from SECRET_KEY". A rotated key stays in *_FALLBACKS until nothing signed or sealed with it is left.
+def _list(name: str) -> list[str]:
+    return [k for k in os.environ.get(name, "").split(",") if k]
+
+
+SECRET_KEY_FALLBACKS = _list("DJANGO_SECRET_KEY_FALLBACKS")
+CHIBO_AUDIT_KEY = os.environ.get("CHIBO_AUDIT_KEY", "")
+CHIBO_AUDIT_KEY_FALLBACKS = _list("CHIBO_AUDIT_KEY_FALLBACKS")
+CHIBO_BALLOT_KEY = os.environ.get("CHIBO_BALLOT_KEY", "")
+CHIBO_BALLOT_KEY_FALLBACKS = _list("CHIBO_BALLOT_KEY_FALLBACKS")
+CHIBO_BACKUP_DIR = Path(os.environ.get("CHIBO_BACKUP_DIR", VAR_DIR / "backups"))
