@@ -20,6 +20,7 @@ run: $(STAMP)
 	$(PY) manage.py seed_demo --profile district --if-empty
 	@echo ""
 	@echo "chibo is running at http://$(HOST):$(PORT)/  (log in with a demo account above; password: chibo-demo-2026)"
+	@echo "Accounts marked '+ 2FA code' ask for a 6-digit code after the password: $(PY) manage.py demo_totp prints it."
 	@echo "The background worker (mail and other queued work) runs beside it and stops with it."
 	$(PY) manage.py db_worker --no-reload -v0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
