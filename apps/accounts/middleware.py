@@ -63,8 +63,8 @@ OPEN_NAMES = {"logout", "accounts:otp_setup", "accounts:verify"}
 
 class SessionGuardMiddleware:
     """Ends a session idle for CHIBO_SESSION_IDLE_MINUTES or older than CHIBO_SESSION_MAX_HOURS ("log out
-    everywhere" deletes the other sessions' rows: services.sessions); and, with CHIBO_OTP_REQUIRED, sends a person who must use a second factor to
-    set it up (or to give the code) before any other page.
+    everywhere" deletes the other sessions' rows: services.sessions); and, with CHIBO_OTP_REQUIRED, sends a
+    person who must use a second factor to set it up (or to give the code) before any other page.
 
     The last request's time travels in a signed cookie bound to the session (not in the session itself), so that
     reading a page writes nothing to the database."""

@@ -27,6 +27,7 @@ import json
 import logging
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from auditlog.models import LogEntry
 from django.conf import settings
@@ -147,7 +148,7 @@ def seal_pending(*, ids: Iterable[int] = (), everything: bool = False) -> int:
 
 
 def _seal_after_commit() -> None:
-    connection = connections[DEFAULT_DB_ALIAS]
+    connection: Any = connections[DEFAULT_DB_ALIAS]  # carries the transaction's entry ids (chibo_audit_ids)
     ids, connection.chibo_audit_ids = getattr(connection, "chibo_audit_ids", []), []
     seal_pending(ids=ids)
 
@@ -155,9 +156,9 @@ def _seal_after_commit() -> None:
 def queue_seal(entry_ids: Iterable[int] = (), using: str = DEFAULT_DB_ALIAS) -> None:
     """Seal the entries just written once their transaction commits: one sealing per transaction, however many
     entries it wrote (a sealing that fails is logged, not raised: the entries stay pending for the next one)."""
-    connection = connections[using]
+    connection: Any = connections[using]
     connection.chibo_audit_ids = [*getattr(connection, "chibo_audit_ids", []), *entry_ids]
-    if any(func is _seal_after_commit for _sids, func, _robust in connection.run_on_commit):
+    if any(item[1] is _seal_after_commit for item in connection.run_on_commit):
         return
     transaction.on_commit(_seal_after_commit, using=using, robust=True)
 

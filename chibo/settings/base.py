@@ -231,6 +231,7 @@ CHIBO_TRUSTED_PROXIES = [a for a in os.environ.get("CHIBO_TRUSTED_PROXIES", "").
 # Audit trail retention (days) before `manage.py trim_audit` may remove entries, leaving a signed checkpoint.
 CHIBO_AUDIT_RETENTION_DAYS = int(os.environ.get("CHIBO_AUDIT_RETENTION_DAYS", str(10 * 365)))
 
+
 # Secrets apart from the secret key (docs/security.md, docs/operations.md "Rotating the secret key"): empty means
 # "derived from SECRET_KEY". A rotated key stays in *_FALLBACKS until nothing signed or sealed with it is left.
 def _list(name: str) -> list[str]:

@@ -14,7 +14,7 @@ _SEPARATORS = re.compile(r"[\s\-]+")
 
 
 def needs_second_factor(roles: set[str], *, is_superuser: bool, is_staff: bool) -> bool:
-    return is_superuser or is_staff or bool(REQUIRED_ROLES & set(roles))
+    return is_superuser or is_staff or bool({str(r) for r in REQUIRED_ROLES} & set(roles))
 
 
 def normalise_code(text: str) -> str:

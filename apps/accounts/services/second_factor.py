@@ -32,7 +32,7 @@ def totp_start(user) -> TOTPDevice:
 def _recovery_codes(user) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=queries.RECOVERY_DEVICE, confirmed=True)
-    codes = []
+    codes: list[str] = []
     while len(codes) < rules.RECOVERY_CODES:
         code = StaticToken.random_token()
         if rules.is_recovery_code(code) and code not in codes:
