@@ -111,32 +111,36 @@ def _read_part(archive: zipfile.ZipFile, name: str, limit: int = 1024 * 1024) ->
         return part.read(limit)
 
 
-def _ooxml(file, kind: str) -> bool:
-    # Starts as a zip (not an executable with a zip appended, which zipfile alone would open).
+def _zip_holds(file, test) -> bool:
+    """``test(archive)`` on a file that starts as a zip (not an executable with a zip appended, which zipfile alone
+    would open) and stays within the bounds of entries and uncompressed size."""
     if _head(file, 4) != ZIP_MAGIC:
         return False
     file.seek(0)
     with zipfile.ZipFile(file) as archive:
-        if not _zip_within_bounds(archive):
-            return False
+        return _zip_within_bounds(archive) and test(archive)
+
+
+def _ooxml(file, kind: str) -> bool:
+    main_part, content_type = OOXML_PARTS[kind]
+
+    def holds(archive: zipfile.ZipFile) -> bool:
         names = set(archive.namelist())
-        main_part, content_type = OOXML_PARTS[kind]
         if "[Content_Types].xml" not in names or main_part not in names:
             return False
         return content_type in _read_part(archive, "[Content_Types].xml")
 
+    return _zip_holds(file, holds)
+
 
 def _opendocument(file, kind: str) -> bool:
-    if _head(file, 4) != ZIP_MAGIC:
-        return False
-    file.seek(0)
-    with zipfile.ZipFile(file) as archive:
-        if not _zip_within_bounds(archive):
-            return False
+    def holds(archive: zipfile.ZipFile) -> bool:
         names = archive.namelist()
         if not names or names[0] != "mimetype" or "content.xml" not in names:
             return False
         return _read_part(archive, "mimetype", 200).strip() == OPENDOCUMENT_TYPES[kind]
+
+    return _zip_holds(file, holds)
 
 
 def _pdf(file, kind: str) -> bool:
