@@ -32,6 +32,7 @@ urlpatterns = [
     path("quality/", include("apps.quality.urls")),
     path("oversight/", include("apps.oversight.urls")),
     path("exports/", include("apps.exports.urls")),
+    path("imports/", include("apps.imports.urls")),
     # Django's own names for the login and the password reset, through the accounts app (second step, throttle).
     path("accounts/login/", accounts_login.LoginView.as_view(), name="login"),
     path("accounts/password_reset/", accounts_password_reset.password_reset, name="password_reset"),

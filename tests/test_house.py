@@ -34,6 +34,7 @@ DOMAIN_APPS = [
     "resolutions",
     "grading",
     "oversight",
+    "imports",
     "outbox",
     "home",
 ]

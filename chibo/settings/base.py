@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "apps.resolutions",
     "apps.grading",
     "apps.oversight",
+    "apps.imports",
     "apps.quality",
     "apps.outbox",
     "apps.home",
@@ -223,6 +224,12 @@ CONTENT_SECURITY_POLICY = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CHIBO_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+
+# Spreadsheet imports (docs/decisions/0012-imports.md): the largest file and the most data rows one import takes
+# (a province's member list is 100k-450k rows: it comes in per commune), and how often a job writes its progress.
+CHIBO_IMPORT_MAX_BYTES = int(os.environ.get("CHIBO_IMPORT_MAX_BYTES", str(40 * 1024 * 1024)))
+CHIBO_IMPORT_MAX_ROWS = int(os.environ.get("CHIBO_IMPORT_MAX_ROWS", "200000"))
+CHIBO_IMPORT_PROGRESS_EVERY = 500
 
 # Trusted reverse proxies: only a request arriving from one of these addresses may name the client in
 # X-Forwarded-For (apps.accounts.middleware.TrustedProxyMiddleware). Empty: the peer address is the client.

@@ -1,0 +1,5 @@
+"""The imports' pages (filled by the views)."""
+
+app_name = "imports"
+
+urlpatterns: list = []
