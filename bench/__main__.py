@@ -28,6 +28,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--db", help="SQLite folder to reuse (created and seeded when empty)")
     parser.add_argument("--no-rebuild", action="store_true", help="skip timing a rebuild of the fact table")
+    parser.add_argument("--import-rows", type=int, default=100_000, help="members imported (bench/imports.py; 0 skips)")
     args = parser.parse_args()
     var = Path(args.db or tempfile.mkdtemp(prefix="chibo-bench-"))
     os.environ["CHIBO_VAR_DIR"] = str(var)
@@ -111,6 +112,10 @@ def main() -> int:
     for label, median, queries in results:
         print(f"{label:<52} {median / base:>10.1f} {queries:>8} {median * 1000:>10.1f}")
     oversight.report(admin, base=base, repeat=args.repeat, with_rebuild=not args.no_rebuild)
+    if args.import_rows:
+        from bench import imports
+
+        imports.report(folder=var, rows=args.import_rows)  # in a process of its own: its peak memory
     return 0
 
 
