@@ -27,14 +27,12 @@ def _c1_to_cp1252() -> dict[int, str]:
 
 
 C1_TO_CP1252 = _c1_to_cp1252()
-# Every character a legacy cell can hold: the bytes 0x00–0xFF read as Latin-1 or as Windows-1252.
-LEGACY_ALPHABET = frozenset(map(chr, range(0x100))) | frozenset(C1_TO_CP1252.values())
 
 
 def decode_cp1252(data: bytes) -> str:
     """Bytes of an 8-bit file (a CSV saved by old Excel) as text: Windows-1252, the five bytes it leaves undefined
     read as Latin-1, so that nothing is lost and the legacy converters see their byte positions."""
-    return "".join(C1_TO_CP1252.get(byte, chr(byte)) if 0x80 <= byte < 0xA0 else chr(byte) for byte in data)
+    return data.decode("latin-1").translate(C1_TO_CP1252)
 
 
 # --- TCVN3 ---------------------------------------------------------------------------------------------------------
