@@ -67,6 +67,15 @@ ENTRIES: dict[str, Entry] = {
     "grading:start": Entry(ok=NOBODY, post_only=True),
     "grading:rating": Entry(ok=VIEWERS),
     "grading:discipline": Entry(ok=COMMITTEE_READERS, kw=COMMUNE),
+    # -- imports (apps/imports): a batch of the home cell (kind "batch"); members see no import -------------------
+    "imports:list": Entry(ok=VIEWERS, same=True, note="the history of the user's subtree; a member sees none (404)"),
+    "imports:upload": Entry(ok=MANAGERS, same=True),
+    "imports:detail": Entry(ok=VIEWERS),
+    "imports:file": Entry(ok=VIEWERS),
+    "imports:mapping": Entry(ok=MANAGERS),
+    "imports:commit": Entry(ok=MANAGERS, note="the confirmation page; the POST imports"),
+    "imports:undo": Entry(ok=MANAGERS, note="what stands in the way, or the confirmation; the POST undoes"),
+    "imports:cancel": Entry(ok=NOBODY, post_only=True),
     # -- meetings: plan, prepare, hold, record ---------------------------------------------------------------------
     "meetings:calendars": Entry(ok=LOGGED_IN, same=True),
     "meetings:calendar": Entry(ok=LOGGED_IN),
