@@ -1,0 +1,306 @@
+"""The demo's import history (issue 14, docs/imports.md): what a newcomer finds on the imports page of the demo
+commune — each import with its page, its rows with their fate and reasons, the text the converter repaired and the
+original file.
+
+- **The commune's member list, imported a year ago** by the committee staff (`canbo`), a few days before the
+  history begins: an .xlsx written here the way committees keep it (a merged title, names typed in the ".VnTime"
+  font (TCVN3), one in VNI, one in capitals with double spaces, dates as Excel dates and as text, card numbers with
+  spaces), one row per member of the commune's cells then, and two rows refused (a card number typed twice, a day
+  that does not exist). The file goes through the real pipeline (upload, analysis, mapping, preview; the jobs run
+  in place) so that every row, problem and conversion is the one the import makes; since the members exist today
+  the preview matches them, so the rows it matched are then recorded as the rows the commit created a year ago, with
+  one ``ImportChange`` per member and cell period, as the commit records them (services/members.py). Its undo is
+  refused: a year of attendance refers to those members.
+- **An attendance register** (`canbo`): the demo cell's register of the first months of the history, typed from
+  paper.
+- **The demo cell's list of last week** (`bithu`, the cell's secretary): phones and residences to bring in, a new
+  probationary member, names typed in TCVN3 and VNI, two rows refused; through the real pipeline and left previewed,
+  for the newcomer to commit (or cancel).
+
+Nothing here draws from the demo's random generator (its own, from the seed), so the rest of the demo is unchanged.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.core.files.base import ContentFile
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from apps.common.vnlegacy import Encoding, from_unicode
+from apps.demo.span import TZ, history_start
+from apps.imports.models import ImportBatch, ImportRow, Kind
+from apps.imports.rules.plan import CREATE, UNCHANGED, UPDATE, WARNING
+from apps.imports.services import batches, changes
+from apps.imports.services import members as import_members
+from apps.members.models import CellMembership, Member
+from apps.orgs.models import Organization
+
+MEMBER_HEADER = [
+    "STT",
+    "Họ và tên",
+    "Ngày sinh",
+    "Giới tính",
+    "Số thẻ đảng viên",
+    "Số CCCD",
+    "Ngày vào Đảng",
+    "Ngày chính thức",
+    "Chi bộ",
+    "Nơi cư trú",
+    "Nghề nghiệp",
+    "Điện thoại",
+]
+Status = ImportBatch.Status
+
+
+@dataclass
+class ImportCounts:
+    batches: int = 0
+    rows: int = 0
+    changes: int = 0
+
+
+def build_imports(
+    *,
+    seed: int,
+    as_of: date,
+    commune: Organization,
+    home_cell: Organization,
+    commune_cells: list[Organization],
+    users: dict,
+) -> ImportCounts:
+    """The three imports of the demo commune (with the demo accounts only: an import has someone who made it)."""
+    counts = ImportCounts()
+    if "canbo" not in users:
+        return counts
+    rng = random.Random(seed * 14)
+    for batch in (
+        member_list(rng, as_of=as_of, commune=commune, cells=commune_cells, user=users["canbo"]),
+        cell_update(rng, as_of=as_of, cell=home_cell, user=users["bithu"]),
+    ):
+        counts.batches += 1
+        counts.rows += batch.rows.count()
+        counts.changes += batch.changes.count()
+    return counts
+
+
+# --- the files -----------------------------------------------------------------------------------------------------
+
+
+def _typed_date(rng: random.Random, day: date | None):
+    """A date as a secretary typed it: an Excel date, or text in one of the usual ways."""
+    if day is None:
+        return None
+    if rng.random() < 0.5:
+        return datetime(day.year, day.month, day.day)
+    return day.strftime(rng.choice(["%d/%m/%Y", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]))
+
+
+def _typed_name(rng: random.Random, name: str, index: int) -> str:
+    """Most names in Unicode; every fifth in TCVN3 (".VnTime"), one in VNI, one decomposed, one in capitals."""
+    if index % 5 == 2:
+        return from_unicode(name, Encoding.TCVN3)
+    if index == 7:
+        return from_unicode(name, Encoding.VNI)
+    if index == 9:
+        return unicodedata.normalize("NFD", name)
+    if index == 11:
+        return "  " + name.upper().replace(" ", "  ")
+    return name
+
+
+def _workbook(title: str, subtitle: str, header: list[str], rows: list[list]) -> bytes:
+    """A committee's sheet: the title merged over the columns, the header in bold, the rows."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "DSDV"
+    width = len(header)
+    for line, text in enumerate((title, subtitle), start=1):
+        sheet.cell(line, 1, text).font = Font(name=".VnTime", bold=True)
+        sheet.cell(line, 1).alignment = Alignment(horizontal="center")
+        sheet.merge_cells(start_row=line, start_column=1, end_row=line, end_column=width)
+    sheet.append([])
+    sheet.append(header)
+    for cell in sheet[4]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _member_row(rng: random.Random, number: int, member: dict, cell_name: str | None) -> list:
+    card = member["card_number"]
+    if card and rng.random() < 0.3:
+        card = f"{card[:2]} {card[2:5]} {card[5:]}"  # typed with spaces
+    row = [
+        number,
+        _typed_name(rng, member["full_name"], number),
+        _typed_date(rng, member["date_of_birth"]),
+        "Nam" if member["gender"] == "male" else "Nữ",
+        card,
+        member["national_id"],
+        _typed_date(rng, member["admitted_on"]),
+        _typed_date(rng, member["official_on"]),
+        cell_name,
+        member["residence"],
+        member["occupation"],
+        member["phone"] or None,
+    ]
+    return row if cell_name is not None else row[:8] + row[9:]
+
+
+MEMBER_FIELDS = (
+    "pk",
+    "cell_id",
+    "full_name",
+    "date_of_birth",
+    "gender",
+    "card_number",
+    "national_id",
+    "admitted_on",
+    "official_on",
+    "residence",
+    "occupation",
+    "phone",
+)
+
+
+# --- the pipeline, its jobs run in place ---------------------------------------------------------------------------
+
+
+def _previewed(*, user, organization: Organization, file_name: str, content: bytes) -> ImportBatch:
+    """Upload, analyse, map (the suggested columns) and preview, the jobs called here: the demo is one transaction,
+    and the jobs it queues run after it (they then find the batch past their step and do nothing)."""
+    batch = batches.batch_upload(
+        user=user, organization=organization, kind=Kind.MEMBERS, uploaded_file=ContentFile(content, name=file_name)
+    )
+    batches.batch_analyse(batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == Status.MAPPING, batch.error
+    batches.batch_set_mapping(batch=batch, user=user, mapping=dict(batch.mapping), options={})
+    batches.batch_preview(batch.pk, user.pk)
+    batch.refresh_from_db()
+    assert batch.status == Status.PREVIEWED, batch.error
+    return batch
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=TZ)
+
+
+def _counts(batch: ImportBatch) -> dict[str, int]:
+    """Rows per fate and rows with a warning, as the preview and the commit count them (services/jobs.py)."""
+    counts: Counter[str] = Counter()
+    for fate, problems in ImportRow.objects.filter(batch=batch).values_list("fate", "problems"):
+        counts[fate] += 1
+        counts["warnings"] += any(problem["level"] == WARNING for problem in problems)
+    return {name: n for name, n in counts.items() if n}
+
+
+# --- the commune's list, a year ago --------------------------------------------------------------------------------
+
+
+def member_list(
+    rng: random.Random, *, as_of: date, commune: Organization, cells: list[Organization], user
+) -> ImportBatch:
+    """The commune's members a few days before the history begins, brought in from the committee's list."""
+    imported_on = history_start(as_of) - timedelta(days=9)
+    names = {cell.pk: cell.name for cell in cells}
+    there = CellMembership.objects.filter(cell__in=cells, left_on__isnull=True, joined_on__lte=imported_on)
+    people = list(
+        Member.objects.filter(pk__in=there.values("member_id"), active=True, admitted_on__lte=imported_on)
+        .order_by("cell__path", "full_name_search", "pk")
+        .values(*MEMBER_FIELDS)
+    )
+    rows = [_member_row(rng, n, person, names[person["cell_id"]]) for n, person in enumerate(people, start=1)]
+    # Two rows the import refused: a card number typed twice (a colleague's), and a day that does not exist.
+    source = next(row for row in rows[3:] if row[4])
+    twice = [0, "Nguyễn Văn Thắng", "12/04/1979", "Nam", source[4], None, *source[6:]]
+    rows.insert(rows.index(source) + 2, twice)
+    rows.append(
+        [0, "Trần Thị Bích Ngọc", "31/02/1968", "Nữ", None, None, "19/05/1995", "19/05/1996"]
+        + [names[cells[0].pk], "Thôn 2", "Nông dân", None]
+    )
+    for number, row in enumerate(rows, start=1):
+        row[0] = number
+    content = _workbook(
+        commune.name.upper(),
+        f"DANH SÁCH ĐẢNG VIÊN (đến ngày {imported_on:%d/%m/%Y})",
+        MEMBER_HEADER,
+        rows,
+    )
+    batch = _previewed(
+        user=user, organization=commune, file_name=f"Danh sach dang vien {imported_on:%Y}.xlsx", content=content
+    )
+    # The rows the preview matches today are the members this import created: record them as the commit did.
+    created = list(ImportRow.objects.filter(batch=batch, fate__in=(UNCHANGED, UPDATE)).order_by("pk"))
+    members = Member.objects.in_bulk([row.target_pk for row in created])
+    ordered = [members[row.target_pk] for row in created]
+    for row in created:
+        row.fate, row.target_pk = CREATE, None
+        row.data.pop("matched_by", None)
+        row.data.pop("changes", None)
+        row.data["status"] = Member.Status.OFFICIAL if row.data.get("official_on") else Member.Status.PROBATIONARY
+    ImportRow.objects.bulk_update(created, ["fate", "target_pk", "data"])
+    changes.record_created(batch, Member, ordered, import_members.CREATED_FIELDS)
+    periods = {p.member_id: p for p in CellMembership.objects.filter(member__in=ordered, left_on__isnull=True)}
+    changes.record_created(batch, CellMembership, [periods[m.pk] for m in ordered], import_members.MEMBERSHIP_FIELDS)
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=Status.COMMITTED,
+        counts=_counts(batch),
+        created_at=_at(imported_on, 8, 40),
+        analysed_at=_at(imported_on, 8, 41),
+        previewed_at=_at(imported_on, 8, 47),
+        committed_at=_at(imported_on, 8, 52),
+        committed_by=user,
+    )
+    batch.refresh_from_db()
+    return batch
+
+
+# --- the demo cell's list of last week -----------------------------------------------------------------------------
+
+
+def cell_update(rng: random.Random, *, as_of: date, cell: Organization, user) -> ImportBatch:
+    """The secretary's list: phones and residences gathered at the last meeting, a new probationary member, two
+    mistakes; previewed, not yet committed."""
+    people = list(
+        Member.objects.filter(cell=cell, active=True).order_by("full_name_search", "pk").values(*MEMBER_FIELDS)
+    )[:12]
+    rows = []
+    for n, person in enumerate(people, start=1):
+        if n % 4 == 1:
+            person["phone"] = f"09{rng.randint(10_000_000, 99_999_999)}"
+        if n % 5 == 3:
+            person["residence"] = f"Xóm {rng.randint(1, 9)}"
+        rows.append(_member_row(rng, n, person, None))
+    admitted = as_of - timedelta(days=75)
+    rows.append(
+        [0, from_unicode("Hoàng Thị Thu Trang", Encoding.TCVN3), "14/08/1998", "Nữ", None, None]
+        + [_typed_date(rng, admitted), None, "Xóm 4", "Giáo viên", "0912 345 678"]
+    )
+    source = next(row for row in rows if row[4])
+    rows.append([0, "Lê Văn Hùng", "02/09/1981", "Nam", source[4], None, *source[6:]])  # a card number typed twice
+    rows.append([0, "Phạm Thị Hoa", "30/02/1975", "Nữ", None, None, "03/02/2005", "03/02/2006"] + [None] * 3)
+    for number, row in enumerate(rows, start=1):
+        row[0] = number
+    content = _workbook(
+        f"CHI BỘ {cell.name.removeprefix('Chi bộ ').upper()}",
+        f"BỔ SUNG THÔNG TIN ĐẢNG VIÊN (tháng {as_of:%m/%Y})",
+        MEMBER_HEADER[:8] + MEMBER_HEADER[9:],
+        rows,
+    )
+    batch = _previewed(user=user, organization=cell, file_name=f"Bo sung thong tin {as_of:%m-%Y}.xlsx", content=content)
+    uploaded = _at(as_of - timedelta(days=6), 20, 15)
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        created_at=uploaded, analysed_at=uploaded, previewed_at=uploaded + timedelta(minutes=4)
+    )
+    return batch
