@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.common import rules as common_rules
 from apps.common.scoping import RESTRUCTURE, ROLE_ACTIONS, grants_for, today
+from apps.imports import permissions
 from apps.imports.models import Kind
 from apps.imports.queries import batches as queries
 from apps.imports.rules import mapping as rules_mapping
@@ -63,6 +64,7 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         kinds = [(Kind.MEMBERS.value, Kind.MEMBERS.label), (Kind.ATTENDANCE.value, Kind.ATTENDANCE.label)]
         if restructures_somewhere(user):
             kinds.append((Kind.TREE.value, Kind.TREE.label))
@@ -84,6 +86,9 @@ class UploadForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        kind, organization = cleaned.get("kind"), cleaned.get("organization")
+        if kind and organization and not permissions.import_into(self.user, organization, kind):
+            self.add_error("organization", _("You may not bring this kind of data into this organisation."))
         if cleaned.get("kind") == Kind.ATTENDANCE and not cleaned.get("year"):
             self.add_error("year", _("Enter the year the attendance register covers."))
         if cleaned.get("kind") != Kind.ATTENDANCE:
@@ -130,7 +135,8 @@ class MappingForm(forms.Form):
         help_text=_("When the file has no cell column: every row goes into this cell."),
     )
     sheet_per_cell = forms.BooleanField(
-        label=_("Each sheet is a cell (the sheet's name is the cell's name)"), required=False,
+        label=_("Each sheet is a cell (the sheet's name is the cell's name)"),
+        required=False,
     )
 
     def __init__(self, *args, batch, user, **kwargs):

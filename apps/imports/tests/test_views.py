@@ -16,7 +16,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from apps.common.testing import snapshot
 from apps.imports.models import ImportBatch, ImportChange, ImportRow
@@ -27,6 +28,7 @@ state = snapshot(
     ImportRow.objects.order_by("pk").values_list("pk", "fate"),
     Member.objects.order_by("pk").values_list("pk", "full_name", "card_number"),
 )
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEETS = [{"name": "Danh sách", "header_row": 1, "columns": [[0, "Họ và tên"], [1, "Ngày sinh"], [2, "Số thẻ"]]}]
 
@@ -50,6 +52,7 @@ def make_batch(org, user, *, status="previewed", kind="members", rows=0, refused
         counts={"create": rows, "update": 0, "unchanged": 0, "refused": refused, "warnings": 0},
         rows_total=rows + refused,
         rows_done=rows + refused,
+        previewed_at=timezone.now(),
     )
     batch.file.save(name, ContentFile(b"PK fake workbook"), save=False)
     batch.save()
@@ -289,25 +292,25 @@ def test_the_upload_page_offers_what_the_user_may_import(world, client_for, pers
 
 @pytest.mark.django_db
 def test_a_file_that_is_not_a_spreadsheet_is_refused_in_vietnamese(
-    world,
-    client_for,
-    django_capture_on_commit_callbacks,
+    world, client_for, django_capture_on_commit_callbacks
 ):
     before = state()
-    with translation.override("vi"), django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True):
         response = client_for(world.secretary).post(
             url("imports:upload"),
             {
                 "kind": "members",
                 "organization": world.cell_a1.pk,
-                "file": SimpleUploadedFile("danh-sach.xlsx", b"this is not a spreadsheet\n", content_type=XLSX),
+                "file": SimpleUploadedFile("danh-sach.xlsx", PDF, content_type=XLSX),  # a PDF named .xlsx
             },
             headers={"Accept-Language": "vi"},
         )
     assert response.status_code == 200
-    errors = response.context["form"].errors
-    assert errors, "the form says why"
-    assert state() == before
+    with translation.override("vi"):
+        expected = gettext("This file is not a spreadsheet: upload an Excel file (.xlsx, .xls) or a .csv file.")
+    assert expected in response.content.decode()
+    assert response.context["form"].non_field_errors() == [expected]
+    assert state() == before and not ImportBatch.objects.exists()
 
 
 @pytest.mark.django_db
@@ -329,3 +332,65 @@ def xlsx_file(rows: list[list], name: str = "danh-sach.xlsx") -> SimpleUploadedF
     buffer = io.BytesIO()
     book.save(buffer)
     return SimpleUploadedFile(name, buffer.getvalue(), content_type=XLSX)
+
+
+# -- the whole way through the pages ---------------------------------------------------------------------------------
+@pytest.mark.django_db
+def test_upload_map_commit_and_undo_through_the_pages(history_world, client_for, django_capture_on_commit_callbacks):
+    """On a cell with a year of meetings: two new members, one known member's phone, one row refused; the forms
+    posted as the pages render them; the jobs run when each request's transaction commits."""
+    w = history_world
+    known = w.plain_member
+    client = client_for(w.secretary)
+    header = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số thẻ đảng viên", "Ngày vào Đảng", "Điện thoại"]
+    rows = [
+        header,
+        [1, "Đỗ Thị Mới", "02/03/1984", "Nữ", "47100001", "19/05/2012", None],
+        [2, "Vũ Văn Mới", "04/05/1986", "Nam", "47100002", "19/05/2013", None],
+        [3, known.full_name, known.date_of_birth.strftime("%d/%m/%Y"), "Nam", known.card_number, None, "0912345678"],
+        [4, "Bùi Văn Sai", "31/02/1980", "Nam", "47100004", "19/05/2013", None],
+    ]
+    members = Member.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url("imports:upload"),
+            {"kind": "members", "organization": w.cell_a1.pk, "file": xlsx_file(rows), "submission_token": "t" * 24},
+        )
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302 and response["Location"] == url("imports:detail", batch.pk)
+    assert batch.status == "mapping", batch.error
+
+    response = client.get(url("imports:detail", batch.pk))
+    form = response.context["form"]
+    data = {name: form[name].value() for name in form.fields if form[name].value() not in (None, "", False)}
+    assert data["col_full_name"] == "1" and data["col_phone"] == "6"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("imports:mapping", batch.pk), {k: str(v) for k, v in data.items()})
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    assert batch.status == "previewed", batch.error
+    assert [batch.counts.get(fate, 0) for fate in ("create", "update", "unchanged", "refused")] == [2, 1, 0, 1]
+    page = client.get(url("imports:detail", batch.pk), {"fate": "update"}).content.decode()
+    assert "«—» → «0912345678»" in page  # the known member's new phone, found by the card number
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.get(url("imports:commit", batch.pk)).status_code == 200
+        response = client.post(url("imports:commit", batch.pk))
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    assert batch.status == "committed", batch.error
+    assert Member.objects.count() == members + 2
+    known.refresh_from_db()
+    assert known.phone == "0912345678"
+    page = client.get(url("imports:detail", batch.pk)).content.decode()
+    new = Member.objects.get(full_name="Đỗ Thị Mới")
+    assert url("members:detail", new.pk) in page and url("members:detail", known.pk) in page
+
+    assert client.get(url("imports:undo", batch.pk)).status_code == 200
+    response = client.post(url("imports:undo", batch.pk))
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    assert batch.status == "undone"
+    assert Member.objects.count() == members
+    known.refresh_from_db()
+    assert not known.phone

@@ -129,7 +129,7 @@ def detail(request, batch_id: int):
     }
     if batch.status == ImportBatch.Status.MAPPING and can_change:
         context["form"] = MappingForm(batch=batch, user=request.user)
-    if batch.status in SHOWS_ROWS:
+    if batch.status in SHOWS_ROWS and batch.previewed_at:  # a file that failed before its preview has no rows
         context.update(rows_page(request, batch))
     if batch.status == ImportBatch.Status.COMMITTED:
         context["written"] = written_links(request.user, batch)
@@ -156,7 +156,10 @@ def original_file(request, batch_id: int):
     services.batch_downloaded(batch=batch)
     content_type = mimetypes.guess_type(batch.file_name)[0] or "application/octet-stream"
     response = FileResponse(
-        batch.file.open("rb"), as_attachment=True, filename=batch.file_name, content_type=content_type,
+        batch.file.open("rb"),
+        as_attachment=True,
+        filename=batch.file_name,
+        content_type=content_type,
     )
     response["Cache-Control"] = "private, no-store"
     return response
@@ -188,7 +191,9 @@ def rows_page(request, batch: ImportBatch) -> dict:
     if wanted not in FILTERS:
         wanted = "problems" if int(counts.get("refused", 0)) + int(counts.get("warnings", 0)) else "all"
     rows = queries.batch_rows(
-        batch, fate=wanted if wanted in ImportRow.Fate.values else None, problems_only=wanted == "problems",
+        batch,
+        fate=wanted if wanted in ImportRow.Fate.values else None,
+        problems_only=wanted == "problems",
     )
     page = paginate(request, rows, ROWS_PER_PAGE)
     labels = field_labels(batch.kind)

@@ -42,7 +42,10 @@ def mapping(request, batch_id: int):
         request,
         form,
         lambda data: services.batch_set_mapping(
-            batch=batch, user=request.user, mapping=data["mapping"], options=data["options"],
+            batch=batch,
+            user=request.user,
+            mapping=data["mapping"],
+            options=data["options"],
         ),
         done=_("Columns saved; the rows are being checked."),
         then=_detail(batch),
