@@ -14,7 +14,7 @@ from apps.common.vnlegacy import Encoding, codec, detect, from_unicode, repair, 
 from apps.common.vnlegacy.detection import plausible
 
 TCVN3, VNI, UNICODE = Encoding.TCVN3, Encoding.VNI, Encoding.UNICODE
-derandomized = settings(derandomize=True, database=None, deadline=None, max_examples=150)
+derandomized = settings(derandomize=True, database=None, deadline=None, max_examples=75)
 
 TONES = ("", "\u0301", "\u0300", "\u0309", "\u0303", "\u0323")  # none, sắc, huyền, hỏi, ngã, nặng
 LOWER_LETTERS = sorted(
@@ -36,32 +36,39 @@ CLOSED += ["uê", "uy", "uyê"]
 FINALS = ["c", "ch", "m", "n", "ng", "nh", "p", "t"]
 
 
-@st.composite
-def syllables(draw, *, initial_required=False):
-    initial = draw(st.sampled_from(INITIALS[1:] if initial_required else INITIALS))
-    if draw(st.booleans()):
-        vowels, final = draw(st.sampled_from(OPEN)), ""
-    else:
-        vowels, final = draw(st.sampled_from(CLOSED)), draw(st.sampled_from(FINALS))
-    where = draw(st.integers(0, len(vowels) - 1))
-    vowels = (
-        vowels[:where]
-        + unicodedata.normalize("NFC", vowels[where] + draw(st.sampled_from(TONES)))
-        + vowels[where + 1 :]
-    )
-    return unicodedata.normalize("NFC", initial + vowels + final)
+def _syllables() -> list[str]:
+    """Every initial with every vowel group (and final) with every tone, the tone on the group's last vowel when a
+    final follows, else on its first (where it goes does not matter here)."""
+    found = []
+    groups = [(vowels, "") for vowels in OPEN] + [(vowels, final) for vowels in CLOSED for final in FINALS]
+    for initial in INITIALS:
+        for vowels, final in groups:
+            where = len(vowels) - 1 if final else 0
+            for tone in TONES:
+                toned = vowels[:where] + vowels[where] + tone + vowels[where + 1 :]
+                found.append(unicodedata.normalize("NFC", initial + toned + final))
+    return found
+
+
+SYLLABLES = _syllables()
+WORD = st.sampled_from(SYLLABLES)  # made once: a strategy over a long list is slow to make
+WORD_WITH_INITIAL = st.sampled_from([syllable for syllable in SYLLABLES if syllable[0] in "bcdđghklmnpqrstvx"])
 
 
 def cased(word: str, style: str) -> str:
     return {"lower": word, "title": word[:1].upper() + word[1:], "upper": word.upper()}[style]
 
 
+SEPARATOR = st.sampled_from([" ", " ", " ", ", ", " - ", ": ", " 3 "])
+
+
 @st.composite
-def sentences(draw, *, styles=("lower", "title", "upper"), initial_required=False, min_size=1):
-    words = draw(st.lists(syllables(initial_required=initial_required), min_size=min_size, max_size=8))
+def sentences(draw, *, styles=("lower", "title", "upper"), initial_required=False):
     style = draw(st.sampled_from(styles))
-    separators = draw(st.lists(st.sampled_from([" ", " ", " ", ", ", " - ", ": ", " 3 "]), min_size=len(words)))
-    return "".join(cased(word, style) + separator for word, separator in zip(words, separators, strict=False)).strip()
+    words = draw(
+        st.lists(st.tuples(WORD_WITH_INITIAL if initial_required else WORD, SEPARATOR), min_size=1, max_size=8)
+    )
+    return "".join(cased(word, style) + separator for word, separator in words).strip()
 
 
 # --- round trips ---------------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ Detection is per cell and prefers Unicode when unsure (see ``detection``); the t
 import unicodedata
 from dataclasses import dataclass
 
-from apps.common.vnlegacy import codec
+from apps.common.vnlegacy import codec, detection
 from apps.common.vnlegacy.codec import Encoding, decode_cp1252
 from apps.common.vnlegacy.detection import detect, detect_column
 from apps.common.vnlegacy.names import tidy_name
@@ -45,7 +45,7 @@ def to_unicode(text: str, encoding: Encoding | None = None) -> str:
     if text.isascii():
         return text
     if encoding is None:
-        encoding = detect(text)
+        return _nfc(detection.decide(text)[1])
     if encoding == Encoding.TCVN3:
         return _nfc(codec.tcvn3_to_unicode(text))
     if encoding == Encoding.VNI:
@@ -77,9 +77,9 @@ class Repair:
 
 def repair(text: str, *, hint: Encoding | None = None) -> Repair:
     """Detect ``text``'s encoding (``hint``: its column's, see ``detect``) and convert it to Unicode NFC."""
-    encoding = detect(text, hint=hint)
+    encoding, converted = detection.decide(text, hint=hint)
     return Repair(
-        text=to_unicode(text, encoding),
+        text=_nfc(converted),
         original=text,
         encoding=encoding,
         decomposed=encoding == Encoding.UNICODE and not unicodedata.is_normalized("NFC", text),

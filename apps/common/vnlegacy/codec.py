@@ -70,47 +70,34 @@ TCVN3_LETTERS = frozenset(
     if not char.isascii()
 )
 
-_WORD = re.compile(r"[^\W\d_]+")
 # The letters whose case a TCVN3 text tells: ASCII letters and the seven letters with positions for both cases (a
-# typist wanting the capital used its position). The toned letters have one position, a capital in .VnTimeH only.
-_CERTAIN_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz\xa8\xa9\xaa\xab\xac\xad\xae")
-_CERTAIN_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ") | frozenset(tables.TCVN3_CAPITALS.values())
+# typist wanting the capital used its position); decoded, they are the capitals and these lower-case letters. The
+# toned letters have one position, shown as a capital by the .VnTimeH fonts only: their case is uncertain.
+_CERTAIN_LOWER = "a-zăâêôơưđ"
+_HAS_CERTAIN_LOWER = re.compile(f"[{_CERTAIN_LOWER}]")
+# A word (letters, not after or before another letter) without a certain lower-case letter.
+_WORD_WITHOUT_LOWER = re.compile(rf"(?<![^\W\d_])[^\W\d_{_CERTAIN_LOWER}]+(?![^\W\d_])")
 
 
-def _tcvn3_case(original: str, decoded: str) -> str:
-    """Give capitals back to the toned letters of a decoded TCVN3 text where the text shows they were capitals.
+def _tcvn3_case(decoded: str) -> str:
+    """Give capitals back to the toned letters of a decoded TCVN3 text where the text shows they were capitals:
+    a word without a certain lower-case letter and with two capitals ("NGUYÔN" → "NGUYỄN") is a capital word, and so
+    is every such word of a cell without a certain lower-case letter but with two capitals ("Hä Vµ T£N" → "HỌ VÀ
+    TÊN"). Anything else stays lower case: "¸nh" is "ánh", "ñy ban" is "ủy ban", though a capital may have been the
+    font's (names get theirs back from ``tidy_name``; capitalising the first word of a cell, or every word of a cell
+    of capitalised words, would be as often wrong: "Đảng ủy", "ủy viên")."""
+    all_caps = not _HAS_CERTAIN_LOWER.search(decoded) and sum(map(str.isupper, decoded)) >= 2
 
-    ``decoded`` is ``original`` translated character for character, so a letter's position in one is its position
-    in the other: a letter is a certain capital or lower-case letter if its TCVN3 character says so, else uncertain.
-    - a word without a certain lower-case letter and with two certain capitals ("NGUYÔN" → "NGUYỄN") is a capital
-      word, and so is every word of a cell without a certain lower-case letter but with two certain capitals
-      ("Hä Vµ T£N" → "HỌ VÀ TÊN").
-    Anything else stays lower case: "¸nh" is "ánh", "ñy ban" is "ủy ban", though a capital may have been the font's
-    (names get theirs back from ``tidy_name``; capitalising the first word of a cell, or every word of a cell of
-    capitalised words, would be as often wrong: "Đảng ủy", "ủy viên")."""
-    upper = [char in _CERTAIN_UPPER for char in original]
-    lower = [char in _CERTAIN_LOWER for char in original]
-    all_caps = not any(lower) and sum(upper) >= 2
-    pieces = []
-    done = 0
-    for match in _WORD.finditer(decoded):
-        start, end = match.span()
-        if any(lower[start:end]) or not (all_caps or sum(upper[start:end]) >= 2):
-            continue
-        pieces.append(decoded[done:start])
-        pieces.append(match.group().upper())
-        done = end
-    if not pieces:
-        return decoded
-    pieces.append(decoded[done:])
-    return "".join(pieces)
+    def capitals(match: re.Match) -> str:
+        word = match.group()
+        return word.upper() if all_caps or sum(map(str.isupper, word)) >= 2 else word
+
+    return _WORD_WITHOUT_LOWER.sub(capitals, decoded)
 
 
 def tcvn3_to_unicode(text: str) -> str:
     decoded = text.translate(TCVN3_DECODE)
-    if decoded != text and any(char in _CERTAIN_UPPER for char in text):
-        decoded = _tcvn3_case(text, decoded)
-    return decoded
+    return _tcvn3_case(decoded) if not decoded.isascii() else decoded
 
 
 def unicode_to_tcvn3(text: str) -> str:

@@ -65,39 +65,52 @@ def plausible(word: str) -> bool:
     return tones <= 1 and _SYLLABLE.fullmatch("".join(skeleton)) is not None
 
 
+@lru_cache(maxsize=1 << 16)
+def _points(word: str) -> int:
+    if len(word) < 2 or word.isascii():
+        return 0
+    return 1 if plausible(word) else -1
+
+
 def score(text: str) -> int:
     """+1 for each word with a non-ASCII character that reads as Vietnamese, -1 for each that does not. Words of one
     character do not count: "«", "£", "×" or "¶" alone are signs in Unicode and letters in TCVN3 ("ô", "Ê", "ì",
     "ả"), which says nothing."""
-    total = 0
-    for word in _SEPARATORS.split(text):
-        if len(word) > 1 and not word.isascii():
-            total += 1 if plausible(word) else -1
-    return total
+    return sum(map(_points, _SEPARATORS.split(text)))
+
+
+@lru_cache(maxsize=1 << 13)  # a column repeats its values: cells, positions, places, "Nam"/"Nữ"
+def decide(text: str, *, hint: Encoding | None = None) -> tuple[Encoding, str]:
+    """The encoding of one cell and the cell read in it (not yet NFC); see ``detect``."""
+    if text.isascii():
+        return Encoding.UNICODE, text
+    text = text.translate(codec.C1_TO_CP1252)
+    if _NOT_LEGACY.search(text):
+        return Encoding.UNICODE, text
+    readings = {}
+    if _TCVN3_LETTER.search(text):
+        decoded = codec.tcvn3_to_unicode(text)
+        readings[Encoding.TCVN3] = (score(decoded), decoded)
+    if _VNI_LETTER.search(text):
+        decoded = codec.vni_to_unicode(text)
+        readings[Encoding.VNI] = (score(decoded), decoded)
+    if not readings:
+        return Encoding.UNICODE, text
+    as_it_is = score(text)
+    if hint in readings and readings[hint][0] > 0 and readings[hint][0] >= as_it_is:
+        return hint, readings[hint][1]
+    best = max(points for points, _decoded in readings.values())
+    winners = [encoding for encoding, (points, _decoded) in readings.items() if points == best]
+    if best <= 0 or best <= as_it_is or len(winners) > 1:
+        return Encoding.UNICODE, text
+    return winners[0], readings[winners[0]][1]
 
 
 def detect(text: str, *, hint: Encoding | None = None) -> Encoding:
     """The encoding of one cell. ``hint``: the encoding the rest of its column or sheet was found in; a cell that
     reads as Vietnamese in it, at least as well as it does as it is, is taken to be in it (the cells that alone are
     ambiguous: "Thò" is VNI for "Thị" and also the Unicode "Thò")."""
-    if text.isascii() or _NOT_LEGACY.search(text):
-        return Encoding.UNICODE
-    text = text.translate(codec.C1_TO_CP1252)
-    readings = {}
-    if _TCVN3_LETTER.search(text):
-        readings[Encoding.TCVN3] = score(codec.tcvn3_to_unicode(text))
-    if _VNI_LETTER.search(text):
-        readings[Encoding.VNI] = score(codec.vni_to_unicode(text))
-    if not readings:
-        return Encoding.UNICODE
-    as_it_is = score(text)
-    if hint in readings and readings[hint] > 0 and readings[hint] >= as_it_is:
-        return hint
-    best = max(readings.values())
-    winners = [encoding for encoding, points in readings.items() if points == best]
-    if best <= 0 or best <= as_it_is or len(winners) > 1:
-        return Encoding.UNICODE
-    return winners[0]
+    return decide(text, hint=hint)[0]
 
 
 def detect_column(texts: Iterable[str]) -> Encoding:

@@ -9,7 +9,7 @@ _INVISIBLE = dict.fromkeys(
     map(ord, "\u200b\u200c\u200d\u2060\ufeff\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 )
 # Ð/ð (Icelandic eth, U+00D0/U+00F0) typed for Đ/đ (U+0110/U+0111): they look alike, but "ð" capitalises to "Ð".
-_ETH = {0xD0: "Đ", 0xF0: "đ"}
+_CLEAN = {**_INVISIBLE, 0xD0: "Đ", 0xF0: "đ"}
 _PARTS = re.compile(r"(['’\-])")  # H'Hen, K'Sor, Y-Moan: each part begins with a capital
 
 
@@ -22,6 +22,8 @@ def _capitalise(part: str) -> str:
 
 
 def _word(word: str) -> str:
+    if word.isalpha():
+        return word.capitalize()
     if any(char.isdigit() for char in word):
         return word  # "3A", "K8": a code, as typed
     return "".join(part if _PARTS.fullmatch(part) else _capitalise(part) for part in _PARTS.split(word))
@@ -30,5 +32,7 @@ def _word(word: str) -> str:
 def tidy_name(text: str) -> str:
     """Spaces collapsed (no-break spaces included) and trimmed, each word with a capital first and the rest in
     lower case ("NGUYỄN  văn an" → "Nguyễn Văn An"), words with digits untouched; NFC."""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE).translate(_ETH)
-    return unicodedata.normalize("NFC", " ".join(_word(word) for word in text.split()))
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    tidy = " ".join(map(_word, text.translate(_CLEAN).split()))
+    return tidy if unicodedata.is_normalized("NFC", tidy) else unicodedata.normalize("NFC", tidy)
