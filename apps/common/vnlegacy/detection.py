@@ -5,9 +5,13 @@ character (ă, đ, ơ, ư, ạ … or a combining mark) is Unicode, which settle
 What is left (text of Latin-1 letters only: "Tô Hoài", "NguyÔn V¨n An", "Nguyeãn Vaên An", "Café", "Müller") is
 read three ways, as it is and as decoded from each legacy encoding, and each reading scores its words: +1 for a word
 that is a Vietnamese syllable (initial consonant, vowels, final consonant, at most one tone, one case pattern), -1
-for one that is not; words of ASCII letters only read the same every way and do not count. A legacy encoding wins
-only with a higher score than the text as it is and more Vietnamese words than others; anything else, ties
-included, is Unicode: "Tô" (TCVN3 "Tụ") and "Hoà" (VNI "Hồ") stay as they are.
+for one that is not; words of ASCII letters only read the same every way, and words of one character say nothing
+("«", "£" are signs in Unicode and letters in TCVN3): they do not count. A legacy encoding wins only with a positive
+score, higher than the text's as it is and than the other encoding's; anything else, ties included, is Unicode:
+"Tô" (TCVN3 "Tụ"), "Hoà" (VNI "Hồ") and "Chi bé" (TCVN3 "Chi bộ") stay as they are, unless the cell's column was
+found to be in that encoding (``detect_column``, passed as ``hint``).
+
+Known false positive: "µm" (micro sign) reads as the TCVN3 syllable "àm".
 """
 
 import re
