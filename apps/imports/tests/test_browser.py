@@ -3,8 +3,7 @@ two bad ones, one name typed in the old ".VnTime" font and the admission dates u
 recognise. The first check refuses every row (no admission date) and says why; the secretary fixes the columns,
 the second check shows the three new members (the name converted) and the two rows refused with their reasons; the
 import writes the three, one opens on its member page, and the import is undone. Every page fits the phone's width
-(tables scroll inside their own box). The jobs run at once in tests (the immediate task backend).
-"""
+(tables scroll inside their own box). The jobs run at once in tests (the immediate task backend)."""
 
 from __future__ import annotations
 
@@ -78,10 +77,11 @@ def test_a_secretary_imports_a_member_list_fixes_the_columns_commits_and_undoes(
                 "name": "ds chi bo 21.xlsx",
                 "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 "buffer": member_list(),
-            },
-        ],
+            }
+        ]
     )
     fits_the_phone(page)
+    page.screenshot(path=str(artifacts_dir / "import-upload.png"), full_page=True)
     page.locator("main form button[type=submit]").click()
 
     # The file was read (the analysis job ran): the columns' form, the recognised ones chosen.
@@ -97,6 +97,7 @@ def test_a_secretary_imports_a_member_list_fixes_the_columns_commits_and_undoes(
     # The check: every row refused (no admission date), each with its reason.
     expect(page.locator("#rows tbody tr")).to_have_count(5)
     expect(page.locator("#rows .level-alert").first).to_be_visible()
+    expect(page.locator(f"main a[href='/imports/{batch.pk}/commit/']")).to_have_count(0)  # nothing to import
     batch.refresh_from_db()
     assert batch.status == "previewed" and batch.counts.get("refused") == 5, batch.counts
     page.screenshot(path=str(artifacts_dir / "import-refused.png"), full_page=True)
@@ -107,6 +108,7 @@ def test_a_secretary_imports_a_member_list_fixes_the_columns_commits_and_undoes(
     expect(page).to_have_url(re.compile(rf"/imports/{batch.pk}/mapping/$"))
     page.locator("select[name=col_admitted_on]").select_option(ADMITTED_COLUMN)
     fits_the_phone(page)
+    page.screenshot(path=str(artifacts_dir / "import-mapping.png"), full_page=True)
     page.locator("main form button[type=submit]").click()
     expect(page).to_have_url(re.compile(rf"/imports/{batch.pk}/$"))
     batch.refresh_from_db()
