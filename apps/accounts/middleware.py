@@ -24,14 +24,36 @@ def _is_address(value: str) -> bool:
     return True
 
 
+def _networks(trusted: list[str]) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """The trusted proxies as networks: single addresses or ranges ("10.0.0.0/24"), spaces around them ignored."""
+    networks = []
+    for entry in trusted:
+        try:
+            networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+        except ValueError:
+            continue
+    return networks
+
+
+def _is_trusted(value: str, networks) -> bool:
+    try:
+        address = ipaddress.ip_address(value.strip())
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped  # "::ffff:127.0.0.1" is 127.0.0.1
+    return any(address.version == n.version and address in n for n in networks)
+
+
 def client_address(remote_addr: str, forwarded_for: str, trusted: list[str]) -> str:
     """The client's address: the peer, unless the peer is a trusted proxy, then the right-most address of
     X-Forwarded-For that is not itself a trusted proxy (the left-most ones are whatever the client wrote)."""
-    if remote_addr not in trusted or not forwarded_for:
+    networks = _networks(trusted)
+    if not forwarded_for or not _is_trusted(remote_addr, networks):
         return remote_addr
     hops = [h.strip() for h in forwarded_for.split(",") if h.strip()]
     for hop in reversed(hops):
-        if hop not in trusted:
+        if not _is_trusted(hop, networks):
             return hop if _is_address(hop) else remote_addr
     return remote_addr
 
@@ -45,9 +67,11 @@ class TrustedProxyMiddleware:
 
     def __call__(self, request):
         meta = request.META
-        meta["REMOTE_ADDR"] = client_address(
-            meta.get("REMOTE_ADDR", ""), meta.pop("HTTP_X_FORWARDED_FOR", ""), settings.CHIBO_TRUSTED_PROXIES
-        )
+        peer = meta.get("REMOTE_ADDR", "")
+        if not _is_trusted(peer, _networks(settings.CHIBO_TRUSTED_PROXIES)):
+            # Only the proxy says whether the client came over https (SECURE_PROXY_SSL_HEADER in production).
+            meta.pop("HTTP_X_FORWARDED_PROTO", None)
+        meta["REMOTE_ADDR"] = client_address(peer, meta.pop("HTTP_X_FORWARDED_FOR", ""), settings.CHIBO_TRUSTED_PROXIES)
         return self.get_response(request)
 
 
@@ -57,6 +81,9 @@ def remote_addr(request) -> str:
 
 
 SEEN_COOKIE = "chibo_seen"
+# A page's own polling (htmx, every few seconds) says so in this header: it is not the person at the screen, so it
+# does not keep an idle session alive (a desktop left on a live meeting's page still times out).
+POLL_HEADER = "X-Chibo-Poll"
 # Paths a session that still owes its second factor may open (besides the static files).
 OPEN_NAMES = {"logout", "accounts:otp_setup", "accounts:verify"}
 
@@ -73,13 +100,18 @@ class SessionGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path_info == reverse("admin:login"):
+            # The admin's own login would log in with the password alone; ours asks for the second factor.
+            query = urlencode({"next": request.GET.get("next") or reverse("admin:index")})
+            return HttpResponseRedirect(f"{reverse('login')}?{query}")
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             response = self._guard(request, user)
             if response is not None:
                 return response
         response = self.get_response(request)
-        if request.user.is_authenticated and request.session.session_key:
+        polled = request.headers.get(POLL_HEADER) == "1"
+        if request.user.is_authenticated and request.session.session_key and not polled:
             response.set_signed_cookie(
                 SEEN_COOKIE,
                 str(int(sessions.now())),

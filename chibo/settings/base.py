@@ -101,7 +101,7 @@ def database_from_env() -> dict:
             # healthchecks' choice: wait on locks instead of failing, take the write lock up front.
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;",
         },
     }
 
@@ -143,11 +143,14 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "apps.accounts.middleware.remote_addr"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# What django-axes keeps of a failed attempt's form is masked for these (a mistyped recovery code is a secret too).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "code"]
 
 # Second factor (django-otp, TOTP with recovery codes): required of administrators, committee staff, supervisors and
 # the inspection commission (and of superusers and staff); optional for members.
 CHIBO_OTP_REQUIRED = os.environ.get("CHIBO_OTP_REQUIRED", "1") == "1"
 OTP_TOTP_ISSUER = "chibo"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin shows no authenticator key or QR code
 # Seconds between the password step and the code: after it the password must be given again.
 CHIBO_LOGIN_SECOND_STEP_SECONDS = 300
 # Password reset requests per hour: from one client address, and for one e-mail address.
@@ -233,7 +236,7 @@ CHIBO_IMPORT_PROGRESS_EVERY = 500
 
 # Trusted reverse proxies: only a request arriving from one of these addresses may name the client in
 # X-Forwarded-For (apps.accounts.middleware.TrustedProxyMiddleware). Empty: the peer address is the client.
-CHIBO_TRUSTED_PROXIES = [a for a in os.environ.get("CHIBO_TRUSTED_PROXIES", "").split(",") if a]
+CHIBO_TRUSTED_PROXIES = [a.strip() for a in os.environ.get("CHIBO_TRUSTED_PROXIES", "").split(",") if a.strip()]
 
 # Audit trail retention (days) before `manage.py trim_audit` may remove entries, leaving a signed checkpoint.
 CHIBO_AUDIT_RETENTION_DAYS = int(os.environ.get("CHIBO_AUDIT_RETENTION_DAYS", str(10 * 365)))

@@ -37,6 +37,11 @@ if _weak:
         f"Set DJANGO_SECRET_KEY in production to a long random value ({_weak}); for example: "
         "python -c 'import secrets; print(secrets.token_urlsafe(60))'."
     )
+for _name in ("CHIBO_BALLOT_KEY", "CHIBO_AUDIT_KEY"):  # optional; when set, as strong as the secret key
+    _value = globals().get(_name)
+    _weak = weak_secret_key(_value) if _value else None
+    if _weak:
+        raise ImproperlyConfigured(f"{_name} is weak ({_weak}): leave it empty or set a long random value.")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "1") == "1"
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,16 +17,20 @@ class ConfirmForm(forms.Form):
 
 
 class ConfirmPasswordForm(forms.Form):
-    """New recovery codes ask for the password again: a session left open must not be enough to take them."""
+    """New recovery codes, or a new authenticator in place of a working one, ask for the password again: a session
+    left open must not be enough. Checked through authenticate(), so django-axes counts a wrong password as a failed
+    login (per account and per address) and locks a session that guesses."""
 
     password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
 
-    def __init__(self, user, *args, **kwargs):
-        self.user = user
+    def __init__(self, request, *args, **kwargs):
+        self.request = request
+        self.user = request.user
         super().__init__(*args, **kwargs)
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        checked = authenticate(self.request, username=self.user.get_username(), password=password)
+        if checked is None or checked.pk != self.user.pk:
             raise forms.ValidationError(_("The password is not right."))
         return password

@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from apps.accounts.models import SecondFactorEvent
 from apps.accounts.queries import second_factor as queries
 from apps.accounts.rules import second_factor as rules
+from apps.accounts.services import sessions
 
 AUTHENTICATOR = "authenticator"
 
@@ -65,11 +66,13 @@ def recovery_codes_new(user) -> list[str]:
 
 def second_factor_reset(user, *, by) -> None:
     """An administrator removes a person's authenticator and recovery codes (a lost phone): the person signs in
-    with the password alone and, if their role requires it, must set up a new authenticator at once."""
+    with the password alone and, if their role requires it, must set up a new authenticator at once. Every session
+    of the person ends too: whoever holds the lost phone is logged out there."""
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
         SecondFactorEvent.objects.create(user=user, by=by, kind=SecondFactorEvent.Kind.RESET)
+        sessions.sessions_end(user)
 
 
 def code_check(user, text: str) -> Check:
@@ -86,12 +89,16 @@ def code_check(user, text: str) -> Check:
     for device in queries.confirmed_devices(user):
         if not isinstance(device, kind):
             continue
-        allowed, _info = device.verify_is_allowed()
-        if not allowed:
-            throttled = True
-            continue
-        if device.verify_token(code):
-            return Check(device)
+        # The device's row locked while its code is checked and used up (a recovery code deleted, the
+        # authenticator's last step moved on): two requests at once cannot both use one code.
+        with transaction.atomic():
+            device = type(device).objects.select_for_update().get(pk=device.pk)
+            allowed, _info = device.verify_is_allowed()
+            if not allowed:
+                throttled = True
+                continue
+            if device.verify_token(code):
+                return Check(device)
     return Check(None, throttled=throttled)
 
 

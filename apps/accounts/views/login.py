@@ -6,7 +6,9 @@ from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.signals import user_login_failed
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from apps.accounts.forms.login import CodeForm
@@ -49,7 +51,8 @@ def verify(request):
         check = services.code_check(user, form.cleaned_data["code"])
         if check.device is not None:
             services_login.second_step_finish(request, user, check.device, data)
-            return redirect((data or {}).get("next") or "home")
+            # The next page is a path LoginView checked (never a URL name: redirect() would try to reverse it).
+            return HttpResponseRedirect((data or {}).get("next") or reverse("home"))
         user_login_failed.send(sender=__name__, credentials=credentials, request=request)
         if getattr(request, "axes_locked_out", False):
             return get_lockout_response(request, None, credentials)

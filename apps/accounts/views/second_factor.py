@@ -24,12 +24,22 @@ def setup(request):
     """GET: the state (set up already / start / the QR code of the authenticator being set up). POST "start": a new
     key; POST with a code: confirm, then the recovery codes."""
     user = request.user
+    has_device = bool(queries.confirmed_devices(user))
+    if has_device and not user.is_verified():
+        # A session that gave the password but not yet the code (the guard lets it reach this page) must not
+        # replace the owner's authenticator: it gives the code first.
+        return redirect("accounts:verify")
     pending = queries.pending_totp(user)
     form = ConfirmForm()
+    password_form = ConfirmPasswordForm(request, request.POST if "start" in request.POST else None)
     if request.method == "POST":
         if "start" in request.POST or pending is None:
-            services.totp_start(user)
-            return redirect("accounts:otp_setup")
+            # Replacing a working authenticator asks for the password again: a session left open on a phone must
+            # not be enough to lock the owner out of their own second factor.
+            if not has_device or password_form.is_valid():
+                services.totp_start(user)
+                return redirect("accounts:otp_setup")
+            pending = None
         form = ConfirmForm(request.POST)
         if form.is_valid():
             codes = services.totp_confirm(user, pending, form.cleaned_data["code"])
@@ -39,6 +49,7 @@ def setup(request):
             form.add_error("code", _("This code is not right: check the phone's clock and type the newest code."))
     context = {
         "form": form,
+        "password_form": password_form,
         "has_device": queries.has_confirmed_totp(user),
         "required": queries.must_use_second_factor(user),
         "pending": pending,
@@ -55,7 +66,7 @@ def recovery_codes(request):
     """New recovery codes (the old ones stop working), after the password again."""
     if not queries.has_confirmed_totp(request.user):
         return redirect("accounts:otp_setup")
-    form = ConfirmPasswordForm(request.user, request.POST or None)
+    form = ConfirmPasswordForm(request, request.POST or None)
     if request.method == "POST" and form.is_valid():
         return _codes_page(request, services.recovery_codes_new(request.user), first=False)
     return render(

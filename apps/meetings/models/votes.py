@@ -124,8 +124,9 @@ class SealedBallot(models.Model):
     AES-GCM under a key derived from the server's secret and the vote (services.ballot_box), with a random nonce, so
     the same choice never gives the same bytes and every choice gives as many bytes.
 
-    On purpose there is nothing else: no member, no time, no sequence (the key is a random UUID), no order; the row is
-    written in a transaction of its own, without the receipt, it is not in the audit log, and it is deleted when the
+    On purpose there is nothing else: no member, no time, no sequence column (the key is a random UUID; the database's
+    own insertion order — SQLite's rowid, PostgreSQL's ctid/xmin — remains, which is why the rows are sealed: see
+    docs/security.md "Who could still link"); the row is written in a transaction of its own, without the receipt, it is not in the audit log, and it is deleted when the
     vote closes (once tallied) or is voided. Nothing but services.votes reads it."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
