@@ -241,13 +241,14 @@ class MonthMark:
     error: str = ""  # unreadable: the message
 
 
-def read_marks(raw: tuple | list, months: Mapping[int, date]) -> list[MonthMark]:
-    """Each month column of a raw row: its mark, blank, or why it cannot be read."""
+def read_marks(raw: tuple | list, months: Mapping[int, date], repaired: Callable[[str], str] = str) -> list[MonthMark]:
+    """Each month column of a raw row: its mark, blank, or why it cannot be read. ``repaired``: a text cell as
+    Unicode (a mark typed in a legacy font: "v¾ng cã lý do")."""
     out = []
     for index, month in months.items():
         value = raw[index] if index < len(raw) else None
         try:
-            out.append(MonthMark(month, index, value, parse_mark(value)))
+            out.append(MonthMark(month, index, value, parse_mark(repaired(value) if isinstance(value, str) else value)))
         except UnreadableMark as problem:
             out.append(MonthMark(month, index, value, None, unreadable_message(str(problem))))
     return out
