@@ -160,7 +160,7 @@ class Book:
             start = timezone.make_aware(datetime(self.year, 1, 1))
             end = timezone.make_aware(datetime(self.year + 1, 1, 1))
             found: dict[date, MonthMeeting] = {}
-            rank = {Meeting.Status.CLOSED: 0, Meeting.Status.IN_PROGRESS: 1, Meeting.Status.PLANNED: 2}
+            rank: dict[str, int] = {Meeting.Status.CLOSED: 0, Meeting.Status.IN_PROGRESS: 1, Meeting.Status.PLANNED: 2}
             rows = (
                 Meeting.objects.filter(
                     cell_id=cell_id,

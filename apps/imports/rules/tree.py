@@ -106,8 +106,8 @@ def validate(
                     verdict.refuse("parent_code", _cascaded(by_key[parent[1]]))
                 else:
                     verdict.refuse("parent_code", _("The organisation this row goes under cannot be told."))
-            above = by_key[parent[1]].code if parent[0] == "row" else row.parent_code
-            verdict.parent_code = where[0] if where else (above or "")  # a refused row still says where it went
+            said = by_key[parent[1]].code if parent[0] == "row" else row.parent_code
+            verdict.parent_code = where[0] if where else (said or "")  # a refused row still says where it went
             verdict.depth = where[2] + 1 if where else 0
             parent_kind = where[1] if where else None
         kind = _check_kind(row, verdict, match, parent_kind)

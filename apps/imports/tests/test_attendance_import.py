@@ -6,7 +6,7 @@ they differ, refused. A second import of the same register writes nothing; the u
 from __future__ import annotations
 
 import tempfile
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -123,7 +123,7 @@ def december_meeting(cell: Organization) -> Meeting:
 
 
 def local(year: int, month: int, day: int):
-    return timezone.make_aware(timezone.datetime(year, month, day))
+    return timezone.make_aware(datetime(year, month, day))
 
 
 def paper_marks(members: list[Member], cell: Organization) -> dict[int, dict[int, str]]:
