@@ -202,6 +202,47 @@ def _of_dues(old: Values | None, new: Values | None, instance) -> set[facts.Pair
     return {(cell_id, month) for cell_id in _member_cells(v["member_id"]) for month in months}
 
 
+def _of_members_bulk(instances: list) -> set[facts.Pair]:
+    """New members written in bulk (an import): ``_of_member`` for each, with the held months of all their cells
+    read in one query rather than one per row, and no admission or confirmation month before the record begins
+    (``facts.first_month``)."""
+    floor = facts.first_month()
+    held = _held_months({i.cell_id for i in instances})
+    held_by_cell: dict[int, set[facts.Pair]] = {}
+    for pair in held:
+        held_by_cell.setdefault(pair[0], set()).add(pair)
+    pairs: set[facts.Pair] = set()
+    for i in instances:
+        pairs |= held_by_cell.get(i.cell_id, set())
+        pairs |= {(i.cell_id, month_of(d)) for d in (i.admitted_on, i.official_on) if d and month_of(d) >= floor}
+    return pairs
+
+
+def _of_memberships_bulk(instances: list) -> set[facts.Pair]:
+    """Membership periods written in bulk (an import): ``_of_membership`` for each, with the members' cells and
+    periods read in one query, and the months kept from the first month the figures hold (``facts.first_month``: a
+    period opened in 1975 marks no month before the record begins, which the rebuild would not keep either)."""
+    floor = facts.first_month()
+    member_ids = {i.member_id for i in instances}
+    cells_of: dict[int, set[int]] = {}
+    pairs: set[facts.Pair] = set()
+    for member_id, cell_id, period_cell, joined_on in Member.objects.filter(pk__in=member_ids).values_list(
+        "pk", "cell_id", "memberships__cell_id", "memberships__joined_on"
+    ):
+        cells_of.setdefault(member_id, set()).add(cell_id)
+        if period_cell is not None and joined_on is not None and month_of(joined_on) >= floor:
+            pairs.add((period_cell, month_of(joined_on)))  # transfers in
+    for i in instances:
+        first = max(i.joined_on, floor) if i.joined_on else None
+        if i.left_on is not None and i.left_on < floor:
+            continue
+        for month in _months(first, i.left_on):
+            pairs |= {(cell_id, month) for cell_id in {i.cell_id, *cells_of.get(i.member_id, set())}}
+    return pairs
+
+
+BULK = {Member: _of_members_bulk, CellMembership: _of_memberships_bulk}
+
 PAIRS = {
     Meeting: _of_meeting,
     Attendance: _of_meeting_record,
@@ -294,6 +335,9 @@ def _on_rows_written(sender, pks: Iterable[object], fields: Iterable[str] | None
         )
         return
     instances = list(sender.objects.filter(pk__in=list(pks)))
+    if sender in BULK and fields is None:  # new rows in bulk: their pairs read together
+        facts.mark_stale(BULK[sender](instances))
+        return
     if sender in PAIRS:  # the pairs of every row, marked in one upsert
         facts.mark_stale(set().union(*(PAIRS[sender](None, _loaded(i), i) for i in instances)))
         return
