@@ -9,6 +9,7 @@ class ImportsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from apps.imports import permissions  # noqa: F401  (registers the rules predicates)
         from apps.imports.models import ImportBatch, ImportMapping
 
         # An import is recorded when it is uploaded, committed and undone (the batch's row, with who and when; the
