@@ -1,6 +1,5 @@
 """The imports' pages (docs/decisions/0012-imports.md): the history, the upload, a batch's page and its file, and the
-verbs on a batch (map its columns, import it, undo it, cancel it).
-"""
+verbs on a batch (map its columns, import it, undo it, cancel it)."""
 
 from django.urls import path
 

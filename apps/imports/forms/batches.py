@@ -108,8 +108,7 @@ def column_letter(index: int) -> str:
 
 def column_choices(sheets: list[dict]) -> list[tuple[str, str]]:
     """The file's columns by index, each named by its letter and its header (the headers of every sheet that has
-    the column, when they differ).
-    """
+    the column, when they differ)."""
     labels: dict[int, list[str]] = {}
     for sheet in sheets or []:
         for index, label in sheet.get("columns") or []:
@@ -124,8 +123,7 @@ def column_choices(sheets: list[dict]) -> list[tuple[str, str]]:
 
 class MappingForm(forms.Form):
     """One select per target field of the kind (the file's columns; the suggested one chosen), then the options:
-    the cell for rows that name none, and "a sheet per cell".
-    """
+    the cell for rows that name none, and "a sheet per cell"."""
 
     cell = forms.ModelChoiceField(
         label=_("Cell for the rows that name none"),

@@ -12,6 +12,8 @@ import re
 
 import openpyxl
 import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from apps.common.vnlegacy import Encoding, from_unicode
@@ -158,3 +160,32 @@ def test_a_secretary_imports_a_member_list_fixes_the_columns_commits_and_undoes(
     expect(page.locator("table.list tbody tr")).to_have_count(1)  # the history keeps it, undone
     fits_the_phone(page)
     assert errors == []
+
+
+def test_the_batch_page_follows_a_running_job(live_world, phone_page: Page):  # noqa: F811
+    """While a job works on the file the page polls its progress every second (htmx, under the CSP), and shows
+    the preview once the job is done."""
+    page = phone_page
+    batch = ImportBatch(
+        organization=live_world.cell_a1,
+        kind="members",
+        status="previewing",
+        file_name="lon.xlsx",
+        sha256="0" * 64,
+        uploaded_by=live_world.secretary,
+        rows_total=10,
+        rows_done=3,
+    )
+    batch.file.save("lon.xlsx", ContentFile(b"PK"), save=False)
+    batch.save()
+    log_in(page, "bithu")
+    page.goto(f"/imports/{batch.pk}/")
+    progress = page.locator("#import-progress progress")
+    expect(progress).to_have_attribute("value", "30")
+    ImportBatch.objects.filter(pk=batch.pk).update(rows_done=7)
+    expect(progress).to_have_attribute("value", "70")
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status="previewed", rows_done=10, previewed_at=timezone.now(), counts={"create": 0, "refused": 0}
+    )
+    expect(page.locator("#rows")).to_be_visible()  # the page reloaded itself (HX-Refresh) on the job's end
+    expect(page.locator("#import-progress progress")).to_have_count(0)

@@ -196,6 +196,8 @@ def test_the_rows_filter_by_fate_and_show_the_conversions(history_world, batches
     page = response.content.decode()
     assert [item["row"].fate for item in response.context["shown_rows"]] == ["create"] * 3
     assert "TCVN3 (ABC): «NguyÔn» → «Nguyễn»" in page and "01/02/1970" in page
+    response = client.get(url("imports:detail", batches["a1"].pk), {"fate": "update"})
+    assert response.context["shown_rows"] == [] and 'id="rows"' in response.content.decode()  # the filters stay
     response = client.get(url("imports:detail", batches["a1"].pk), {"fate": "nonsense"})
     assert [item["row"].fate for item in response.context["shown_rows"]] == ["refused"] * 2
 

@@ -198,7 +198,13 @@ def rows_page(request, batch: ImportBatch) -> dict:
     page = paginate(request, rows, ROWS_PER_PAGE)
     labels = field_labels(batch.kind)
     shown = [shown_row(row, batch.kind, labels) for row in page.object_list]
-    return {"page": page, "shown_rows": shown, "fate": wanted, "filters": [(f, FILTER_LABELS[f]) for f in FILTERS]}
+    return {
+        "shows_rows": True,  # even when the filter leaves no row (an empty page object is falsy in a template)
+        "page": page,
+        "shown_rows": shown,
+        "fate": wanted,
+        "filters": [(f, FILTER_LABELS[f]) for f in FILTERS],
+    }
 
 
 FILTER_LABELS = {
@@ -217,8 +223,7 @@ MATCHED_BY = {
 
 def shown_row(row: ImportRow, kind: str, labels: dict[str, str]) -> dict:
     """A preview row as the page shows it: the values read, what it changes, how it found its record, what the
-    converter repaired and its problems.
-    """
+    converter repaired and its problems."""
     data = row.data or {}
     values = [(labels.get(name, name), _shown(data.get(name))) for name in SHOWN.get(kind, ()) if data.get(name)]
     if kind == Kind.ATTENDANCE and data.get("marks"):
@@ -274,6 +279,6 @@ def written_links(user, batch: ImportBatch) -> list[dict]:
                     "url": reverse(url_name, args=[record.pk]),
                     "name": (getattr(record, attribute) if attribute else "") or str(record),
                     "action": change.get_action_display(),
-                },
+                }
             )
     return links

@@ -1,8 +1,7 @@
 """The verbs on a batch: choose the columns (then the preview runs), import the previewed rows, undo an import,
 cancel one before it is imported. Each is refused (404) to a role that only reads: the batch is looked up with the
 right its kind needs (a tree's: the right to restructure). The services
-decide whether the batch's status allows the verb and say why not in Vietnamese (docs/decisions/0012).
-"""
+decide whether the batch's status allows the verb and say why not in Vietnamese (docs/decisions/0012)."""
 
 from __future__ import annotations
 
@@ -34,8 +33,7 @@ def _detail(batch: ImportBatch) -> str:
 @require_http_methods(["GET", "POST"])
 def mapping(request, batch_id: int):
     """Which column holds each field. Shown again from the preview ("change the mapping"); saving runs the preview
-    anew and keeps the mapping for the next file with the same headers.
-    """
+    anew and keeps the mapping for the next file with the same headers."""
     batch = changeable_or_404(request, batch_id)
     form = MappingForm(request.POST or None, batch=batch, user=request.user)
     return verb(
