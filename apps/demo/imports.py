@@ -26,10 +26,13 @@ import io
 import random
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.core.files.base import ContentFile
+from django.db.models import Q
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
@@ -37,10 +40,13 @@ from apps.common.vnlegacy import Encoding, from_unicode
 from apps.demo.span import TZ, history_start
 from apps.imports.models import ImportBatch, ImportRow, Kind
 from apps.imports.rules.plan import CREATE, UNCHANGED, UPDATE, WARNING
+from apps.imports.services import attendance as import_attendance
 from apps.imports.services import batches, changes
 from apps.imports.services import members as import_members
+from apps.meetings.models import Attendance, Meeting
 from apps.members.models import CellMembership, Member
 from apps.orgs.models import Organization
+from apps.oversight.rules.periods import add_months
 
 MEMBER_HEADER = [
     "STT",
@@ -74,14 +80,19 @@ def build_imports(
     home_cell: Organization,
     commune_cells: list[Organization],
     users: dict,
+    story,
 ) -> ImportCounts:
-    """The three imports of the demo commune (with the demo accounts only: an import has someone who made it)."""
+    """The three imports of the demo commune (with the demo accounts only: an import has someone who made it).
+    ``story``: apps.demo.oversight.Story, whose weak cells keep their own record (the register is another cell's)."""
     counts = ImportCounts()
     if "canbo" not in users:
         return counts
     rng = random.Random(seed * 14)
+    weak = {home_cell.pk, story.skipping.pk, story.falling.pk}
+    paper = next(cell for cell in commune_cells if cell.pk not in weak)
     for batch in (
         member_list(rng, as_of=as_of, commune=commune, cells=commune_cells, user=users["canbo"]),
+        register(rng, as_of=as_of, cell=paper, user=users["canbo"]),
         cell_update(rng, as_of=as_of, cell=home_cell, user=users["bithu"]),
     ):
         counts.batches += 1
@@ -119,7 +130,7 @@ def _workbook(title: str, subtitle: str, header: list[str], rows: list[list]) ->
     """A committee's sheet: the title merged over the columns, the header in bold, the rows."""
     book = Workbook()
     sheet = book.active
-    sheet.title = "DSDV"
+    sheet.title = "Danh sách"
     width = len(header)
     for line, text in enumerate((title, subtitle), start=1):
         sheet.cell(line, 1, text).font = Font(name=".VnTime", bold=True)
@@ -176,11 +187,13 @@ MEMBER_FIELDS = (
 # --- the pipeline, its jobs run in place ---------------------------------------------------------------------------
 
 
-def _previewed(*, user, organization: Organization, file_name: str, content: bytes) -> ImportBatch:
+def _previewed(
+    *, user, organization: Organization, file_name: str, content: bytes, kind: str = Kind.MEMBERS, year=None
+) -> ImportBatch:
     """Upload, analyse, map (the suggested columns) and preview, the jobs called here: the demo is one transaction,
     and the jobs it queues run after it (they then find the batch past their step and do nothing)."""
     batch = batches.batch_upload(
-        user=user, organization=organization, kind=Kind.MEMBERS, uploaded_file=ContentFile(content, name=file_name)
+        user=user, organization=organization, kind=kind, uploaded_file=ContentFile(content, name=file_name), year=year
     )
     batches.batch_analyse(batch.pk)
     batch.refresh_from_db()
@@ -194,6 +207,31 @@ def _previewed(*, user, organization: Organization, file_name: str, content: byt
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=TZ)
+
+
+def _as_committed(batch: ImportBatch, user, day: date) -> None:
+    """The import's record as its commit left it, on ``day`` (the rows and changes are set by the caller)."""
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=Status.COMMITTED,
+        counts=_counts(batch),
+        created_at=_at(day, 8, 40),
+        analysed_at=_at(day, 8, 41),
+        previewed_at=_at(day, 8, 47),
+        committed_at=_at(day, 8, 52),
+        committed_by=user,
+    )
+    batch.refresh_from_db()
+
+
+def _rewrite(batch: ImportBatch, change: Callable[[ImportRow], bool]) -> None:
+    """The batch's preview rows with ``change`` applied (in place) to each: deleted and inserted again in the file's
+    order, which costs two statements where an update would cost one per row."""
+    rows = list(ImportRow.objects.filter(batch=batch).order_by("pk"))
+    for row in rows:
+        change(row)
+        row.pk = None
+    ImportRow.objects.filter(batch=batch).delete()
+    ImportRow.objects.bulk_create(rows)
 
 
 def _counts(batch: ImportBatch) -> dict[str, int]:
@@ -241,29 +279,118 @@ def member_list(
         user=user, organization=commune, file_name=f"Danh sach dang vien {imported_on:%Y}.xlsx", content=content
     )
     # The rows the preview matches today are the members this import created: record them as the commit did.
-    created = list(ImportRow.objects.filter(batch=batch, fate__in=(UNCHANGED, UPDATE)).order_by("pk"))
-    members = Member.objects.in_bulk([row.target_pk for row in created])
-    ordered = [members[row.target_pk] for row in created]
-    for row in created:
+    pks: list[int] = []
+
+    def created(row: ImportRow) -> bool:
+        if row.fate not in (UNCHANGED, UPDATE):
+            return False
+        pks.append(row.target_pk)
         row.fate, row.target_pk = CREATE, None
         row.data.pop("matched_by", None)
         row.data.pop("changes", None)
         row.data["status"] = Member.Status.OFFICIAL if row.data.get("official_on") else Member.Status.PROBATIONARY
-    ImportRow.objects.bulk_update(created, ["fate", "target_pk", "data"])
+        return True
+
+    _rewrite(batch, created)
+    members = Member.objects.in_bulk(pks)
+    ordered = [members[pk] for pk in pks]
     changes.record_created(batch, Member, ordered, import_members.CREATED_FIELDS)
     periods = {p.member_id: p for p in CellMembership.objects.filter(member__in=ordered, left_on__isnull=True)}
     changes.record_created(batch, CellMembership, [periods[m.pk] for m in ordered], import_members.MEMBERSHIP_FIELDS)
-    ImportBatch.objects.filter(pk=batch.pk).update(
-        status=Status.COMMITTED,
-        counts=_counts(batch),
-        created_at=_at(imported_on, 8, 40),
-        analysed_at=_at(imported_on, 8, 41),
-        previewed_at=_at(imported_on, 8, 47),
-        committed_at=_at(imported_on, 8, 52),
-        committed_by=user,
-    )
-    batch.refresh_from_db()
+    _as_committed(batch, user, imported_on)
     return batch
+
+
+# --- a cell's register, typed from paper ---------------------------------------------------------------------------
+
+MARK = {"present": "x", "late": "ĐM", "excused": "P", "unexcused": "K", "exempt": "MS"}  # as registers write them
+
+
+def register(rng: random.Random, *, as_of: date, cell: Organization, user) -> ImportBatch:
+    """The cell's paper register of the first three months of the history (of one calendar year), brought in by
+    the committee staff the month after: every mark of the month's regular meeting, one row refused (a mark that
+    could mean two things). The preview finds every mark on record today; its rows are recorded as the commit
+    wrote them: the three meetings held and their marks (``ImportChange``), as services/attendance.py records."""
+    start = history_start(as_of)
+    year = start.year if start.month <= 10 else start.year + 1
+    months = [month for month in (add_months(start, k) for k in range(12)) if month.year == year][:3]
+    meetings = {
+        month: Meeting.objects.filter(
+            cell=cell, kind=Meeting.Kind.REGULAR, status=Meeting.Status.CLOSED, **_in_month(month)
+        ).first()
+        for month in months
+    }
+    meetings = {month: meeting for month, meeting in meetings.items() if meeting is not None}
+    marks = {
+        (member_id, meeting_id): status
+        for member_id, meeting_id, status in Attendance.objects.filter(meeting__in=meetings.values()).values_list(
+            "member_id", "meeting_id", "status"
+        )
+    }
+    days = [timezone.localtime(meeting.scheduled_at).date() for meeting in meetings.values()]
+    inside = CellMembership.objects.filter(cell=cell, joined_on__lte=min(days)).filter(
+        Q(left_on__isnull=True) | Q(left_on__gt=max(days))
+    )
+    people = list(
+        Member.objects.filter(pk__in={member_id for member_id, _meeting in marks})
+        .filter(pk__in=inside.values("member_id"))
+        .order_by("full_name_search", "pk")
+        .values("pk", "full_name", "card_number", "date_of_birth")
+    )
+    rows = []
+    for number, person in enumerate(people, start=1):
+        by_month = {month.month: MARK.get(marks.get((person["pk"], meeting.pk))) for month, meeting in meetings.items()}
+        rows.append(
+            [
+                number,
+                _typed_name(rng, person["full_name"], number),
+                person["card_number"],
+                _typed_date(rng, person["date_of_birth"]),
+            ]
+            + [by_month.get(month) for month in range(1, 13)]
+        )
+    if rows:
+        rows[-1][4 + months[1].month - 1] = "V"  # vắng: with or without a reason? The row is refused.
+    content = _workbook(
+        f"{cell.name.upper()}",
+        f"SỔ THEO DÕI SINH HOẠT ĐẢNG NĂM {year}",
+        ["STT", "Họ và tên", "Số thẻ đảng viên", "Ngày sinh", *(f"T{month}" for month in range(1, 13))],
+        rows,
+    )
+    imported_on = add_months(months[-1], 1) + timedelta(days=11)
+    batch = _previewed(
+        user=user,
+        organization=cell,
+        file_name=f"So sinh hoat {year}.xlsx",
+        content=content,
+        kind=Kind.ATTENDANCE,
+        year=year,
+    )
+    written: list[int] = []
+
+    def recorded(row: ImportRow) -> bool:
+        if row.fate != UNCHANGED:
+            return False
+        row.fate = CREATE
+        row.data["writes"] = [
+            {"month": f"{key}-01", "cell_id": cell.pk, "status": status, "reason": ""}
+            for key, status in sorted(row.data.get("marks", {}).items())
+        ]
+        written.append(row.data["member_id"])
+        return True
+
+    _rewrite(batch, recorded)
+    held = sorted(meetings.values(), key=lambda meeting: meeting.scheduled_at)
+    changes.record_created(batch, Meeting, held, import_attendance.MEETING_FIELDS)
+    marked = Attendance.objects.filter(meeting__in=held, member_id__in=written).order_by("meeting__scheduled_at", "pk")
+    changes.record_created(batch, Attendance, list(marked), import_attendance.ATTENDANCE_FIELDS)
+    _as_committed(batch, user, imported_on)
+    return batch
+
+
+def _in_month(month: date) -> dict[str, datetime]:
+    first = datetime.combine(month, time(), tzinfo=TZ)
+    return {"scheduled_at__gte": first, "scheduled_at__lt": datetime.combine(add_months(month, 1), time(), tzinfo=TZ)}
 
 
 # --- the demo cell's list of last week -----------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from django.db import transaction
 from apps.demo.accounts import DEMO_PASSWORD as DEMO_PASSWORD  # the command and the tests log in with it
 from apps.demo.accounts import accounts_create
 from apps.demo.grading import build_ratings
+from apps.demo.imports import build_imports
 from apps.demo.meetings import build_history
 from apps.demo.members import build_dues
 from apps.demo.oversight import build_oversight, plan_story, probation_overdue, weaken_record
@@ -51,6 +52,7 @@ class Counter:
     dues: object = None  # apps.demo.members.DuesCounts
     oversight: object = None  # apps.demo.oversight.OversightCounts
     story: object = None  # apps.demo.oversight.Story: the weak cells of the demo commune
+    imports: object = None  # apps.demo.imports.ImportCounts
 
 
 def build(*, profile: str = "district", seed: int = 1, as_of: date, with_accounts: bool = True) -> Counter:
@@ -135,6 +137,15 @@ def _build(*, profile: str, seed: int, as_of: date, with_accounts: bool) -> Coun
     )
     counter.ratings = build_ratings(
         rng=rng, as_of=as_of, district=district, home_commune=commune, home_cell=home_cell, users=users
+    )
+    counter.imports = build_imports(
+        seed=seed,
+        as_of=as_of,
+        commune=commune,
+        home_cell=home_cell,
+        commune_cells=commune_cells,
+        users=users,
+        story=story,
     )
     counter.oversight = build_oversight(
         rng=rng,
