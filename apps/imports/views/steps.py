@@ -68,8 +68,18 @@ def commit(request, batch_id: int):
         done=_("The rows are being imported."),
         then=_detail(batch),
         template="imports/batches/commit.html",
-        context=lambda: {"batch": batch, "open": batch.status == ImportBatch.Status.PREVIEWED},
+        context=lambda: {
+            "batch": batch,
+            "open": batch.status == ImportBatch.Status.PREVIEWED and bool(_writes(batch)),
+            "nothing": batch.status == ImportBatch.Status.PREVIEWED and not _writes(batch),
+        },
     )
+
+
+def _writes(batch: ImportBatch) -> int:
+    """How many rows the commit would write (created or updated records)."""
+    counts = batch.counts or {}
+    return int(counts.get("create", 0)) + int(counts.get("update", 0))
 
 
 @login_required
