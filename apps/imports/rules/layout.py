@@ -11,11 +11,13 @@ the data rows only, each with its row number in the sheet.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from apps.common.vnlegacy import Encoding, detect
 from apps.imports.rules.mapping import (
     _SYNONYMS,
     ATTENDANCE,
@@ -47,10 +49,15 @@ class Table:
     columns: list[Column]
     rows: Callable[[], Iterator[tuple[int, tuple[Any, ...]]]]  # the data rows only: (row number, values)
     header_rows: tuple[int, ...] = ()  # every row of the header (two for a merged header)
+    # The legacy font the sheet is typed in (from its first rows), or None: the hint to repair its cells with,
+    # ``vnlegacy.repair(text, hint=table.encoding)``, so that a short cell that alone reads well both ways ("Chi bé")
+    # is read as the rest of the sheet.
+    encoding: Encoding | None = None
 
 
-def header_label(value) -> str:
-    """A header cell as text: repaired, spaces and line breaks collapsed; a month as "01/2024"."""
+def header_label(value, hint: Encoding | None = None) -> str:
+    """A header cell as text: repaired (``hint``: the sheet's legacy font), spaces and line breaks collapsed; a month
+    as "01/2024"."""
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -59,7 +66,21 @@ def header_label(value) -> str:
         return f"{value.month:02d}/{value.year}" if value.day == 1 else value.strftime("%d/%m/%Y")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(repaired(str(value)).split())
+    return " ".join(repaired(str(value), hint).split())
+
+
+def sheet_encoding(rows) -> Encoding | None:
+    """The legacy font the text of these rows is typed in, when most of their non-ASCII cells read as one."""
+    found: Counter[Encoding] = Counter()
+    for _number, values in rows:
+        for value in values:
+            if isinstance(value, str) and not value.isascii():
+                found[detect(value)] += 1
+    legacy = [(count, encoding) for encoding, count in found.items() if encoding != Encoding.UNICODE]
+    if not legacy:
+        return None
+    count, encoding = max(legacy)
+    return encoding if count > found[Encoding.UNICODE] else None
 
 
 _MONTH = re.compile(r"^(?:thang|t)\s?(?:0?[1-9]|1[0-2])(?:\s(?:\d{2}|\d{4}))?$|^(?:0?[1-9]|1[0-2])\s\d{4}$")
@@ -93,17 +114,16 @@ def _score(kind: str, labels: list[str]) -> int:
     return len(fields) + numbered + (1 if months >= 3 else 0)
 
 
-def _join(top: tuple, sub: tuple) -> list[str]:
+def _join(top: tuple, sub: tuple, hint: Encoding | None = None) -> list[str]:
     """The labels of a header merged over two rows. A merged cell keeps its value in its first column only, so an
     upper label with lower labels below it is carried right over the lower labels that follow ("Họ và tên" over
     "Họ đệm" | "Tên" → "Họ và tên – Họ đệm", "Họ và tên – Tên"); an upper label with nothing below (merged down)
-    stays as it is.
-    """
+    stays as it is."""
     labels = []
     group = ""
     for index in range(max(len(top), len(sub))):
-        upper = header_label(top[index]) if index < len(top) else ""
-        lower = header_label(sub[index]) if index < len(sub) else ""
+        upper = header_label(top[index], hint) if index < len(top) else ""
+        lower = header_label(sub[index], hint) if index < len(sub) else ""
         if upper:
             group = upper if lower else ""
             labels.append(f"{upper}{PART_SEPARATOR}{lower}" if lower else upper)
@@ -125,8 +145,7 @@ def _is_vocabulary(kind: str, label: str) -> bool:
 def _lower_header(kind: str, sub: tuple, joined: list[str]) -> bool:
     """Whether a row is the lower half of a two-row header rather than the first data row: every cell it holds is
     header vocabulary ("Họ đệm", "Tên", "Nam", "Dự bị"; a month under "Tháng"), or at least two thirds of them are
-    and none looks like data (a number, a date).
-    """
+    and none looks like data (a number, a date)."""
     cells = [(index, value) for index, value in enumerate(sub) if not _blank(value)]
     if not cells:
         return False
@@ -187,7 +206,7 @@ def _is_numbering(values: tuple, width: int) -> bool:
 _SKIPPED_FOOTER = re.compile(r"^(?:tổng cộng|tổng số|cộng|ghi chú|chú thích)\b")
 _SIGNATURES = re.compile(
     r"^(?:t/m|tm\.|người lập|xác nhận của|ký tên|ký và ghi rõ)\b"
-    r"|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}\b|\bngày\W+tháng\W+năm\b",
+    r"|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}\b|\bngày\W+tháng\W+năm\b"
 )
 # A footer row holds at most this many cells ("Tổng cộng: 25 đảng viên", "T/M CHI BỘ | … | NGƯỜI LẬP BIỂU").
 FOOTER_MAX_CELLS = 3
@@ -206,22 +225,21 @@ def _footer(values: tuple) -> str | None:
     return None
 
 
-def _header_candidates(kind: str, rows: list[tuple[int, tuple]]):
+def _header_candidates(kind: str, rows: list[tuple[int, tuple]], hint: Encoding | None):
     for position, (number, values) in enumerate(rows):
-        labels = [header_label(value) for value in values]
+        labels = [header_label(value, hint) for value in values]
         # (score, a single row before a pair, the earlier first, rows, labels)
         yield _score(kind, labels), 1, -position, (number,), labels
         if position + 1 < len(rows) and rows[position + 1][0] == number + 1:
             sub = rows[position + 1][1]
-            joined = _join(values, sub)
+            joined = _join(values, sub, hint)
             if _lower_header(kind, sub, joined):
                 yield _score(kind, joined), 0, -position, (number, number + 1), joined
 
 
 def find_table(sheet, kind: str) -> Table | None:
     """The table of a sheet for this kind of import, or None when none of its first HEADER_SCAN_ROWS rows that hold
-    something reads as a header.
-    """
+    something reads as a header."""
     first: list[tuple[int, tuple]] = []
     for number, values in sheet.rows():
         first.append((number, values))
@@ -229,7 +247,8 @@ def find_table(sheet, kind: str) -> Table | None:
             break
     if not first:
         return None
-    score, _single, _position, header_rows, labels = max(_header_candidates(kind, first), key=lambda c: c[:3])
+    encoding = sheet_encoding(first)
+    score, _single, _position, header_rows, labels = max(_header_candidates(kind, first, encoding), key=lambda c: c[:3])
     if score < MIN_HEADER_SCORE:
         return None
     columns = [Column(index, label) for index, label in enumerate(labels) if label]
@@ -241,6 +260,7 @@ def find_table(sheet, kind: str) -> Table | None:
         columns=columns,
         rows=_data_rows(sheet, header_rows[-1], header_values, len(columns)),
         header_rows=header_rows,
+        encoding=encoding,
     )
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from apps.common.text import search_key
-from apps.common.vnlegacy import repair
+from apps.common.vnlegacy import Encoding, repair, to_unicode
 
 MEMBERS, TREE, ATTENDANCE = "members", "tree", "attendance"
 # Joins the labels of a header merged over two rows (layout.find_table), and splits them again here.
@@ -31,9 +31,22 @@ class Field:
     synonyms: tuple[str, ...]
 
 
-def repaired(text: str) -> str:
-    """Text as Unicode NFC, legacy fonts (TCVN3, VNI) converted (apps.common.vnlegacy)."""
-    return repair(text).text
+def repaired(text: str, hint: Encoding | None = None) -> str:
+    """Text as Unicode NFC, legacy fonts (TCVN3, VNI) converted (apps.common.vnlegacy); ``hint``: the encoding the
+    rest of the sheet was found in, which settles a short cell that alone reads well both ways ("Chi bé")."""
+    return repair(text, hint=hint).text
+
+
+# Every character a legacy cell can hold: the bytes 0x00-0xFF read as Latin-1 or as Windows-1252.
+LEGACY_ALPHABET = frozenset(map(chr, range(256))) | frozenset(bytes(range(0x80, 0xA0)).decode("cp1252", "ignore"))
+
+
+def readings(label: str) -> list[str]:
+    """A header as detected, then as each legacy font would read it: a short header is often ambiguous alone, and
+    one that names a field when read as TCVN3 is TCVN3."""
+    if label.isascii() or not set(label) <= LEGACY_ALPHABET:
+        return [label]
+    return [label, to_unicode(label, Encoding.TCVN3), to_unicode(label, Encoding.VNI)]
 
 
 _PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
@@ -129,7 +142,7 @@ FIELDS: dict[str, list[Field]] = {
             ("Mã cấp trên", "Trực thuộc", "Mã trực thuộc", "Cấp trên", "Mã đơn vị cấp trên", "Mã tổ chức cấp trên"),
         ),
         Field("sector", _("Kind of unit"), False, ("Loại hình", "Loại hình đơn vị", "Lĩnh vực", "Khối")),
-        Field("level_label", _("Level"), False, ("Cấp", "Cấp tổ chức")),
+        Field("level_label", _("Level of the organisation"), False, ("Cấp", "Cấp tổ chức")),
     ],
     ATTENDANCE: [
         Field("card_number", _("Party card number"), False, _CARD),
@@ -158,8 +171,7 @@ _SYNONYMS = _index()
 
 def _prefix_match(key: str, synonyms: dict[str, str]) -> str | None:
     """The field of the longest synonym that starts ``key`` at a word boundary ("ngay sinh cua dang vien"); single
-    short words ("ten", "ma") only match exactly.
-    """
+    short words ("ten", "ma") only match exactly."""
     best: tuple[int, str] | None = None
     for synonym, name in synonyms.items():
         long_enough = " " in synonym or len(synonym) >= 4
@@ -170,8 +182,16 @@ def _prefix_match(key: str, synonyms: dict[str, str]) -> str | None:
 
 def match(kind: str, label: str) -> tuple[str, int] | None:
     """(field name, strength) that a header names for this kind, or None. Strength: EXACT_WHOLE, EXACT_PART (the
-    lower or upper part of a two-row header), PREFIX.
-    """
+    lower or upper part of a two-row header), PREFIX. A header in a legacy font is read every way it can be."""
+    best = None
+    for reading in readings(str(label)):
+        found = _match(kind, reading)
+        if found and (best is None or found[1] > best[1]):
+            best = found
+    return best
+
+
+def _match(kind: str, label: str) -> tuple[str, int] | None:
     synonyms = _SYNONYMS.get(kind, {})
     parts = [label_key(part) for part in str(label).split(PART_SEPARATOR)]
     whole = " ".join(part for part in parts if part)
@@ -196,8 +216,7 @@ def is_number_label(label) -> bool:
 
 def suggest(kind: str, columns) -> dict[str, int]:
     """Field name → column index, each field and each column taken once, the strongest match first, then the
-    leftmost column. The row-number column ("STT") is never mapped.
-    """
+    leftmost column. The row-number column ("STT") is never mapped."""
     candidates = []
     for column in columns:
         found = match(kind, column.label)
@@ -215,8 +234,7 @@ def suggest(kind: str, columns) -> dict[str, int]:
 
 def signature(columns) -> str:
     """A stable hash of the header: each column's position and key, so a file with the same header (whatever its
-    case, spacing, diacritics or legacy font) finds the mapping saved for the last one.
-    """
+    case, spacing, diacritics or legacy font) finds the mapping saved for the last one."""
     header = [[column.index, label_key(column.label)] for column in sorted(columns, key=lambda column: column.index)]
     return hashlib.sha256(json.dumps(header, ensure_ascii=True, separators=(",", ":")).encode()).hexdigest()
 
@@ -227,8 +245,7 @@ def field_names(kind: str) -> list[str]:
 
 def missing_fields(kind: str, mapping: dict[str, int]) -> list[Field]:
     """The fields a mapping must still name: the required ones, and a name for members (the full name, or the given
-    name with or without the surname) and for attendance (a card number or a name).
-    """
+    name with or without the surname) and for attendance (a card number or a name)."""
     missing = [f for f in FIELDS[kind] if f.required and f.name not in mapping]
     by_name = {f.name: f for f in FIELDS[kind]}
     if kind == MEMBERS and "full_name" not in mapping and "given_name" not in mapping:

@@ -33,6 +33,10 @@ import olefile
 import openpyxl
 import xlrd
 from django.utils.translation import gettext as _
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.styles.stylesheet import apply_stylesheet
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from apps.common.uploads import OLE2_MAGIC, ZIP_MAGIC, ZIP_MAX_ENTRIES, ZIP_MAX_UNCOMPRESSED
 
@@ -97,13 +101,13 @@ def not_a_spreadsheet() -> UnreadableFile:
 
 def damaged() -> UnreadableFile:
     return UnreadableFile(
-        _("The file is damaged or was not saved completely; open it in Excel, save it again and upload it."),
+        _("The file is damaged or was not saved completely; open it in Excel, save it again and upload it.")
     )
 
 
 def zip_bomb() -> UnreadableFile:
     return UnreadableFile(
-        _("The file would take far too much room once unpacked; it is not an ordinary spreadsheet. Check the file."),
+        _("The file would take far too much room once unpacked; it is not an ordinary spreadsheet. Check the file.")
     )
 
 
@@ -111,8 +115,8 @@ def encrypted() -> UnreadableFile:
     return UnreadableFile(
         _(
             "The workbook is protected by a password. Open it in Excel, remove the password (File, Info, Protect "
-            "Workbook), save it and upload it again.",
-        ),
+            "Workbook), save it and upload it again."
+        )
     )
 
 
@@ -120,15 +124,15 @@ def formulas_only(sheet: str) -> UnreadableFile:
     return UnreadableFile(
         _(
             "The sheet «%(sheet)s» holds only formulas, without their values; open the file in Excel, save it and "
-            "upload it again.",
+            "upload it again."
         )
-        % {"sheet": sheet},
+        % {"sheet": sheet}
     )
 
 
 def too_many_rows(limit: int) -> UnreadableFile:
     return UnreadableFile(
-        _("The file has more than %(limit)s rows; split it into smaller files.") % {"limit": _thousands(limit)},
+        _("The file has more than %(limit)s rows; split it into smaller files.") % {"limit": _thousands(limit)}
     )
 
 
@@ -218,8 +222,8 @@ def _zip_kind(archive: zipfile.ZipFile) -> str:
                 raise UnreadableFile(
                     _(
                         "This is an OpenDocument spreadsheet (.ods); open it in LibreOffice or Excel and save it "
-                        "as .xlsx.",
-                    ),
+                        "as .xlsx."
+                    )
                 )
     raise not_a_spreadsheet()
 
@@ -230,8 +234,7 @@ def _local(tag: str) -> str:
 
 def _formula_cells(archive: zipfile.ZipFile, part: str) -> tuple[int, int]:
     """(formula cells without a value, cells with a value) in the first FORMULA_PROBE_ROWS rows of a sheet part.
-    A formula that was never calculated (written by a program, not saved by Excel) reads as an empty cell.
-    """
+    A formula that was never calculated (written by a program, not saved by Excel) reads as an empty cell."""
     uncached = valued = rows = 0
     with archive.open(part) as source:
         for _event, element in ElementTree.iterparse(source, events=("end",)):
@@ -259,6 +262,43 @@ def _formula_cells(archive: zipfile.ZipFile, part: str) -> tuple[int, int]:
     return uncached, valued
 
 
+class _StreamedWorksheet(ReadOnlyWorksheet):
+    """openpyxl's read-only worksheet, whose declared size is read from the head of the sheet only: openpyxl's own
+    reading parses the whole sheet, and keeps every row element, when the sheet declares no size (a million rows:
+    most of a minute and tens of megabytes before the first row is read)."""
+
+    def _get_size(self) -> None:
+        with self._get_source() as source:
+            for _event, element in ElementTree.iterparse(source, events=("start",)):
+                tag = _local(element.tag)
+                if tag == "dimension":
+                    with contextlib.suppress(ValueError, TypeError):
+                        self._min_column, self._min_row, self._max_column, self._max_row = range_boundaries(
+                            element.get("ref", "")
+                        )
+                    return
+                if tag == "sheetData":
+                    return
+
+
+def _load_read_only(file) -> openpyxl.Workbook:
+    """``openpyxl.load_workbook(file, read_only=True, data_only=True)``, step by step (openpyxl's ExcelReader.read)
+    but with _StreamedWorksheet, and without what a reading of values does not need (document properties, names)."""
+    reader = ExcelReader(file, read_only=True, data_only=True, keep_links=False)
+    reader.read_manifest()
+    reader.read_strings()
+    reader.read_workbook()
+    reader.read_theme()
+    apply_stylesheet(reader.archive, reader.wb)
+    for sheet, relation in reader.parser.find_sheets():
+        if relation.target not in reader.valid_files or "chartsheet" in relation.Type:
+            continue
+        worksheet = _StreamedWorksheet(reader.wb, sheet.name, relation.target, reader.shared_strings)
+        worksheet.sheet_state = sheet.state
+        reader.wb._sheets.append(worksheet)
+    return reader.wb
+
+
 def _open_xlsx(path: Path, *, max_rows: int) -> Workbook:
     file = path.open("rb")
     try:
@@ -273,7 +313,7 @@ def _open_xlsx(path: Path, *, max_rows: int) -> Workbook:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                book = openpyxl.load_workbook(file, read_only=True, data_only=True, keep_links=False)
+                book = _load_read_only(file)
         except UnreadableFile:
             raise
         except Exception as error:  # openpyxl raises whatever its parsers meet in a damaged file
@@ -308,7 +348,7 @@ def _open_xlsx(path: Path, *, max_rows: int) -> Workbook:
                     name=worksheet.title,
                     rows=_xlsx_rows(worksheet, max_rows),
                     hidden=worksheet.sheet_state != "visible",
-                ),
+                )
             )
         if declared > max_rows:
             raise too_many_rows(max_rows)
@@ -407,8 +447,7 @@ def _xls_rows(book, index: int, max_rows: int) -> Callable[[], Iterator[tuple[in
 
 def _latin1_fallback(error: UnicodeError) -> tuple[str | bytes, int]:
     """Windows-1252 leaves five bytes undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D); Windows itself maps them to the
-    same code points, and so do we, both ways, so that no legacy byte is lost on the way to the converter.
-    """
+    same code points, and so do we, both ways, so that no legacy byte is lost on the way to the converter."""
     if isinstance(error, UnicodeDecodeError):
         return "".join(chr(byte) for byte in error.object[error.start : error.end]), error.end
     if isinstance(error, UnicodeEncodeError):
@@ -486,7 +525,7 @@ def _sniff_delimiter(sample: str) -> str:
 def _open_csv(path: Path, head: bytes, *, max_rows: int) -> Workbook:
     if _MARKUP.match(head.lstrip(codecs.BOM_UTF8)):
         raise UnreadableFile(
-            _("This file is a web page (HTML or XML) named like a spreadsheet; open it in Excel and save it as .xlsx."),
+            _("This file is a web page (HTML or XML) named like a spreadsheet; open it in Excel and save it as .xlsx.")
         )
     encoding, skip = _text_encoding(path, head)
     with _text_stream(path, encoding, skip) as stream:

@@ -54,11 +54,11 @@ def _shown(value) -> str:
 def _not_a_real_date(text: str, day: int, month: int) -> ValueProblem:
     if not 1 <= month <= 12:
         return ValueProblem(
-            _("«%(text)s» is not a date: there is no month %(month)d.") % {"text": text, "month": month},
+            _("«%(text)s» is not a date: there is no month %(month)d.") % {"text": text, "month": month}
         )
     return ValueProblem(
         _("«%(text)s» is not a real date: month %(month)d has no day %(day)d.")
-        % {"text": text, "month": month, "day": day},
+        % {"text": text, "month": month, "day": day}
     )
 
 
@@ -111,8 +111,7 @@ _TIME = re.compile(r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 
 def parse_date(value) -> date:
     """A date from a datetime or date cell, an Excel serial day number, or text: "05/03/1975", "5/3/1975",
-    "05-03-1975", "05.03.1975", "5/3/75", "1975-03-05", "ngày 5 tháng 3 năm 1975". ValueProblem otherwise.
-    """
+    "05-03-1975", "05.03.1975", "5/3/75", "1975-03-05", "ngày 5 tháng 3 năm 1975". ValueProblem otherwise."""
     if isinstance(value, datetime):
         return _build(value.isoformat(), value.year, value.month, value.day)
     if isinstance(value, date):
@@ -168,9 +167,9 @@ def _rounded_by_excel(text: str) -> ValueProblem:
     return ValueProblem(
         _(
             "«%(text)s» was shown by Excel as a rounded number and has lost digits; format the column as Text and "
-            "type the numbers again.",
+            "type the numbers again."
         )
-        % {"text": text},
+        % {"text": text}
     )
 
 
@@ -186,23 +185,21 @@ def parse_card_number(value) -> str:
     if not CARD_MIN_DIGITS <= len(digits) <= CARD_MAX_DIGITS:
         raise ValueProblem(
             _("«%(text)s» has %(count)d digits; a party card number has %(min)d to %(max)d.")
-            % {"text": text, "count": len(digits), "min": CARD_MIN_DIGITS, "max": CARD_MAX_DIGITS},
+            % {"text": text, "count": len(digits), "min": CARD_MIN_DIGITS, "max": CARD_MAX_DIGITS}
         )
     return digits
 
 
 def card_key(number: str) -> str:
     """A card number for matching: Excel drops the leading zeros of a number, so "01234567" typed as text and
-    1234567 stored as a number are one card.
-    """
+    1234567 stored as a number are one card."""
     return number.lstrip("0") or number
 
 
 def parse_national_id(value) -> str:
     """The 12-digit personal identification number (CCCD). Its first three digits are a province code from 001, so it
     always starts with 0: ten or eleven digits without it are a number Excel stored as a number, and get their zeros
-    back.
-    """
+    back."""
     digits, text = _digits(value)
     if not text:
         raise ValueProblem(_("The national ID is missing."))
@@ -215,11 +212,11 @@ def parse_national_id(value) -> str:
     if len(digits) == OLD_ID_CARD_DIGITS:
         raise ValueProblem(
             _("«%(text)s» is an old 9-digit identity card number; the national ID (CCCD) has 12 digits.")
-            % {"text": text},
+            % {"text": text}
         )
     if len(digits) != NATIONAL_ID_DIGITS:
         raise ValueProblem(
-            _("«%(text)s» has %(count)d digits; a national ID has 12.") % {"text": text, "count": len(digits)},
+            _("«%(text)s» has %(count)d digits; a national ID has 12.") % {"text": text, "count": len(digits)}
         )
     return digits
 
@@ -243,8 +240,7 @@ _GENDERS = {
 
 def parse_gender(value) -> str:
     """ "male" or "female" from "Nam", "Nữ" (any case, with or without diacritics, legacy fonts repaired), "male",
-    "female", "M", "F".
-    """
+    "female", "M", "F"."""
     if value is None or (isinstance(value, str) and not value.strip()):
         raise ValueProblem(_("The gender is missing."))
     text = _text(value)
@@ -259,8 +255,7 @@ def parse_gender(value) -> str:
 
 def join_name(surname, given_name) -> str:
     """The full name from "Họ đệm" and "Tên" columns: "Nguyễn Văn" + "An" → "Nguyễn Văn An" (spaces collapsed;
-    repairing legacy text and capitals is the converter's job).
-    """
+    repairing legacy text and capitals is the converter's job)."""
     parts = [" ".join(str(part).split()) for part in (surname, given_name) if part is not None]
     return " ".join(part for part in parts if part)
 

@@ -1,6 +1,5 @@
 """Finding the table in a sheet: past merged titles and blank rows, a header over two rows, a numbering row, the
-header repeated in the body, totals and signatures at the end.
-"""
+header repeated in the body, totals and signatures at the end."""
 
 from datetime import date, datetime
 

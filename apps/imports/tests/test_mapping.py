@@ -1,6 +1,5 @@
 """The Vietnamese headers committees write, and the fields they name: with and without diacritics, in any case and
-spacing, in legacy fonts; the suggested mapping; the header's signature.
-"""
+spacing, in legacy fonts; the suggested mapping; the header's signature."""
 
 import unicodedata
 

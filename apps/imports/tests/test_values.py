@@ -1,6 +1,5 @@
 """Cells read as the fields need them: dates in every form committees type, card numbers, national IDs, gender,
-names in one column or two. The suite's clock is in 2026 (FROZEN_AT), which decides two-digit years.
-"""
+names in one column or two. The suite's clock is in 2026 (FROZEN_AT), which decides two-digit years."""
 
 import unicodedata
 from datetime import date, datetime
@@ -107,7 +106,8 @@ def test_an_impossible_day_is_named():
 def test_every_written_form_and_the_serial_read_back(day):
     for form in TEXT_DATE_FORMS:
         assert parse_date(form(day)) == day
-    assert parse_date(excel_serial(day)) == day
+    if day.year > 1905:  # the serials 1900-2100 (1905's days) are read as a year alone: see above
+        assert parse_date(excel_serial(day)) == day
     assert parse_date(datetime(day.year, day.month, day.day, 12, 30)) == day
 
 
