@@ -1,8 +1,7 @@
 """Who may do what with an import, as `rules` predicates over the scoping grants (no query: the grants are loaded once
 per request). Members and attendance come in with MANAGE on the target node (a cell secretary on their cell,
 committee staff and administrators on their subtree); a tree with RESTRUCTURE (its new nodes go under the target).
-Seeing an import (the history, its page, its file) is VIEW on its organisation; a plain member sees none.
-"""
+Seeing an import (the history, its page, its file) is VIEW on its organisation; a plain member sees none."""
 
 from __future__ import annotations
 

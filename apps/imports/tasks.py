@@ -1,7 +1,6 @@
 """Background work of the imports (django-tasks, docs/decisions/0005 and 0012): analysing a file, previewing its
 rows, committing them. Each job records its progress and its outcome on the batch's row
-(apps/imports/services/jobs.py).
-"""
+(apps/imports/services/jobs.py)."""
 
 from django_tasks import task
 

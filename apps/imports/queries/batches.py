@@ -1,7 +1,6 @@
 """Reads of the imports: the history a committee sees (scoped like every record: 404 outside the subtree), one batch
 with its rows, the organisations a person may import into, and what would stop an undo
-(docs/decisions/0012-imports.md).
-"""
+(docs/decisions/0012-imports.md)."""
 
 from __future__ import annotations
 
@@ -44,8 +43,7 @@ def batches_for(user) -> QuerySet[ImportBatch]:
 
 def batch_for(user, pk: int, action: str = VIEW) -> ImportBatch:
     """One import as ``user`` may see it (``action="view"``) or handle it (``"manage"``: the right its kind needs on
-    its organisation); Http404 otherwise, so another commune's import is simply not found.
-    """
+    its organisation); Http404 otherwise, so another commune's import is simply not found."""
     batch = batches_for(user).filter(pk=pk).first()
     if batch is None:
         raise Http404
@@ -67,13 +65,13 @@ def batch_rows(batch: ImportBatch, fate: str | None = None, problems_only: bool 
             When(~Q(problems=[]), then=Value(1)),
             default=Value(2),
             output_field=IntegerField(),
-        ),
+        )
     ).order_by("rank", "pk")
 
 
 def row_counts(batch: ImportBatch) -> dict[str, int]:
     """Rows per fate, counted from the stored rows (one query); ``batch.counts`` holds the same once previewed."""
-    counts = dict.fromkeys(ImportRow.Fate.values, 0)
+    counts = {fate: 0 for fate in ImportRow.Fate.values}
     for fate, n in ImportRow.objects.filter(batch=batch).values_list("fate").annotate(n=Count("pk")).order_by():
         counts[fate] = n
     return counts
@@ -81,8 +79,7 @@ def row_counts(batch: ImportBatch) -> dict[str, int]:
 
 def import_targets(user, kind: str) -> QuerySet[Organization]:
     """The organisations ``user`` may import ``kind`` into: members and attendance go into cells (or a committee's
-    cells below it), a tree under any node the user restructures.
-    """
+    cells below it), a tree under any node the user restructures."""
     nodes = Organization.objects.visible_to(user, action_for(kind)).filter(active=True)
     if kind != Kind.TREE:
         nodes = nodes.exclude(kind=Organization.Kind.PARTY_GROUP)
@@ -128,10 +125,27 @@ def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
         yield items[start : start + size]
 
 
+def pages(queryset: QuerySet, *fields: str, size: int = 2000, descending: bool = False) -> Iterator[Any]:
+    """The rows of ``queryset`` by pages of ``size``, in pk order (``fields``: value tuples, pk first), each page its
+    own query: no cursor stays open, so a transaction rolled back in the middle leaves nothing behind (a server-side
+    cursor of ``iterator()`` would be closed after PostgreSQL dropped it)."""
+    last = None
+    order = "-pk" if descending else "pk"
+    while True:
+        page = queryset.order_by(order)
+        if last is not None:
+            page = page.filter(pk__lt=last) if descending else page.filter(pk__gt=last)
+        rows = list(page.values_list("pk", *fields)[:size] if fields else page[:size])
+        yield from rows
+        if len(rows) < size:
+            return
+        last = rows[-1][0] if fields else rows[-1].pk
+
+
 def _changes_by_model(batch: ImportBatch) -> Iterator[tuple[type[models.Model], list[ImportChange]]]:
     """The batch's changes in order, a model's run at most CHUNK long at a time."""
     run: list[ImportChange] = []
-    for change in ImportChange.objects.filter(batch=batch).order_by("pk").iterator(chunk_size=2000):
+    for change in pages(ImportChange.objects.filter(batch=batch)):
         if run and (run[0].model != change.model or len(run) >= CHUNK):
             yield apps.get_model(run[0].model), run
             run = []
@@ -155,8 +169,7 @@ def _references(model: type[models.Model]) -> tuple[tuple[type[models.Model], mo
 def undo_blockers(batch: ImportBatch) -> list[str]:
     """What stops undoing ``batch`` (Vietnamese, empty: the undo may go): a record it wrote that was changed or
     deleted since, or a record it created that something it did not create now refers to (an attendance mark on an
-    imported member, a node added under an imported one).
-    """
+    imported member, a node added under an imported one)."""
     found: list[str] = []
     created: dict[type[models.Model], set[int]] = defaultdict(set)
     for model, changes in _changes_by_model(batch):
@@ -164,7 +177,7 @@ def undo_blockers(batch: ImportBatch) -> list[str]:
         current = {
             row[0]: dict(zip(names, row[1:], strict=True))
             for row in model._base_manager.filter(pk__in=[c.object_pk for c in changes]).values_list(
-                "pk", *[column(model, name) for name in names],
+                "pk", *[column(model, name) for name in names]
             )
         }
         for change in changes:

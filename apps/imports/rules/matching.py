@@ -1,7 +1,6 @@
 """The matching rules of an import (docs/decisions/0012-imports.md): a person by the party card number, then the
 national ID, then the name (folded: no diacritics, no case) with the date of birth; a cell by its code or its name.
-Plain values, no ORM: the plan loads the candidates of the target's subtree once and asks here for every row.
-"""
+Plain values, no ORM: the plan loads the candidates of the target's subtree once and asks here for every row."""
 
 from __future__ import annotations
 
@@ -70,7 +69,7 @@ def _cards_differ(a: str | None, b: str | None) -> bool:
 
 
 def match(
-    index: Index, *, card_number: str | None, national_id: str | None, name_key: str, date_of_birth: date | None,
+    index: Index, *, card_number: str | None, national_id: str | None, name_key: str, date_of_birth: date | None
 ) -> Match:
     """The one record the row is, by the first key that finds one.
 

@@ -1,6 +1,5 @@
 """Reading a member's row (docs/decisions/0012-imports.md): text repaired and tidied with its conversions noted, a
-phone number as typed in Vietnam, the dates that cannot be true, the warnings worth a look. Plain values, no ORM.
-"""
+phone number as typed in Vietnam, the dates that cannot be true, the warnings worth a look. Plain values, no ORM."""
 
 from __future__ import annotations
 
@@ -8,7 +7,6 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext as _
 
 from apps.common.vnlegacy import Encoding, repair, tidy_name
@@ -34,8 +32,7 @@ def plain(value: Any) -> str:
 
 def repaired(planned: Planned, name: str, value: Any, *, person: bool = False) -> str:
     """The cell's text repaired (legacy fonts, decomposed Unicode) and its spaces tidied; a name capitalised. Each
-    change is noted on the row, to be shown.
-    """
+    change is noted on the row, to be shown."""
     if blank(value):
         return ""
     typed = plain(value)
@@ -65,42 +62,48 @@ def conflict_message(found: matching.Match) -> str:
         return _("Several members have this name and date of birth: add the card number or the national ID.")
     if found.conflict == matching.NATIONAL_ID_DIFFERS:
         return _("A member with this name and date of birth has another national ID (member #%(pk)s).") % {
-            "pk": found.others[0].pk,
+            "pk": found.others[0].pk
         }
     return _("A member with this national ID or name and date of birth has another card number (member #%(pk)s).") % {
-        "pk": found.others[0].pk,
+        "pk": found.others[0].pk
     }
+
+
+def years_after(day: date, years: int) -> date:
+    """The same day ``years`` later (earlier when negative); 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 def date_problems(merged: dict[str, Any], today: date) -> dict[str, str]:
     """The dates of the member as the row would leave it that cannot be true: the member rules' (nothing in the
     future, in order), a birth from 1900 and at least 16 years ago, an admission after the Party's founding and
-    after the 16th birthday.
-    """
+    after the 16th birthday."""
     born, admitted = merged.get("date_of_birth"), merged.get("admitted_on")
     problems = member_rules.member_date_errors(
-        date_of_birth=born, admitted_on=admitted, official_on=merged.get("official_on"), today=today,
+        date_of_birth=born, admitted_on=admitted, official_on=merged.get("official_on"), today=today
     )
-    if born and not FIRST_BIRTH <= born <= today - relativedelta(years=16):
+    if born and not FIRST_BIRTH <= born <= years_after(today, -16):
         problems.setdefault(
-            "date_of_birth", _("The date of birth %(date)s is not plausible.") % {"date": f"{born:%d/%m/%Y}"},
+            "date_of_birth", _("The date of birth %(date)s is not plausible.") % {"date": f"{born:%d/%m/%Y}"}
         )
     if admitted and admitted < PARTY_FOUNDED:
         problems.setdefault("admitted_on", _("The date of admission is before the Party was founded (3/2/1930)."))
-    if born and admitted and admitted < born + relativedelta(years=16):
+    if born and admitted and admitted < years_after(born, 16):
         problems.setdefault("admitted_on", _("The date of admission is too soon after the date of birth."))
     return problems
 
 
 def warnings(planned: Planned, merged: dict[str, Any], today: date) -> None:
     """What does not refuse the row but is worth a look: a probation past its 12 months, an official member without
-    a card number (a probationary one has none yet), an admission before the age of 18.
-    """
+    a card number (a probationary one has none yet), an admission before the age of 18."""
     born, admitted = merged.get("date_of_birth"), merged.get("admitted_on")
     if merged.get("official_on"):
         if not merged.get("card_number"):
             planned.warn("card_number", _("An official member without a party card number."))
     elif admitted and member_rules.confirmation_due_on(admitted) < today:
         planned.warn("official_on", _("Probationary for more than 12 months: the confirmation is overdue."))
-    if born and admitted and admitted < born + relativedelta(years=18):
+    if born and admitted and admitted < years_after(born, 18):
         planned.warn("admitted_on", _("Admitted before the age of 18: check the dates."))

@@ -2,8 +2,7 @@
 undo. Each checks the right the kind needs on the batch's organisation and the batch's status, moves the status
 (compare and set: two requests cannot both move it) and queues the next job once the transaction commits. The jobs
 themselves (analyse, preview, commit) are in services/jobs.py, re-exported here; what a commit changed and its undo
-in services/changes.py.
-"""
+in services/changes.py."""
 
 from __future__ import annotations
 
@@ -43,8 +42,7 @@ CHANGEABLE = (Status.MAPPING, Status.PREVIEWED, Status.FAILED)  # the mapping ma
 
 def batch_upload(*, user, organization: Organization, kind: str, uploaded_file, year: int | None = None) -> ImportBatch:
     """Store the file and queue its analysis. Checks the right the kind needs on ``organization``, the file's size
-    and that its first bytes are those of a spreadsheet (the analysis reads it whole and may still refuse it).
-    """
+    and that its first bytes are those of a spreadsheet (the analysis reads it whole and may still refuse it)."""
     if kind not in Kind.values:
         raise ValidationError(_("Choose what the file holds."))
     if not permissions.import_into(user, organization, kind):
@@ -84,8 +82,7 @@ def batch_upload(*, user, organization: Organization, kind: str, uploaded_file, 
 
 def sniff(head: bytes) -> str | None:
     """The file's type by its first bytes: a zip (.xlsx), an OLE2 compound file (.xls), or text without NUL bytes
-    (.csv); None for anything else (a PDF, a picture, a program).
-    """
+    (.csv); None for anything else (a PDF, a picture, a program)."""
     if head.startswith(b"PK\x03\x04"):
         return "xlsx"
     if head.startswith(OLE2_MAGIC):
@@ -97,8 +94,7 @@ def sniff(head: bytes) -> str | None:
 
 def batch_set_mapping(*, batch: ImportBatch, user, mapping: dict[str, int], options: dict[str, Any]) -> None:
     """Save the columns chosen (on the batch, and as the organisation's mapping for files with these headers) and
-    queue the preview.
-    """
+    queue the preview."""
     _require(user, batch)
     if batch.status not in CHANGEABLE or not batch.sheets:
         raise ValidationError(_("The columns of this import can no longer be changed."))
@@ -136,7 +132,7 @@ def _clean_options(batch: ImportBatch, user, options: dict[str, Any]) -> dict[st
     cell_id = options.get("cell_id")
     if cell_id:
         cells = Organization.objects.visible_to(user, queries.action_for(batch.kind)).filter(
-            pk=cell_id, kind=Organization.Kind.CELL, path__startswith=batch.organization.path,
+            pk=cell_id, kind=Organization.Kind.CELL, path__startswith=batch.organization.path
         )
         if not cells.exists():
             raise ValidationError(_("Choose a cell of this organisation."))

@@ -1,7 +1,6 @@
 """What a commit changed, recorded so that it can be undone (docs/decisions/0012-imports.md): one ImportChange per
 record created or updated, with the fields' values before and after; undo replays them backwards. What stops an
-undo is read by apps.imports.queries.batches.undo_blockers.
-"""
+undo is read by apps.imports.queries.batches.undo_blockers."""
 
 from __future__ import annotations
 
@@ -9,6 +8,8 @@ from collections.abc import Iterable
 
 from django.apps import apps
 from django.db import models
+from django.db.models.deletion import Collector
+from treebeard.mp_tree import MP_Node
 
 from apps.common import audit
 from apps.imports.models import ImportBatch, ImportChange
@@ -58,10 +59,9 @@ def record_updated(batch: ImportBatch, model: type[models.Model], rows: Iterable
 
 def reverse(batch: ImportBatch) -> None:
     """Each recorded change backwards: updated records get their values back, created ones are deleted (dependent
-    records first: they were created after what they depend on).
-    """
+    records first: they were created after what they depend on)."""
     run: list[ImportChange] = []
-    for change in ImportChange.objects.filter(batch=batch).order_by("-pk").iterator(chunk_size=2000):
+    for change in queries.pages(ImportChange.objects.filter(batch=batch), descending=True):
         if run and (run[0].model != change.model or len(run) >= queries.CHUNK):
             _reverse_run(run)
             run = []
@@ -85,4 +85,17 @@ def _reverse_run(changes: list[ImportChange]) -> None:
         audit.bulk_update(model, list(objects.values()), sorted(names))
     created = [c.object_pk for c in changes if c.action == ImportChange.Action.CREATED]
     if created:
-        model._base_manager.filter(pk__in=created).delete()
+        _delete(model, created)
+
+
+def _delete(model: type[models.Model], pks: list[int]) -> None:
+    """Delete the records (their deletion audited by django-auditlog's signals, one entry each). They are loaded
+    with the records they point to, so that naming each in its entry costs no query (a cell period's name is its
+    member's and cell's). A tree's nodes go through treebeard's delete, which keeps the parents' counts right."""
+    rows = model._base_manager.filter(pk__in=pks)
+    if issubclass(model, MP_Node):
+        rows.delete()
+        return
+    collector = Collector(using=rows.db, origin=rows)
+    collector.collect(list(rows.select_related()))
+    collector.delete()

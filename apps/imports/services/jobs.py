@@ -50,8 +50,7 @@ class Changed(Exception):
 
 def batch_analyse(batch_id: int) -> str:
     """Find each sheet's header row and columns, count the data rows, suggest the mapping (the one saved for these
-    headers at the organisation or above, else from the Vietnamese headers).
-    """
+    headers at the organisation or above, else from the Vietnamese headers)."""
     batch = ImportBatch.objects.select_related("organization").filter(pk=batch_id).first()
     if batch is None or not move(batch, (Status.UPLOADED,), Status.ANALYSING):
         return "skipped"
@@ -70,7 +69,7 @@ def batch_analyse(batch_id: int) -> str:
                         "columns": [[column.index, column.label] for column in table.columns],
                         "signature": rules_mapping.signature(table.columns),
                         "rows": sum(1 for _row in table.rows()),
-                    },
+                    }
                 )
         if first is None:
             return fail(batch, _("No header row was found in the file (such as “Họ và tên”, “Ngày sinh”)."))
@@ -123,7 +122,7 @@ def batch_preview(batch_id: int, user_id: int | None = None) -> str:
         set_fields(
             batch,
             status=Status.PREVIEWED,
-            counts=dict(counts),
+            counts=_counts(counts),
             rows_done=done,
             rows_total=done,
             previewed_at=timezone.now(),
@@ -138,8 +137,7 @@ def batch_preview(batch_id: int, user_id: int | None = None) -> str:
 
 def batch_commit(batch_id: int, user_id: int) -> str:
     """Re-plan every row inside one transaction; if each row's fate is still the preview's, write the rows to create
-    or update; else write nothing and say so.
-    """
+    or update; else write nothing and say so."""
     batch = ImportBatch.objects.select_related("organization").filter(pk=batch_id).first()
     if batch is None or batch.status != Status.COMMITTING:
         return "skipped"
@@ -163,12 +161,7 @@ def batch_commit(batch_id: int, user_id: int) -> str:
 def _commit(batch: ImportBatch, user) -> dict[str, int]:
     kind = _kind(batch.kind)
     piece = getattr(kind, "APPLY_CHUNK", 0)
-    stored = (
-        ImportRow.objects.filter(batch=batch)
-        .order_by("pk")
-        .values_list("sheet", "row_number", "fate", "target_pk", "data")
-        .iterator(chunk_size=2000)
-    )
+    stored = (row[1:] for row in queries.pages(batch.rows.all(), "sheet", "row_number", "fate", "target_pk", "data"))
     counts: Counter[str] = Counter()
     pending: list[Planned] = []
     with _workbook(batch) as workbook:
@@ -184,7 +177,7 @@ def _commit(batch: ImportBatch, user) -> dict[str, int]:
         raise Changed(_("Some rows of the preview are no longer in the file."))
     if pending:
         kind.apply(batch=batch, planned=pending, user=user)
-    return dict(counts)
+    return _counts(counts)
 
 
 def _same(stored: tuple | None, planned: Planned) -> None:
@@ -216,8 +209,7 @@ def _plan(batch: ImportBatch, user, workbook) -> Iterator[Planned]:
 
 def _source_rows(batch: ImportBatch, workbook) -> Iterator[SourceRow]:
     """The data rows of every analysed sheet with the mapping applied (a sheet whose columns moved keeps its fields,
-    found by their header), the whole raw row in ``extra["raw"]``.
-    """
+    found by their header), the whole raw row in ``extra["raw"]``."""
     by_name = {sheet.name: sheet for sheet in workbook.sheets}
     first = {int(i): label for i, label in batch.sheets[0]["columns"]}
     for info in batch.sheets:
@@ -239,6 +231,11 @@ def _source_rows(batch: ImportBatch, workbook) -> Iterator[SourceRow]:
 def _kind(kind: str):
     """The kind's module (services/members.py, tree.py, attendance.py): it imports this one, so it is found by name."""
     return importlib.import_module(f"apps.imports.services.{kind}")
+
+
+def _counts(counts: Counter[str]) -> dict[str, int]:
+    """Rows per fate and rows with warnings, every key present (the pages show zeros too)."""
+    return {key: counts[key] for key in (*ImportRow.Fate.values, "warnings")}
 
 
 def _count(counts: Counter[str], planned: Planned) -> None:
@@ -265,8 +262,11 @@ def _workbook(batch: ImportBatch):
     """The stored file opened as a workbook (a local copy when the storage has no path)."""
     limits = {"max_rows": settings.CHIBO_IMPORT_MAX_ROWS, "max_bytes": settings.CHIBO_IMPORT_MAX_BYTES}
     try:
-        path, copy = Path(batch.file.path), None
+        path: Path | None = Path(batch.file.path)
     except NotImplementedError:
+        path = None
+    copy = None
+    if path is None or not path.is_file():  # a storage that keeps no local file (the tests' in-memory one)
         copy = tempfile.NamedTemporaryFile(suffix=Path(batch.file.name).suffix)  # noqa: SIM115  (closed below)
         with batch.file.open("rb") as source:
             for chunk in source.chunks():
@@ -286,7 +286,7 @@ def _workbook(batch: ImportBatch):
 
 def _unexpected(exc: Exception) -> str:
     return _("The import stopped on an unexpected error (%(error)s); nothing was written.") % {
-        "error": type(exc).__name__,
+        "error": type(exc).__name__
     }
 
 

@@ -28,6 +28,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.common import audit
 from apps.common.scoping import VIEW, allows, subtree_filter
@@ -58,6 +59,17 @@ DATES = ("date_of_birth", "admitted_on", "official_on")
 TEXTS = ("residence", "occupation", "office")
 CREATED_FIELDS = ("cell", *COMPARED, "full_name_search", "active")
 MEMBERSHIP_FIELDS = ("member", "cell", "joined_on", "left_on")
+LIMITS = {name: getattr(Member._meta.get_field(name), "max_length", 0) for name in ("full_name", "residence")}
+LIMITS |= {name: getattr(Member._meta.get_field(name), "max_length", 0) for name in ("occupation", "phone", "email")}
+DUPLICATE = {
+    "card_number": gettext_lazy("The same card number is on %(row)s."),
+    "national_id": gettext_lazy("The same national ID is on %(row)s."),
+}
+MISSING = {
+    "date_of_birth": gettext_lazy("The date of birth is missing."),
+    "gender": gettext_lazy("The gender is missing."),
+    "admitted_on": gettext_lazy("The date of admission to the Party is missing."),
+}
 
 
 @dataclass
@@ -65,8 +77,8 @@ class _State:
     context: PlanContext
     index: matching.Index
     cells: matching.Cells
-    seen: dict[tuple[str, Any], str] = field(default_factory=dict)  # (key kind, key) → the first row's label
-    persons: dict[tuple[str, Any], tuple[str, str | None, str | None]] = field(default_factory=dict)
+    seen: dict[tuple[str, Any], tuple[str, int]] = field(default_factory=dict)  # (key kind, key) → first (sheet, row)
+    persons: dict[tuple[str, Any], tuple[tuple[str, int], str | None, str | None]] = field(default_factory=dict)
 
 
 def plan(*, batch: ImportBatch, table_rows: Iterable[SourceRow], context: PlanContext) -> Iterator[Planned]:
@@ -85,14 +97,14 @@ def plan(*, batch: ImportBatch, table_rows: Iterable[SourceRow], context: PlanCo
 def _load(context: PlanContext) -> _State:
     path = context.organization.path
     members = Member.objects.filter(subtree_filter("cell__path", path)).values_list(
-        "pk", "cell_id", "card_number", "national_id", "full_name_search", "date_of_birth", "active",
+        "pk", "cell_id", "card_number", "national_id", "full_name_search", "date_of_birth", "active"
     )
     cells = Organization.objects.filter(path__startswith=path, kind=Organization.Kind.CELL).values_list(
-        "pk", "code", "name", "path", "active",
+        "pk", "code", "name", "path", "active"
     )
     return _State(
         context=context,
-        index=matching.build_index(matching.Candidate(*row) for row in members.iterator(chunk_size=5000)),
+        index=matching.build_index(matching.Candidate(*row) for row in members),
         cells=matching.Cells(matching.Cell(*row) for row in cells),
     )
 
@@ -147,8 +159,7 @@ def _read(source: SourceRow, state: _State) -> tuple[Planned, dict[str, Any]]:
 
 def _cell(planned: Planned, values: dict[str, Any], raw: dict[str, Any], state: _State) -> None:
     """The row's cell: its cell column, else its sheet's name (a sheet per cell), else the cell chosen for the file,
-    else the target when it is a cell. Only cells of the target's subtree are found.
-    """
+    else the target when it is a cell. Only cells of the target's subtree are found."""
     options, target = state.context.options, state.context.organization
     named = rules_members.repaired(planned, "cell", raw.get("cell"))
     if not named and options.get("sheet_per_cell"):
@@ -192,7 +203,7 @@ def _outside(state: _State, read: list[tuple[Planned, dict[str, Any]]]) -> dict[
         return {}
     found: dict[tuple[str, str], tuple] = {}
     for card, national_id, *where in Member.objects.filter(
-        Q(card_number__in=cards) | Q(national_id__in=ids),
+        Q(card_number__in=cards) | Q(national_id__in=ids)
     ).values_list("card_number", "national_id", "active", "cell__path", "cell__name"):
         if card in cards:
             found[("card_number", card)] = tuple(where)
@@ -201,20 +212,17 @@ def _outside(state: _State, read: list[tuple[Planned, dict[str, Any]]]) -> dict[
     return found
 
 
-def _label(planned: Planned) -> str:
-    return _("row %(row)s of “%(sheet)s”") % {"row": planned.row_number, "sheet": planned.sheet}
+def _label(where: tuple[str, int]) -> str:
+    return _("row %(row)s of “%(sheet)s”") % {"row": where[1], "sheet": where[0]}
 
 
 def _decide(planned: Planned, values: dict[str, Any], state: _State, outside: dict, current: dict) -> None:
-    here = _label(planned)
-    for key, message in (
-        ("card_number", _("The same card number is on %(row)s.")),
-        ("national_id", _("The same national ID is on %(row)s.")),
-    ):
+    here = (planned.sheet, planned.row_number)
+    for key, message in DUPLICATE.items():
         if values.get(key):
             first = state.seen.setdefault((key, card_key(values[key]) if key == "card_number" else values[key]), here)
             if first != here:
-                planned.refuse(key, message % {"row": first})
+                planned.refuse(key, str(message) % {"row": _label(first)})
             elif (key, values[key]) in outside:
                 _held_outside(planned, key, outside[(key, values[key])], state)
     found: matching.Match | None = values.pop("match", None)
@@ -228,7 +236,7 @@ def _decide(planned: Planned, values: dict[str, Any], state: _State, outside: di
     candidate, record = found.candidate, current.get(found.candidate.pk)
     first = state.seen.setdefault(("member", candidate.pk), here)
     if first != here:
-        planned.refuse("", _("The same member as on %(row)s.") % {"row": first})
+        planned.refuse("", _("The same member as on %(row)s.") % {"row": _label(first)})
     elif record is None or not candidate.active:
         planned.refuse("", _("This member has left the organisation (transferred out); a transfer brings them back."))
     elif record["cell_id"] != values["cell_id"]:
@@ -255,20 +263,16 @@ def _held_outside(planned: Planned, key: str, where: tuple, state: _State) -> No
 
 
 def _create(planned: Planned, values: dict[str, Any], state: _State) -> None:
-    for key, message in (
-        ("date_of_birth", _("The date of birth is missing.")),
-        ("gender", _("The gender is missing.")),
-        ("admitted_on", _("The date of admission to the Party is missing.")),
-    ):
+    for key, message in MISSING.items():
         if not values.get(key):
-            planned.refuse(key, message)
+            planned.refuse(key, str(message))
     person = (search_key(values["full_name"]), values.get("date_of_birth"))
     card, national_id = values.get("card_number"), values.get("national_id")
     if not planned.refused and person in state.persons:
         first, first_card, first_id = state.persons[person]
         if not ((card and first_card and card != first_card) or (national_id and first_id and national_id != first_id)):
-            planned.refuse("", _("The same name and date of birth are on %(row)s.") % {"row": first})
-    state.persons.setdefault(person, (_label(planned), card, national_id))
+            planned.refuse("", _("The same name and date of birth are on %(row)s.") % {"row": _label(first)})
+    state.persons.setdefault(person, ((planned.sheet, planned.row_number), card, national_id))
     values["status"] = Member.Status.OFFICIAL if values.get("official_on") else Member.Status.PROBATIONARY
     _finish(planned, values, None, state)
 
@@ -292,9 +296,8 @@ def _finish(planned: Planned, values: dict[str, Any], record: dict[str, Any] | N
     if not planned.refused:
         for name, message in rules_members.date_problems(merged, state.context.today).items():
             planned.refuse(name, message)
-        for name in ("full_name", "residence", "occupation", "phone", "email"):
-            limit = getattr(Member._meta.get_field(name), "max_length", None)
-            if limit and len(merged.get(name) or "") > limit:
+        for name, limit in LIMITS.items():
+            if len(merged.get(name) or "") > limit:
                 planned.refuse(name, _("Too long: at most %(limit)s characters.") % {"limit": limit})
         if values.get("email"):
             try:
@@ -311,8 +314,7 @@ def _finish(planned: Planned, values: dict[str, Any], record: dict[str, Any] | N
 
 def apply(*, batch: ImportBatch, planned: list[Planned], user) -> None:
     """Create the new members with their cell period and update the changed fields of the matched ones, in bulk
-    (audited by apps.common.audit), recording each record in ImportChange.
-    """
+    (audited by apps.common.audit), recording each record in ImportChange."""
     new = [row for row in planned if row.fate == CREATE]
     if new:
         members = [_member(row.data) for row in new]

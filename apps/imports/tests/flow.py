@@ -1,7 +1,6 @@
 """The pipeline's tests' shared steps: the sample demo (a district with a year of meetings) seeded for a module, its
 people, a member list written as a real .xlsx (apps/imports/testing.py), and the pipeline run the way the jobs run
-it (the requests, then each job called as the worker would once the request's transaction commits).
-"""
+it (the requests, then each job called as the worker would once the request's transaction commits)."""
 
 from __future__ import annotations
 
@@ -46,6 +45,19 @@ def home_cell() -> Organization:
 
 def commune() -> Organization:
     return RoleGrant.objects.select_related("organization").get(user__username="canbo").organization
+
+
+def sibling_cell() -> Organization:
+    """Another cell of the demo commune (a secretary of the home cell does not see it)."""
+    cell = home_cell()
+    return (
+        Organization.objects.filter(path__startswith=commune().path, kind=Organization.Kind.CELL)
+        .exclude(pk=cell.pk)
+        .filter(members__active=True, members__card_number__isnull=False)
+        .distinct()
+        .order_by("path")
+        .first()
+    )
 
 
 def outsider():

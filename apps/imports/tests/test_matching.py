@@ -1,6 +1,5 @@
 """The matching rules (plain values, no database): a person by card number, then national ID, then name and birth
-date, with the conflicts that refuse a row; a cell by code or name; a member row's phone, dates and warnings.
-"""
+date, with the conflicts that refuse a row; a cell by code or name; a member row's phone, dates and warnings."""
 
 from datetime import date
 
@@ -27,7 +26,7 @@ INDEX = matching.build_index(
         candidate(4, name="Phạm Thị Dung", card="00123456"),
         candidate(5, name="Hoàng Văn Em"),
         candidate(6, name="Hoàng Văn Em"),  # the same name and birth date twice
-    ],
+    ]
 )
 
 
@@ -81,7 +80,7 @@ CELLS = matching.Cells(
         matching.Cell(11, "CB-T2", "Chi bộ Thôn Đông", "0001000100010002"),
         matching.Cell(12, "X-T1", "Chi bộ Thôn 1", "0001000100020001"),  # the same name in another commune
         matching.Cell(13, "CB-CU", "Chi bộ Trường Cũ", "0001000100010003", active=False),
-    ],
+    ]
 )
 
 

@@ -1,7 +1,6 @@
 """Importing a member list into the sample demo (a district with a year of meetings): the members already recorded
 (with their attendance) are matched, not duplicated; legacy text is repaired and shown; every problem refuses or
-warns its row in a way the preview shows; the same file twice changes nothing; the audit trail records the writes.
-"""
+warns its row in a way the preview shows; the same file twice changes nothing; the audit trail records the writes."""
 
 from __future__ import annotations
 
@@ -51,7 +50,7 @@ def test_a_cells_list_with_known_and_new_members(demo):
     matched_by = [row.data.get("matched_by") for row in batch.rows.order_by("pk")]
     assert matched_by == ["card_number", "national_id", "card_number", None, None]
     assert batch.rows.get(row_number__gt=0, fate="update").data["changes"] == {
-        "residence": [known[2].residence, "Tổ 7, khu phố 2"],
+        "residence": [known[2].residence, "Tổ 7, khu phố 2"]
     }
     assert [batch.counts[fate] for fate in ("create", "update", "unchanged", "refused")] == [2, 1, 2, 0]
     assert Member.objects.count() == before + 2
@@ -83,7 +82,8 @@ def test_the_same_file_twice_changes_nothing(demo):
     written = LogEntry.objects.filter(pk__gt=last_entry).values_list("content_type__model", flat=True)
     assert set(written) == {"importbatch"}
     assert ImportChange.objects.count() == changes
-    assert ImportMapping.objects.filter(organization=cell, kind="members").count() == 1  # saved, then reused
+    signature = first.sheets[0]["signature"]
+    assert ImportMapping.objects.filter(organization=cell, kind="members", signature=signature).count() == 1
 
 
 @pytest.mark.django_db
@@ -107,7 +107,7 @@ def test_legacy_fonts_are_repaired_and_the_conversion_shown(demo):
 @pytest.mark.django_db
 def test_each_problem_refuses_or_warns_its_row(demo):
     canbo, cell = flow.user("canbo"), flow.home_cell()
-    sibling = next(c for c in flow.commune().get_descendants() if c.is_cell and c.pk != cell.pk)
+    sibling = flow.sibling_cell()
     elsewhere = cell_members(sibling, 1)[0]
     rows = [
         flow.new_row(20, cell),  # 5: fine
@@ -128,7 +128,7 @@ def test_each_problem_refuses_or_warns_its_row(demo):
     assert at[1][0][:2] == ("error", "card_number") and f"row {first}" in at[1][0][2]
     assert at[2][0][:2] == ("error", "cell") and "Chi bộ Không Có" in at[2][0][2]
     assert at[3][0][:2] == ("error", "date_of_birth")
-    assert at[4][0][:2] == ("error", "date_of_birth")
+    assert ("error", "date_of_birth") in [p[:2] for p in at[4]]
     assert at[5][0][:2] == ("error", "cell") and sibling.name in at[5][0][2]
     assert at[6] == [("warning", "official_on", at[6][0][2])] and "overdue" in at[6][0][2]
     assert [p[:2] for p in at[7]] == [("warning", "card_number")]
@@ -147,7 +147,7 @@ def test_each_problem_refuses_or_warns_its_row(demo):
 @pytest.mark.django_db
 def test_a_member_active_elsewhere_is_named_only_to_who_may_see_that_cell(demo):
     bithu, canbo, cell = flow.user("bithu"), flow.user("canbo"), flow.home_cell()
-    sibling = next(c for c in flow.commune().get_descendants() if c.is_cell and c.pk != cell.pk)
+    sibling = flow.sibling_cell()
     elsewhere = cell_members(sibling, 1)[0]
     row = [flow.row_of(elsewhere, cell="", national_id="")]
     for who, named in ((bithu, False), (canbo, True)):
@@ -161,7 +161,7 @@ def test_a_member_active_elsewhere_is_named_only_to_who_may_see_that_cell(demo):
 @pytest.mark.django_db
 def test_a_sheet_per_cell_and_the_cell_chosen_for_the_file(demo):
     canbo, cell, commune = flow.user("canbo"), flow.home_cell(), flow.commune()
-    sibling = next(c for c in commune.get_descendants() if c.is_cell and c.pk != cell.pk)
+    sibling = flow.sibling_cell()
     rows = [flow.new_row(30, cell), flow.new_row(31, sibling), flow.new_row(32, cell)]
     batch = flow.run(canbo, commune, rows, committed=False, sheet_per_cell=True, options={"sheet_per_cell": True})
     assert [(r.sheet, r.fate, r.data["cell_id"]) for r in batch.rows.order_by("pk")] == [

@@ -20,6 +20,7 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from apps.common import audit
 from apps.common.scoping import VIEW, allows
 from apps.imports import testing
 from apps.imports.models import ImportBatch, ImportChange, ImportMapping, ImportRow
@@ -30,6 +31,7 @@ from apps.imports.tests import flow
 from apps.members.models import CellMembership, Member
 from apps.members.services.member import member_create
 from apps.orgs.models import Organization
+from apps.oversight.services import facts_signals
 
 Status = ImportBatch.Status
 
@@ -170,7 +172,7 @@ def test_the_mapping_chosen_is_offered_for_the_next_file_with_these_headers(demo
     first = flow.upload(canbo, commune, rows)
     chosen = {name: index for name, index in first.mapping.items() if name != "residence"}
     flow.preview(canbo, first, mapping=chosen)
-    saved = ImportMapping.objects.get(organization=commune, kind="members")
+    saved = ImportMapping.objects.get(organization=commune, kind="members", signature=first.sheets[0]["signature"])
     assert saved.mapping == chosen and saved.saved_by == canbo
     second = flow.upload(canbo, cell, rows)  # into a cell below: the commune's mapping applies
     assert second.mapping == chosen
@@ -205,8 +207,18 @@ def _queries(fn) -> int:
     return len(captured)
 
 
+@pytest.fixture
+def without_oversight_marks():
+    """The oversight's listener to bulk writes reads each new member and cell period again (a query or two a row,
+    its own to bound): left out here, where the pipeline's own queries are counted."""
+    uid = "oversight-facts-rows-written"
+    audit.rows_written.disconnect(dispatch_uid=uid)
+    yield
+    audit.rows_written.connect(facts_signals._on_rows_written, dispatch_uid=uid)
+
+
 @pytest.mark.django_db
-def test_preview_and_commit_read_a_bounded_number_of_queries(demo):
+def test_preview_and_commit_read_a_bounded_number_of_queries(demo, without_oversight_marks):
     """A few queries per job whatever the number of rows (below one chunk): the subtree's members and cells loaded
     once, the keys held outside and the matched members' values once per 1,000 rows, the rows written in bulk."""
     canbo, cell = flow.user("canbo"), flow.home_cell()
@@ -225,6 +237,7 @@ def test_preview_and_commit_read_a_bounded_number_of_queries(demo):
         assert batch.counts["create"] == size and batch.counts["update"] == size, batch.counts
         counted.append((preview, commit))
     assert counted[0] == counted[1], counted
+    assert counted[0][0] <= 12 and counted[0][1] <= 40, counted
 
 
 @pytest.mark.django_db
