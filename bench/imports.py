@@ -8,17 +8,20 @@ date, a card number repeated). Then, in the same process:
 
 - the baseline: openpyxl's read-only parse of that file (every row's values), before and after the import (the
   smaller of the two is the baseline);
-- the import through the pipeline's services, its jobs run inline (the immediate task backend): upload, analyse,
-  mapping + preview, commit (re-plan and write), then undo; each phase's time, as a ratio to the baseline;
-- memory: the process's peak resident size (``ru_maxrss``) after each step, and, in a second pass with
-  ``tracemalloc`` on (it slows Python down, so the times are those of the first pass), the peak of Python's heap
-  during each phase. An import that streams stays near openpyxl's own parse; one that held the workbook would
-  grow with the file.
+- the import through the pipeline's services, its jobs run inline (the immediate task backend): upload + analyse,
+  mapping + preview, commit; each phase's time, as a ratio to the baseline. The oversight figures' refresh that the
+  commit sets off (the worker's job, after the commit) is timed on its own line;
+- memory: the process's peak resident size (``ru_maxrss``) after each phase; then the same file again with
+  ``tracemalloc`` on (every row unchanged, the commit writes nothing; tracemalloc slows Python down, so those times
+  are only shown beside), for the peak of Python's heap in each phase and in openpyxl's own parse. An import that
+  streams stays near openpyxl's parse; one that held the workbook would grow with the file;
+- the undo of the first import (``--no-undo`` skips it: it deletes every member one by one, with their audit).
 
 It runs in a process of its own so that ``ru_maxrss`` is the import's and not the seeding's: bench/__main__.py
 starts ``python -m bench.imports --db <its folder> --seeded`` after the page timings (``--import-rows 0`` skips
-it). Alone: ``python -m bench.imports [--db PATH] [--rows N] [--no-trace]`` seeds the district when the database is
-empty. With DATABASE_URL it runs on PostgreSQL (an empty database of its own: the bench seeds it).
+it). Alone: ``python -m bench.imports [--db PATH] [--rows N] [--cells N] [--no-trace] [--no-undo]`` seeds the
+district (in another process) when the database is empty. With DATABASE_URL it runs on PostgreSQL (an empty
+database of its own: the bench seeds it).
 """
 
 from __future__ import annotations
@@ -62,7 +65,8 @@ def _arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--db", help="SQLite (and media) folder; created and seeded with the district when empty")
     parser.add_argument("--rows", type=int, default=ROWS, help=f"rows of the member list ({ROWS:,} by default)")
     parser.add_argument("--cells", type=int, default=CELLS, help=f"cells of the generated commune ({CELLS})")
-    parser.add_argument("--no-trace", action="store_true", help="skip the second pass under tracemalloc")
+    parser.add_argument("--no-trace", action="store_true", help="skip the same file again under tracemalloc")
+    parser.add_argument("--no-undo", action="store_true", help="skip timing the undo (minutes for 100,000 members)")
     parser.add_argument("--seeded", action="store_true", help="the database is seeded already (from python -m bench)")
     return parser.parse_args(argv)
 
@@ -80,7 +84,6 @@ import openpyxl  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.files import File  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 from django_tasks.signals import task_finished, task_started  # noqa: E402
 
@@ -104,12 +107,15 @@ def commune_create(cells: int) -> tuple[Organization, list[Organization]]:
     district = Organization.objects.filter(depth=2).order_by("path").first()
     number = Organization.objects.filter(code__startswith="BENCH", kind="committee").count() + 1
     name = f"Đảng bộ phường Hòa Bình {number}"
-    commune = district.add_child(
-        kind="committee",
-        code=f"BENCH{number}",
-        name=name,
-        name_search=search_key(name),
-        level_label="Đảng bộ cơ sở",
+    commune = Organization.objects.add_child(
+        district,
+        {
+            "kind": "committee",
+            "code": f"BENCH{number}",
+            "name": name,
+            "name_search": search_key(name),
+            "level_label": "Đảng bộ cơ sở",
+        },
     )
     rows = []
     for n in range(1, cells + 1):
@@ -242,13 +248,21 @@ def openpyxl_parse(path: Path) -> int:
 
 
 class Jobs:
-    """The time spent in each job the services ran inline (the immediate backend), by the task's name."""
+    """The time spent in each job the services ran inline (the immediate backend), by the task's name, while the
+    ``with`` block lasts."""
 
     def __init__(self):
         self.seconds: Counter = Counter()
         self._started: dict[str, float] = {}
+
+    def __enter__(self) -> Jobs:
         task_started.connect(self._start, weak=False)
         task_finished.connect(self._finish, weak=False)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        task_started.disconnect(self._start)
+        task_finished.disconnect(self._finish)
 
     def _start(self, sender, task_result, **kwargs):
         self._started[task_result.id] = time.perf_counter()
@@ -259,13 +273,18 @@ class Jobs:
             print(f"  job {task_result.task.name} failed:\n{task_result.errors[-1].traceback}", file=sys.stderr)
 
 
+FIGURES_JOB = "refresh_facts"  # the oversight's figures, queued by the records' writes: the worker's, after the commit
+
+
 @dataclass
 class Phase:
     label: str
-    seconds: float
-    rss_mb: float  # the process's peak so far, after the phase
-    traced_mb: float | None = None  # tracemalloc's peak during the phase (second pass)
-    note: str = ""
+    seconds: float  # without the figures' refresh it set off (reported on its own)
+    rss_mb: float  # the process's peak resident size so far, after the phase
+    traced_mb: float | None = None  # tracemalloc's peak over the phase's start (traced pass only)
+    job: str = ""
+    job_seconds: float = 0.0
+    figures_seconds: float = 0.0
 
 
 def _timed(action: Callable[[], object], traced: bool) -> tuple[float, float | None, object]:
@@ -286,17 +305,25 @@ def _check(batch: ImportBatch, *statuses: str) -> ImportBatch:
     return batch
 
 
-def import_pass(path: Path, *, user, commune: Organization, traced: bool, jobs: Jobs) -> tuple[list[Phase], dict]:
-    """Upload → analyse → mapping + preview → commit → undo through the services, jobs inline: one phase each."""
-    phases: list[Phase] = []
+class Pass:
+    """The phases of one run through the services, each timed (and traced) with the jobs it ran inline."""
 
-    def phase(label: str, action: Callable[[], object], job: str | None = None) -> object:
-        before = jobs.seconds[job] if job else 0.0
-        seconds, peak, result = _timed(action, traced)
-        job_seconds = jobs.seconds[job] - before if job else 0.0
-        note = f"of which the job {job_seconds:.1f} s" if job else ""
-        phases.append(Phase(label, seconds, maxrss_mb(), peak, note))
+    def __init__(self, jobs: Jobs, traced: bool):
+        self.jobs, self.traced, self.phases = jobs, traced, []
+
+    def phase(self, label: str, action: Callable[[], object], job: str = "") -> object:
+        before = dict(self.jobs.seconds)
+        seconds, peak, result = _timed(action, self.traced)
+        spent = {name: value - before.get(name, 0.0) for name, value in self.jobs.seconds.items()}
+        figures = spent.get(FIGURES_JOB, 0.0)
+        self.phases.append(
+            Phase(label, seconds - figures, maxrss_mb(), peak, job, spent.get(job, 0.0) if job else 0.0, figures)
+        )
         return result
+
+
+def import_pass(path: Path, *, user, commune: Organization, run: Pass) -> tuple[ImportBatch, dict]:
+    """Upload → analyse → mapping + preview → commit through the services, jobs inline: one phase each."""
 
     def upload() -> ImportBatch:
         with path.open("rb") as handle:
@@ -304,41 +331,45 @@ def import_pass(path: Path, *, user, commune: Organization, traced: bool, jobs: 
                 user=user, organization=commune, kind=Kind.MEMBERS, uploaded_file=File(handle, name=path.name)
             )
 
-    batch = phase("upload + analyse (find the header, suggest the mapping)", upload, "analyse_batch")
+    batch = run.phase("upload + analyse (find the header, suggest the mapping)", upload, "analyse_batch")
     batch = _check(batch, ImportBatch.Status.MAPPING)
-    mapping = dict(batch.mapping)
-    phase(
+    mapping, options = dict(batch.mapping), dict(batch.options)
+    run.phase(
         "mapping + preview (repair, parse, match, plan every row)",
-        lambda: batches.batch_set_mapping(batch=batch, user=user, mapping=mapping, options=dict(batch.options)),
+        lambda: batches.batch_set_mapping(batch=batch, user=user, mapping=mapping, options=options),
         "preview_batch",
     )
     batch = _check(batch, ImportBatch.Status.PREVIEWED)
     previewed = dict(batch.counts)
-    phase(
-        "commit (re-plan, write, record changes, audit)", lambda: batches.batch_commit_request(batch=batch, user=user)
+    run.phase(
+        "commit (re-plan, compare, write, record the changes, audit)",
+        lambda: batches.batch_commit_request(batch=batch, user=user),
+        "commit_batch",
     )
     batch = _check(batch, ImportBatch.Status.COMMITTED)
-    committed = dict(batch.counts)
-    in_commune = Member.objects.filter(cell__path__startswith=commune.path).count()
-    facts = {
-        "batch": batch.pk,
+    return batch, {
         "previewed": previewed,
-        "committed": committed,
+        "committed": dict(batch.counts),
         "import_rows": ImportRow.objects.filter(batch=batch).count(),
         "changes": ImportChange.objects.filter(batch=batch).count(),
-        "members": in_commune,
+        "members": Member.objects.filter(cell__path__startswith=commune.path).count(),
+        "mapping": sorted(mapping),
     }
-    phase("undo (every recorded change, in reverse)", lambda: batches.batch_undo(batch=batch, user=user))
-    batch = _check(batch, ImportBatch.Status.UNDONE)
-    facts["members_after_undo"] = Member.objects.filter(cell__path__startswith=commune.path).count()
-    return phases, facts
 
 
 # --- the report --------------------------------------------------------------------------------------------------
 
 
-def run(*, rows: int, cells: int, trace: bool, folder: Path) -> None:
+def _line(label: str, seconds: float | None, base: float, rss: float | None, traced: float | None, note="") -> str:
+    shown = f"{seconds:>8.1f} {seconds / base:>8.1f}" if seconds is not None else f"{'':>8} {'':>8}"
+    memory = f"{rss:>6.0f} MB" if rss is not None else f"{'':>9}"
+    peak = f"{traced:>6.1f} MB" if traced is not None else f"{'':>9}"
+    return f"{label:<60} {shown} {memory} {peak}  {note}".rstrip()
+
+
+def run(*, rows: int, cells: int, trace: bool, undo: bool, folder: Path) -> None:
     started = time.monotonic()
+    database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     rss_setup = maxrss_mb()
     user = get_user_model().objects.get(username="quantri")
     commune, cell_rows = commune_create(cells)
@@ -346,56 +377,73 @@ def run(*, rows: int, cells: int, trace: bool, folder: Path) -> None:
     written = members_xlsx(path, commune=commune, cells=[c.name for c in cell_rows], rows=rows)
     rss_written = maxrss_mb()
     print(
-        f"\nimports: {commune.name} ({cells} cells) under the district; {path.name}: {rows:,} members, "
+        f"\nimports ({database}): {commune.name} ({cells} cells) under the district; {path.name}: {rows:,} members, "
         f"{written.size / MB:.1f} MB, written in {written.seconds:.1f} s (openpyxl write-only); names typed in "
         f"TCVN3 {written.encodings['tcvn3']:,}, VNI {written.encodings['vni']:,}, decomposed "
         f"{written.encodings['nfd']:,}; {written.text_dates:,} dates typed as text; to refuse: "
         f"{written.bad_dates} impossible dates, {written.repeated_cards} repeated card numbers"
     )
-    jobs = Jobs()
     baseline_before, _, parsed = _timed(lambda: openpyxl_parse(path), False)
     rss_baseline = maxrss_mb()
-    phases, facts = import_pass(path, user=user, commune=commune, traced=False, jobs=jobs)
+    with Jobs() as jobs:
+        first = Pass(jobs, traced=False)
+        batch, facts = import_pass(path, user=user, commune=commune, run=first)
+    rss_import = maxrss_mb()
     baseline_after, _, _ = _timed(lambda: openpyxl_parse(path), False)
     baseline = min(baseline_before, baseline_after)
-    traced_phases: list[Phase] = []
-    traced_baseline = None
-    if trace:
+    again, traced_baseline, again_facts = None, None, {}
+    if trace:  # the same file again, under tracemalloc: every row unchanged, the commit writes nothing
         tracemalloc.start()
         _seconds, traced_baseline, _ = _timed(lambda: openpyxl_parse(path), True)
-        traced_phases, _ = import_pass(path, user=user, commune=commune, traced=True, jobs=Jobs())
+        with Jobs() as jobs_again:
+            again = Pass(jobs_again, traced=True)
+            _again, again_facts = import_pass(path, user=user, commune=commune, run=again)
         tracemalloc.stop()
+    undone = None
+    if undo:
+        with Jobs() as jobs_undo:
+            undone = Pass(jobs_undo, traced=False)
+            undone.phase("undo (every recorded change backwards)", lambda: batches.batch_undo(batch=batch, user=user))
+        _check(batch, ImportBatch.Status.UNDONE)
+        facts["members_after_undo"] = Member.objects.filter(cell__path__startswith=commune.path).count()
 
     print(
-        f"imports: baseline = openpyxl read-only parse of the same file ({parsed:,} rows): {baseline_before:.1f} s "
-        f"before the import, {baseline_after:.1f} s after; the smaller, {baseline:.1f} s, is 1 ×"
+        f"imports: baseline = openpyxl's read-only parse of the same file ({parsed:,} rows, every value): "
+        f"{baseline_before:.1f} s before the import, {baseline_after:.1f} s after; the smaller, {baseline:.1f} s, "
+        "is 1 ×"
     )
-    print(f"{'phase':<58} {'seconds':>8} {'× parse':>8} {'peak RSS':>9} {'traced':>8}  note")
-    print(f"{'process after Django set-up':<58} {'':>8} {'':>8} {rss_setup:>6.0f} MB")
-    print(f"{'writing the file (openpyxl write-only)':<58} {written.seconds:>8.1f} {'':>8} {rss_written:>6.0f} MB")
-    traced = f"{traced_baseline:>5.1f} MB" if traced_baseline is not None else ""
-    print(f"{'baseline: openpyxl read-only parse':<58} {baseline:>8.1f} {1:>8.1f} {rss_baseline:>6.0f} MB {traced:>8}")
-    total = 0.0
-    for index, item in enumerate(phases):
-        peak = traced_phases[index].traced_mb if traced_phases else None
-        traced = f"{peak:>5.1f} MB" if peak is not None else ""
-        if not item.label.startswith("undo"):
-            total += item.seconds
-        print(
-            f"{item.label:<58} {item.seconds:>8.1f} {item.seconds / baseline:>8.1f} {item.rss_mb:>6.0f} MB "
-            f"{traced:>8}  {item.note}"
-        )
-    print(f"{'import (upload to commit)':<58} {total:>8.1f} {total / baseline:>8.1f}")
-    per_row = total / rows * 1000
     print(
-        f"imports: {total:.1f} s for {rows:,} rows ({per_row:.2f} ms a row) = {total / baseline:.1f} × openpyxl's "
-        f"parse; peak RSS {maxrss_mb():.0f} MB ({maxrss_mb() - rss_setup:+.0f} MB over the set-up); previewed "
-        f"{facts['previewed']}, committed {facts['committed']}; {facts['import_rows']:,} rows listed, "
-        f"{facts['changes']:,} changes recorded, {facts['members']:,} members in the commune after the commit, "
-        f"{facts['members_after_undo']} after the undo; jobs inline: "
-        + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in sorted(jobs.seconds.items()))
-        + f"; database {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}; "
-        f"{time.monotonic() - started:.0f} s in all"
+        f"{'phase':<60} {'seconds':>8} {'× parse':>8} {'peak RSS':>9} {'traced':>9}  note (traced: the same file again)"
+    )
+    print(_line("process after Django's set-up", None, baseline, rss_setup, None))
+    print(_line("writing the file (openpyxl write-only)", written.seconds, baseline, rss_written, None))
+    print(_line("baseline: openpyxl read-only parse", baseline, baseline, rss_baseline, traced_baseline))
+    total = figures = 0.0
+    for index, item in enumerate(first.phases):
+        total += item.seconds
+        figures += item.figures_seconds
+        again_item = again.phases[index] if again else None
+        note = f"the job {item.job_seconds - item.figures_seconds:.1f} s" if item.job else ""
+        if again_item is not None:
+            note += f"; again, traced: {again_item.seconds:.1f} s"
+        print(_line(item.label, item.seconds, baseline, item.rss_mb, again_item and again_item.traced_mb, note))
+    print(_line("the import (upload to commit)", total, baseline, rss_import, None))
+    if figures:
+        print(_line("the dashboards' figures refreshed after it (worker)", figures, baseline, None, None))
+    if undone:
+        item = undone.phases[0]
+        note = f"then the figures {item.figures_seconds:.1f} s" if item.figures_seconds else ""
+        print(_line(item.label, item.seconds, baseline, item.rss_mb, None, note))
+    print(
+        f"imports: {total:.1f} s for {rows:,} rows ({total / rows * 1000:.2f} ms a row) = {total / baseline:.1f} × "
+        f"openpyxl's parse of the file; peak RSS {rss_import:.0f} MB, {rss_import - rss_setup:+.0f} MB over the "
+        f"process after set-up (after the traced pass: {maxrss_mb():.0f} MB); columns suggested {facts['mapping']}; "
+        f"previewed {facts['previewed']}, committed {facts['committed']}; {facts['import_rows']:,} rows listed, "
+        f"{facts['changes']:,} changes recorded, "
+        f"{facts['members']:,} members in the commune after the commit"
+        + (f", {facts['members_after_undo']} after the undo" if undone else "")
+        + (f"; the same file again: {again_facts['committed']}, {again_facts['changes']} changes" if again else "")
+        + f"; {time.monotonic() - started:.0f} s in all"
     )
     path.unlink()
 
@@ -408,13 +456,21 @@ def report(*, folder: Path, rows: int) -> None:
 
 def main() -> int:
     options = _options
-    if not options.seeded:
-        call_command("migrate", verbosity=0)
-        with open(os.devnull, "w") as quiet:
-            call_command("seed_demo", profile="district", if_empty=True, stdout=quiet)
+    if not options.seeded:  # in processes of their own, so that this one's peak memory stays the import's
+        manage = [sys.executable, str(Path(__file__).resolve().parent.parent / "manage.py")]
+        subprocess.run([*manage, "migrate", "--noinput", "-v0"], check=True)
+        started = time.monotonic()
+        subprocess.run([*manage, "seed_demo", "--profile", "district", "--if-empty"], check=True, capture_output=True)
+        print(f"data set: district in {settings.VAR_DIR} (ready in {time.monotonic() - started:.0f}s)")
     immediate = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     with override_settings(TASKS=immediate, DEBUG=False):
-        run(rows=options.rows, cells=options.cells, trace=not options.no_trace, folder=Path(settings.VAR_DIR))
+        run(
+            rows=options.rows,
+            cells=options.cells,
+            trace=not options.no_trace,
+            undo=not options.no_undo,
+            folder=Path(settings.VAR_DIR),
+        )
     return 0
 
 
