@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy
 from apps.common import audit
 from apps.common.scoping import VIEW, allows, subtree_filter
 from apps.common.text import search_key
+from apps.common.vnlegacy import repair
 from apps.imports.models import ImportBatch
 from apps.imports.queries.batches import as_json
 from apps.imports.rules import matching
@@ -163,7 +164,7 @@ def _cell(planned: Planned, values: dict[str, Any], raw: dict[str, Any], state: 
     options, target = state.context.options, state.context.organization
     named = rules_members.repaired(planned, "cell", raw.get("cell"))
     if not named and options.get("sheet_per_cell"):
-        named = " ".join(planned.sheet.split())
+        named = " ".join(repair(planned.sheet).text.split())  # a sheet named in a legacy font too
     if named:
         cell, problem = state.cells.find(named)
         if cell is None:
