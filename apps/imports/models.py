@@ -4,6 +4,7 @@ it in, the preview's row-by-row fate, and what the commit changed, so it can be 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.common.scoping import ScopedQuerySet
 from apps.orgs.models import Organization
@@ -29,7 +30,7 @@ class ImportBatch(models.Model):
         COMMITTED = "committed", _("Imported")
         UNDONE = "undone", _("Undone")
         CANCELLED = "cancelled", _("Cancelled")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", pgettext_lazy("import status", "Failed")
 
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="import_batches", verbose_name=_("organisation")

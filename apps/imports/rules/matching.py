@@ -103,6 +103,7 @@ def match(
 # --- cells named by a row (or by its sheet) ----------------------------------------------------------------------
 
 UNKNOWN_CELL, AMBIGUOUS_CELL = "unknown", "ambiguous"
+SHEET_NAME_MAX = 31  # Excel cuts a sheet's name at 31 characters
 CELL_PREFIXES = ("chi bo ", "cb ")  # "Chi bộ Thôn 1", "CB Thôn 1" and "Thôn 1" name the same cell
 
 
@@ -137,12 +138,16 @@ class Cells:
                 self.by_code[cell.code.casefold()] = cell
             self.by_name[_short(search_key(cell.name))].append(cell)
 
-    def find(self, text: str) -> tuple[Cell | None, str]:
-        """The cell ``text`` names, else (None, UNKNOWN_CELL or AMBIGUOUS_CELL)."""
+    def find(self, text: str, *, prefix: bool = False) -> tuple[Cell | None, str]:
+        """The cell ``text`` names, else (None, UNKNOWN_CELL or AMBIGUOUS_CELL). With ``prefix`` (a sheet's name,
+        which Excel cuts at 31 characters) a name the text begins is enough when it begins only one cell's name."""
         text = " ".join(text.split())
         if found := self.by_code.get(text.casefold()):
             return found, ""
-        same = self.by_name.get(_short(search_key(text)), [])
+        key = _short(search_key(text))
+        same = self.by_name.get(key, [])
+        if not same and prefix and len(text) >= SHEET_NAME_MAX:
+            same = [cell for name, cells in self.by_name.items() if name.startswith(key) for cell in cells]
         if len(same) == 1:
             return same[0], ""
         return None, AMBIGUOUS_CELL if same else UNKNOWN_CELL

@@ -30,13 +30,13 @@ def plain(value: Any) -> str:
     return str(value).strip()
 
 
-def repaired(planned: Planned, name: str, value: Any, *, person: bool = False) -> str:
+def repaired(planned: Planned, name: str, value: Any, *, person: bool = False, hint: Encoding | None = None) -> str:
     """The cell's text repaired (legacy fonts, decomposed Unicode) and its spaces tidied; a name capitalised. Each
     change is noted on the row, to be shown."""
     if blank(value):
         return ""
     typed = plain(value)
-    fixed = repair(typed)
+    fixed = repair(typed, hint=hint)
     if fixed.encoding != Encoding.UNICODE:
         planned.conversions.append(Conversion(name, str(fixed.encoding.value), typed, fixed.text))
     elif fixed.decomposed:

@@ -87,6 +87,8 @@ def sniff(head: bytes) -> str | None:
         return "xlsx"
     if head.startswith(OLE2_MAGIC):
         return "xls"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text": UTF-16 (NUL bytes in every other place)
+        return "csv"
     if not head or b"\x00" in head or head.startswith((b"%PDF", b"MZ", b"\x7fELF", b"\x89PNG", b"\xff\xd8\xff")):
         return None
     return "csv"

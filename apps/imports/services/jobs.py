@@ -223,9 +223,11 @@ def _source_rows(batch: ImportBatch, workbook) -> Iterator[SourceRow]:
             name: index if labels.get(index) == first.get(index) else at.get(first.get(index), index)
             for name, index in (batch.mapping or {}).items()
         }
+        encoding = table.encoding.value if table.encoding else None  # the sheet's legacy font, a hint for short cells
         for number, values in table.rows():
             picked = {name: values[index] if index < len(values) else None for name, index in mapping.items()}
-            yield SourceRow(sheet=info["name"], row_number=number, values=picked, extra={"raw": values})
+            extra = {"raw": values, "encoding": encoding}
+            yield SourceRow(sheet=info["name"], row_number=number, values=picked, extra=extra)
 
 
 def _kind(kind: str):
@@ -267,12 +269,13 @@ def _workbook(batch: ImportBatch):
         path = None
     copy = None
     if path is None or not path.is_file():  # a storage that keeps no local file (the tests' in-memory one)
-        copy = tempfile.NamedTemporaryFile(suffix=Path(batch.file.name).suffix)  # noqa: SIM115  (closed below)
-        with batch.file.open("rb") as source:
+        # A folder of its own, the file under its stored name: a CSV's one sheet is named after the file, and must
+        # be named alike by every job.
+        copy = tempfile.TemporaryDirectory(prefix="chibo-import-")  # noqa: SIM115  (cleaned up below)
+        path = Path(copy.name) / Path(batch.file.name).name
+        with batch.file.open("rb") as source, path.open("wb") as out:
             for chunk in source.chunks():
-                copy.write(chunk)
-        copy.flush()
-        path = Path(copy.name)
+                out.write(chunk)
     try:
         workbook = open_workbook(path, **limits)
         try:
@@ -281,7 +284,7 @@ def _workbook(batch: ImportBatch):
             workbook.close()
     finally:
         if copy is not None:
-            copy.close()
+            copy.cleanup()
 
 
 def _unexpected(exc: Exception) -> str:

@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy
 from apps.common import audit
 from apps.common.scoping import VIEW, allows, subtree_filter
 from apps.common.text import search_key
-from apps.common.vnlegacy import repair
+from apps.common.vnlegacy import Encoding, repair
 from apps.imports.models import ImportBatch
 from apps.imports.queries.batches import as_json
 from apps.imports.rules import matching
@@ -117,15 +117,19 @@ def _read(source: SourceRow, state: _State) -> tuple[Planned, dict[str, Any]]:
     """Parse the row's values (no query): refusals for what cannot be read, the cell, the record it matches."""
     planned = Planned(sheet=source.sheet, row_number=source.row_number, fate=CREATE)
     raw, values = source.values, dict[str, Any]()
-    name = rules_members.repaired(planned, "full_name", raw.get("full_name"), person=True)
+    # The sheet's legacy font (layout.find_table): a short cell that reads well both ways follows its sheet.
+    hint = Encoding(source.extra["encoding"]) if source.extra.get("encoding") else None
+    name = rules_members.repaired(planned, "full_name", raw.get("full_name"), person=True, hint=hint)
     if not name:
-        parts = [rules_members.repaired(planned, key, raw.get(key), person=True) for key in ("surname", "given_name")]
-        name = " ".join(part for part in parts if part)
+        # "Họ đệm" and "Tên" joined before they are repaired: the given name alone is often too short to tell.
+        parts = [rules_members.plain(raw[k]) for k in ("surname", "given_name") if not rules_members.blank(raw.get(k))]
+        typed = " ".join(parts)
+        name = rules_members.repaired(planned, "full_name", typed, person=True, hint=hint)
     values["full_name"] = name
     if not name:
         planned.refuse("full_name", _("The full name is missing."))
     for text_field in TEXTS:
-        values[text_field] = rules_members.repaired(planned, text_field, raw.get(text_field))
+        values[text_field] = rules_members.repaired(planned, text_field, raw.get(text_field), hint=hint)
     values["phone"], values["email"] = rules_members.phone(raw.get("phone")), rules_members.email(raw.get("email"))
     for key, parse in (("card_number", parse_card_number), ("gender", parse_gender)):
         if not rules_members.blank(raw.get(key)):
@@ -144,7 +148,7 @@ def _read(source: SourceRow, state: _State) -> tuple[Planned, dict[str, Any]]:
                 values[key] = parse_date(raw[key])
             except ValueProblem as exc:
                 planned.refuse(key, str(exc))
-    _cell(planned, values, raw, state)
+    _cell(planned, values, raw, state, hint)
     if not planned.refused:
         found = matching.match(
             state.index,
@@ -158,15 +162,16 @@ def _read(source: SourceRow, state: _State) -> tuple[Planned, dict[str, Any]]:
     return planned, values
 
 
-def _cell(planned: Planned, values: dict[str, Any], raw: dict[str, Any], state: _State) -> None:
+def _cell(planned: Planned, values: dict[str, Any], raw: dict[str, Any], state: _State, hint=None) -> None:
     """The row's cell: its cell column, else its sheet's name (a sheet per cell), else the cell chosen for the file,
     else the target when it is a cell. Only cells of the target's subtree are found."""
     options, target = state.context.options, state.context.organization
-    named = rules_members.repaired(planned, "cell", raw.get("cell"))
-    if not named and options.get("sheet_per_cell"):
-        named = " ".join(repair(planned.sheet).text.split())  # a sheet named in a legacy font too
+    named = rules_members.repaired(planned, "cell", raw.get("cell"), hint=hint)
+    from_sheet = not named and bool(options.get("sheet_per_cell"))
+    if from_sheet:
+        named = " ".join(repair(planned.sheet, hint=hint).text.split())  # a sheet named in a legacy font too
     if named:
-        cell, problem = state.cells.find(named)
+        cell, problem = state.cells.find(named, prefix=from_sheet)
         if cell is None:
             message = (
                 _("Several cells are named “%(cell)s”: use the cell's code.")
