@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import rules
 
-from apps.common.scoping import MANAGE, RESTRUCTURE, VIEW, allows
+from apps.common.scoping import MANAGE, RESTRUCTURE, ROLE_ACTIONS, VIEW, allows, grants_for
 
 TREE = "tree"
 
@@ -46,6 +46,15 @@ def is_committed(user, batch) -> bool:
     return batch is not None and batch.status == "committed"
 
 
+@rules.predicate
+def sees_imports(user) -> bool:
+    """The menu's link to the imports: anyone who reads a subtree (imports there are theirs to see, and to bring in
+    with MANAGE); a plain member has none. No query: the grants are loaded once per request."""
+    return bool(getattr(user, "is_superuser", False)) or any(VIEW in ROLE_ACTIONS[g.role] for g in grants_for(user))
+
+
+# A rule, not a permission: asked on every page, without an object (as members.watch).
+rules.add_rule("imports.sees_imports", sees_imports)
 rules.add_perm("imports.import_into", imports_somewhere_into)
 rules.add_perm("imports.view_batch", sees_batch)
 rules.add_perm("imports.handle_batch", handles_batch)
