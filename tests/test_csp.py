@@ -14,19 +14,17 @@ code (SVG served as images) still draw.
 
 from __future__ import annotations
 
-import time
 from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from apps.demo import world as demo
-from apps.orgs.models import Organization, RoleGrant
+from apps.orgs.models import RoleGrant
 from tests.browser import log_in
 from tests.walk.walker import Walk, Walker, url_name
 
@@ -173,19 +171,6 @@ def admin_urls() -> list[str]:
         reverse("admin:auth_user_change", args=[user.pk]),
         reverse("admin:grading_discipline_changelist"),
     ]
-
-
-@pytest.fixture(scope="module")
-def sample_demo(django_db_setup, django_db_blocker):
-    """The sample profile of the demo (the accounts of `make run`), seeded once for the module, rolled back."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        assert not Organization.objects.exists(), "the test seeds an empty test database"
-        started = time.monotonic()
-        with translation.override("vi"):
-            demo.build(profile="sample", seed=1, as_of=timezone.localdate())
-        print(f"\ncsp: sample demo seeded in {time.monotonic() - started:.1f}s")
-        yield
-        transaction.set_rollback(True)
 
 
 def test_the_policy_checker_catches_what_it_should():

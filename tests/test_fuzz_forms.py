@@ -12,7 +12,8 @@ sent as rendered (docs/decisions/0004).
 Each answer must be a success (stored text NFC, no NUL) or a refusal (a form error in Vietnamese, or a 4xx) that
 wrote nothing (tests/fuzz/post.py, tests/fuzz/writes.py). Every example runs in a savepoint rolled back after it.
 Generation is derandomized (the same examples on every run and machine); failures are collected, not shrunk, and
-reported together with what was sent.
+reported together with what was sent. The demo is seeded once per process and shared with the other tests on it
+(the ``sample_demo`` fixture, tests/conftest.py); the test runs in its own savepoint.
 """
 
 import time
@@ -27,27 +28,12 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from hypothesis import HealthCheck, Phase, given, settings
 
-from apps.demo import world as demo
-from apps.orgs.models import Organization
 from tests.fuzz import collect, post, values, writes
 
 ACCOUNTS = ["quantri", "canbo", "bithu", "dangvien", "giamsat", "kiemtra"]
 EXAMPLES = 8  # payloads per distinct form
 PER_NAME = 1  # pages visited per (account, URL name) while collecting forms
 SKIPPED = {"logout"}  # ends the session: nothing to fuzz
-
-
-@pytest.fixture(scope="module")
-def demo_sample(django_db_setup, django_db_blocker):
-    """The demo's small profile with its history and accounts, seeded once for the module and rolled back after."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        assert not Organization.objects.exists(), "the fuzz test seeds an empty test database"
-        started = time.monotonic()
-        with translation.override("vi"):
-            demo.build(profile="sample", seed=1, as_of=timezone.localdate())
-        print(f"\nfuzz: demo seeded in {time.monotonic() - started:.1f}s")
-        yield
-        transaction.set_rollback(True)
 
 
 def fuzz(form: collect.Form, client, user, findings: list, verdicts: Counter) -> None:
@@ -76,7 +62,7 @@ def fuzz(form: collect.Form, client, user, findings: list, verdicts: Counter) ->
 
 
 @pytest.mark.django_db
-def test_hostile_values_in_every_form_give_a_vietnamese_error_or_success_and_never_a_half_write(demo_sample):
+def test_hostile_values_in_every_form_give_a_vietnamese_error_or_success_and_never_a_half_write(sample_demo):
     started = time.monotonic()
     users = {u.username: u for u in get_user_model().objects.filter(username__in=ACCOUNTS)}
     assert sorted(users) == sorted(ACCOUNTS)

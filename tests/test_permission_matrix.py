@@ -8,23 +8,19 @@ as every role on both sides and POSTs an empty body as every role that must not 
 (404 outside its subtree, never the record), an anonymous visitor the login page, and no GET nor refused POST
 changes the database (tests/walk/guard.py). The admin site is one family: only superusers get in.
 
-The demo is seeded once per module (per xdist worker), inside a transaction rolled back at the end; every request
-runs in a savepoint rolled back after it (tests/matrix/check.py).
+The demo is seeded once per process and shared with the other tests on the sample demo; the matrix's accounts and
+records are added over it in a savepoint, once (the ``matrix`` fixture, tests/conftest.py). Each test runs in its own
+savepoint, and every request in a savepoint rolled back after it (tests/matrix/check.py).
 """
 
 import json
 import os
-import time
 
 import pytest
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
 
-from apps.demo import world as demo
-from apps.orgs.models import Organization
-from tests.matrix import check, entries, kinds
+from tests.matrix import check, entries
 from tests.matrix import world as matrix_world
 from tests.matrix.admin import admin_kwargs
 from tests.matrix.urls import patterns
@@ -34,21 +30,6 @@ NAMES = sorted(k for k in PATTERNS if not k.startswith("admin:"))
 ADMIN_NAMES = sorted(k for k in PATTERNS if k.startswith("admin:"))
 ADMIN_FAMILY_ROLES = ["superuser", "anonymous", "member", "admin"]
 OBSERVE = os.environ.get("MATRIX_OBSERVE")  # a directory: write what each row saw there instead of failing
-
-
-@pytest.fixture(scope="module")
-def matrix(django_db_setup, django_db_blocker):
-    """The sample demo seeded on the suite's day, its accounts per role and their clients; rolled back at the end."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        assert not Organization.objects.exists(), "the matrix seeds an empty test database"
-        started = time.monotonic()
-        with translation.override("vi"):
-            demo.build(profile="sample", seed=1, as_of=timezone.localdate())
-        world = matrix_world.build()
-        kinds.attach_files(world)
-        print(f"\nmatrix: sample demo seeded in {time.monotonic() - started:.1f}s")
-        yield world, check.clients(world)
-        transaction.set_rollback(True)
 
 
 def test_every_url_has_an_entry_and_every_entry_a_url():

@@ -8,10 +8,9 @@ seen by ``connection.execute_wrapper`` and the engine's own change counters, the
 A form whose result the user may no longer open (handing one's own office over) is printed as a note. Every
 request is logged to test-artifacts/walk-<database>.log.
 
-The district is seeded once for the module, inside a transaction rolled back at the end (SQLite and PostgreSQL
-alike); every request of the walk runs in a savepoint rolled back after it (tests/walk/walker.py). The module
-holds one test, so under `pytest -n 2` one worker runs it and seeds once; a second test here would need
-``pytest.mark.xdist_group`` with ``--dist loadgroup`` (and the marker registered, for --strict-markers).
+The district is seeded once per process, inside a transaction rolled back when a test that does not ask for it
+uses the database (the ``demo_district`` fixture, tests/conftest.py); the test runs in its own savepoint and every
+request of the walk in a savepoint rolled back after it (tests/walk/walker.py).
 """
 
 import time
@@ -19,31 +18,13 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
-from django.utils import timezone, translation
+from django.db import connection
 
-from apps.demo import world as demo
-from apps.orgs.models import Organization
 from tests.walk.walker import Walk, Walker
 
 ACCOUNTS = ["quantri", "canbo", "bithu", "dangvien", "giamsat", "kiemtra"]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"  # git-ignored: the walk's log goes there
 PER_NAME = 3  # distinct URLs visited, and forms submitted, per (account, URL name)
-
-
-@pytest.fixture(scope="module")
-def demo_district(django_db_setup, django_db_blocker):
-    """The district profile of `make run` (seed 1, as of today, the demo accounts), seeded once for the module."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        # pytest-django creates the test database only for a session holding a django_db test (ours is marked):
-        # never seed whatever database the settings name.
-        assert not Organization.objects.exists(), "the walk seeds an empty test database"
-        started = time.monotonic()
-        with translation.override("vi"):
-            demo.build(profile="district", seed=1, as_of=timezone.localdate())
-        print(f"\nwalk: demo district seeded in {time.monotonic() - started:.1f}s")
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.mark.django_db
