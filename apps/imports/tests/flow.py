@@ -1,5 +1,5 @@
 """The pipeline's tests' shared steps: the sample demo (a district with a year of meetings) seeded for a module, its
-people, a member list written as a real .xlsx (apps/imports/testing.py), and the pipeline run the way the jobs run
+people, a member list written as a real .xlsx (apps/imports/tests/files.py), and the pipeline run the way the jobs run
 it (the requests, then each job called as the worker would once the request's transaction commits)."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from apps.common.testing import FROZEN_AT
 from apps.demo import world as demo
 from apps.imports.models import ImportBatch
 from apps.imports.services import batches, jobs
-from apps.imports.testing import write_members
+from apps.imports.tests.files import write_members
 from apps.members.models import Member
 from apps.orgs.models import Organization, RoleGrant
 

@@ -23,8 +23,8 @@ from apps.imports.rules import attendance as rules
 from apps.imports.rules.plan import CREATE, REFUSED, UNCHANGED, WARNING, Planned, SourceRow
 from apps.imports.services import attendance, batches, changes, jobs
 from apps.imports.services.context import PlanContext
-from apps.imports.testing import write_attendance
 from apps.imports.tests import flow
+from apps.imports.tests.files import write_attendance
 from apps.meetings.models import AnnualCalendar, Attendance, Meeting, MeetingRule
 from apps.meetings.rules.holidays import holiday_checker
 from apps.members.models import CellMembership, Exemption, Member

@@ -10,7 +10,7 @@ import olefile
 import pytest
 
 from apps.imports.rules.sheets import UnreadableFile, open_workbook
-from apps.imports.testing import (
+from apps.imports.tests.files import (
     sample_members,
     write_cfb,
     write_encrypted_like,

@@ -21,11 +21,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from apps.common.scoping import VIEW, allows
-from apps.imports import testing
 from apps.imports.models import ImportBatch, ImportChange, ImportMapping, ImportRow
 from apps.imports.queries import batches as queries
 from apps.imports.services import batches, changes, jobs
 from apps.imports.services import members as members_kind
+from apps.imports.tests import files as testing
 from apps.imports.tests import flow
 from apps.members.models import CellMembership, Member
 from apps.members.services.member import member_create

@@ -1,6 +1,6 @@
 """Real files, end to end (issue 14, "Quality bars"): spreadsheets as committees keep them — legacy fonts (TCVN3,
 VNI), decomposed Unicode, merged title and header rows, dates as text and as Excel serials, blank and repeated header
-rows, totals and signatures, a sheet per cell, 10,000 rows — in .xlsx, .xls and .csv (apps/imports/testing.py), go
+rows, totals and signatures, a sheet per cell, 10,000 rows — in .xlsx, .xls and .csv (apps/imports/tests/files.py), go
 through the whole pipeline (upload → analyse → mapping → preview → commit) into the sample demo, a commune with a
 year of history. Every input row ends either imported or listed with its reason: one preview row per data row, in
 the file's order, each with the fate it should have; after the commit every new member exists once, with the name
@@ -29,12 +29,12 @@ from django.utils.translation import gettext as _
 
 from apps.common.testing import FROZEN_AT
 from apps.demo import world as demo
-from apps.imports import testing
 from apps.imports.models import ImportBatch, ImportChange, ImportRow
 from apps.imports.queries import batches as queries
 from apps.imports.rules import sheets
 from apps.imports.rules.plan import CREATE, REFUSED, UNCHANGED, UPDATE
 from apps.imports.services import batches, jobs
+from apps.imports.tests import files as testing
 from apps.members.models import CellMembership, Member
 from apps.orgs.models import Organization, RoleGrant
 

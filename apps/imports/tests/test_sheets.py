@@ -1,4 +1,4 @@
-"""Real files, written by apps.imports.testing in every format with the messy knobs, read back whole: every member
+"""Real files, written by apps.imports.tests.files in every format with the messy knobs, read back whole: every member
 row comes back once, with its values (names repaired from legacy fonts, dates from date cells, text or serials)."""
 
 import os
@@ -12,7 +12,7 @@ from apps.imports.rules.layout import find_table, find_tables
 from apps.imports.rules.mapping import ATTENDANCE, MEMBERS, TREE, suggest
 from apps.imports.rules.sheets import UnreadableFile, open_workbook
 from apps.imports.rules.values import join_name, parse_card_number, parse_date, parse_gender
-from apps.imports.testing import (
+from apps.imports.tests.files import (
     excel_serial,
     sample_members,
     write_attendance,

@@ -21,8 +21,8 @@ from apps.imports.queries import batches as queries
 from apps.imports.rules.plan import CREATE, REFUSED, UNCHANGED, UPDATE, Planned, SourceRow
 from apps.imports.services import batches, changes, jobs, tree
 from apps.imports.services.context import PlanContext
-from apps.imports.testing import write_tree
 from apps.imports.tests import flow
+from apps.imports.tests.files import write_tree
 from apps.members.models import Member
 from apps.orgs.models import Organization, RoleGrant
 from apps.orgs.services import tree as org_services

@@ -19,7 +19,7 @@ from apps.imports.rules.values import (
     parse_national_id,
     split_name,
 )
-from apps.imports.testing import TEXT_DATE_FORMS, excel_serial
+from apps.imports.tests.files import TEXT_DATE_FORMS, excel_serial
 
 
 @pytest.mark.parametrize(
