@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from apps.exports.models import Export
 from apps.grading.models import AnnualRating
+from apps.imports.models import ImportBatch
 from apps.meetings.models import (
     AgendaItem,
     AnnualCalendar,
@@ -162,7 +163,35 @@ def _feed_token(world: World, side: str) -> str:
     return "x" * 43
 
 
+@kind("batch")
+def _batch(world: World, side: str) -> int:
+    """An import of the cell's members: inside, the home cell's (the demo leaves one ready to import); outside, the
+    other cell's, made like it when the demo has none there."""
+    inside = ImportBatch.objects.filter(organization=world.home_cell, kind="members").order_by("pk").first()
+    assert inside is not None, "the demo imports into the home cell"
+    if side == INSIDE:
+        return inside.pk
+    found = ImportBatch.objects.filter(organization=world.other_cell).order_by("pk").first()
+    if found is None:
+        found = ImportBatch.objects.create(
+            organization=world.other_cell,
+            kind=inside.kind,
+            status=inside.status,
+            file_name=inside.file_name,
+            sha256=inside.sha256,
+            size=inside.size,
+            uploaded_by=inside.uploaded_by,
+            sheets=inside.sheets,
+            mapping=inside.mapping,
+            counts=inside.counts,
+        )
+        with inside.file.open("rb") as source:
+            found.file.save(inside.file_name, ContentFile(source.read()))
+    return found.pk
+
+
 DEFAULT_KIND = {
+    "batch_id": "batch",
     "meeting_id": "meeting",
     "member_id": "member",
     "cell_id": "cell",
