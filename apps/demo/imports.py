@@ -22,9 +22,7 @@ Nothing here draws from the demo's random generator (its own, from the seed), so
 
 from __future__ import annotations
 
-import io
 import random
-import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,10 +31,9 @@ from datetime import date, datetime, time, timedelta
 from django.core.files.base import ContentFile
 from django.db.models import Q
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
 from apps.common.vnlegacy import Encoding, from_unicode
+from apps.demo import import_files
 from apps.demo.span import TZ, history_start
 from apps.imports.models import ImportBatch, ImportRow, Kind
 from apps.imports.rules.plan import CREATE, UNCHANGED, UPDATE, WARNING
@@ -48,20 +45,6 @@ from apps.members.models import CellMembership, Member
 from apps.orgs.models import Organization
 from apps.oversight.rules.periods import add_months
 
-MEMBER_HEADER = [
-    "STT",
-    "Họ và tên",
-    "Ngày sinh",
-    "Giới tính",
-    "Số thẻ đảng viên",
-    "Số CCCD",
-    "Ngày vào Đảng",
-    "Ngày chính thức",
-    "Chi bộ",
-    "Nơi cư trú",
-    "Nghề nghiệp",
-    "Điện thoại",
-]
 Status = ImportBatch.Status
 
 
@@ -99,89 +82,6 @@ def build_imports(
         counts.rows += batch.rows.count()
         counts.changes += batch.changes.count()
     return counts
-
-
-# --- the files -----------------------------------------------------------------------------------------------------
-
-
-def _typed_date(rng: random.Random, day: date | None):
-    """A date as a secretary typed it: an Excel date, or text in one of the usual ways."""
-    if day is None:
-        return None
-    if rng.random() < 0.5:
-        return datetime(day.year, day.month, day.day)
-    return day.strftime(rng.choice(["%d/%m/%Y", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]))
-
-
-def _typed_name(rng: random.Random, name: str, index: int) -> str:
-    """Most names in Unicode; every fifth in TCVN3 (".VnTime"), one in VNI, one decomposed, one in capitals."""
-    if index % 5 == 2:
-        return from_unicode(name, Encoding.TCVN3)
-    if index == 7:
-        return from_unicode(name, Encoding.VNI)
-    if index == 9:
-        return unicodedata.normalize("NFD", name)
-    if index == 11:
-        return "  " + name.upper().replace(" ", "  ")
-    return name
-
-
-def _workbook(title: str, subtitle: str, header: list[str], rows: list[list]) -> bytes:
-    """A committee's sheet: the title merged over the columns, the header in bold, the rows."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Danh sách"
-    width = len(header)
-    for line, text in enumerate((title, subtitle), start=1):
-        sheet.cell(line, 1, text).font = Font(name=".VnTime", bold=True)
-        sheet.cell(line, 1).alignment = Alignment(horizontal="center")
-        sheet.merge_cells(start_row=line, start_column=1, end_row=line, end_column=width)
-    sheet.append([])
-    sheet.append(header)
-    for cell in sheet[4]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _member_row(rng: random.Random, number: int, member: dict, cell_name: str | None) -> list:
-    card = member["card_number"]
-    if card and rng.random() < 0.3:
-        card = f"{card[:2]} {card[2:5]} {card[5:]}"  # typed with spaces
-    row = [
-        number,
-        _typed_name(rng, member["full_name"], number),
-        _typed_date(rng, member["date_of_birth"]),
-        "Nam" if member["gender"] == "male" else "Nữ",
-        card,
-        member["national_id"],
-        _typed_date(rng, member["admitted_on"]),
-        _typed_date(rng, member["official_on"]),
-        cell_name,
-        member["residence"],
-        member["occupation"],
-        member["phone"] or None,
-    ]
-    return row if cell_name is not None else row[:8] + row[9:]
-
-
-MEMBER_FIELDS = (
-    "pk",
-    "cell_id",
-    "full_name",
-    "date_of_birth",
-    "gender",
-    "card_number",
-    "national_id",
-    "admitted_on",
-    "official_on",
-    "residence",
-    "occupation",
-    "phone",
-)
 
 
 # --- the pipeline, its jobs run in place ---------------------------------------------------------------------------
@@ -256,9 +156,11 @@ def member_list(
     people = list(
         Member.objects.filter(pk__in=there.values("member_id"), active=True, admitted_on__lte=imported_on)
         .order_by("cell__path", "full_name_search", "pk")
-        .values(*MEMBER_FIELDS)
+        .values(*import_files.MEMBER_FIELDS)
     )
-    rows = [_member_row(rng, n, person, names[person["cell_id"]]) for n, person in enumerate(people, start=1)]
+    rows = [
+        import_files.member_row(rng, n, person, names[person["cell_id"]]) for n, person in enumerate(people, start=1)
+    ]
     # Two rows the import refused: a card number typed twice (a colleague's), and a day that does not exist.
     source = next(row for row in rows[3:] if row[4])
     twice = [0, "Nguyễn Văn Thắng", "12/04/1979", "Nam", source[4], None, *source[6:]]
@@ -269,10 +171,10 @@ def member_list(
     )
     for number, row in enumerate(rows, start=1):
         row[0] = number
-    content = _workbook(
+    content = import_files.workbook(
         commune.name.upper(),
         f"DANH SÁCH ĐẢNG VIÊN (đến ngày {imported_on:%d/%m/%Y})",
-        MEMBER_HEADER,
+        import_files.MEMBER_HEADER,
         rows,
     )
     batch = _previewed(
@@ -343,15 +245,15 @@ def register(rng: random.Random, *, as_of: date, cell: Organization, user) -> Im
         rows.append(
             [
                 number,
-                _typed_name(rng, person["full_name"], number),
+                import_files.typed_name(rng, person["full_name"], number),
                 person["card_number"],
-                _typed_date(rng, person["date_of_birth"]),
+                import_files.typed_date(rng, person["date_of_birth"]),
             ]
             + [by_month.get(month) for month in range(1, 13)]
         )
     if rows:
         rows[-1][4 + months[1].month - 1] = "V"  # vắng: with or without a reason? The row is refused.
-    content = _workbook(
+    content = import_files.workbook(
         f"{cell.name.upper()}",
         f"SỔ THEO DÕI SINH HOẠT ĐẢNG NĂM {year}",
         ["STT", "Họ và tên", "Số thẻ đảng viên", "Ngày sinh", *(f"T{month}" for month in range(1, 13))],
@@ -400,7 +302,9 @@ def cell_update(rng: random.Random, *, as_of: date, cell: Organization, user) ->
     """The secretary's list: phones and residences gathered at the last meeting, a new probationary member, two
     mistakes; previewed, not yet committed."""
     people = list(
-        Member.objects.filter(cell=cell, active=True).order_by("full_name_search", "pk").values(*MEMBER_FIELDS)
+        Member.objects.filter(cell=cell, active=True)
+        .order_by("full_name_search", "pk")
+        .values(*import_files.MEMBER_FIELDS)
     )[:12]
     rows = []
     for n, person in enumerate(people, start=1):
@@ -408,21 +312,21 @@ def cell_update(rng: random.Random, *, as_of: date, cell: Organization, user) ->
             person["phone"] = f"09{rng.randint(10_000_000, 99_999_999)}"
         if n % 5 == 3:
             person["residence"] = f"Xóm {rng.randint(1, 9)}"
-        rows.append(_member_row(rng, n, person, None))
+        rows.append(import_files.member_row(rng, n, person, None))
     admitted = as_of - timedelta(days=75)
     rows.append(
         [0, from_unicode("Hoàng Thị Thu Trang", Encoding.TCVN3), "14/08/1998", "Nữ", None, None]
-        + [_typed_date(rng, admitted), None, "Xóm 4", "Giáo viên", "0912 345 678"]
+        + [import_files.typed_date(rng, admitted), None, "Xóm 4", "Giáo viên", "0912 345 678"]
     )
     source = next(row for row in rows if row[4])
     rows.append([0, "Lê Văn Hùng", "02/09/1981", "Nam", source[4], None, *source[6:]])  # a card number typed twice
     rows.append([0, "Phạm Thị Hoa", "30/02/1975", "Nữ", None, None, "03/02/2005", "03/02/2006"] + [None] * 3)
     for number, row in enumerate(rows, start=1):
         row[0] = number
-    content = _workbook(
+    content = import_files.workbook(
         f"CHI BỘ {cell.name.removeprefix('Chi bộ ').upper()}",
         f"BỔ SUNG THÔNG TIN ĐẢNG VIÊN (tháng {as_of:%m/%Y})",
-        MEMBER_HEADER[:8] + MEMBER_HEADER[9:],
+        import_files.MEMBER_HEADER[:8] + import_files.MEMBER_HEADER[9:],
         rows,
     )
     batch = _previewed(user=user, organization=cell, file_name=f"Bo sung thong tin {as_of:%m-%Y}.xlsx", content=content)
