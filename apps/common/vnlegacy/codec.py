@@ -124,7 +124,7 @@ def _vni_tables() -> tuple[dict[str, str], dict[int, str], dict[int, str]]:
                     singles[ord(spelling)] = lower
                     singles[ord(spelling.upper())] = upper
                 continue
-            base, modifier = spelling
+            base, modifier = spelling[0], spelling[1]
             for base_form, letter in ((base, lower), (base.upper(), upper)):
                 for modifier_form in (modifier, modifier.upper()):
                     pairs[base_form + modifier_form] = letter

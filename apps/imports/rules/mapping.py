@@ -12,11 +12,15 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
 from apps.common.text import search_key
 from apps.common.vnlegacy import Encoding, repair, to_unicode
+
+if TYPE_CHECKING:  # the stubs' helper types are not installed in production
+    from django_stubs_ext import StrOrPromise
 
 MEMBERS, TREE, ATTENDANCE = "members", "tree", "attendance"
 # Joins the labels of a header merged over two rows (layout.find_table), and splits them again here.
@@ -26,7 +30,7 @@ PART_SEPARATOR = " – "
 @dataclass(frozen=True)
 class Field:
     name: str
-    label_vi: str  # a lazy translation (English msgid): the field's name on the mapping page
+    label_vi: StrOrPromise  # a lazy translation (English msgid): the field's name on the mapping page
     required: bool
     synonyms: tuple[str, ...]
 
