@@ -126,8 +126,9 @@ class SealedBallot(models.Model):
 
     On purpose there is nothing else: no member, no time, no sequence column (the key is a random UUID; the database's
     own insertion order — SQLite's rowid, PostgreSQL's ctid/xmin — remains, which is why the rows are sealed: see
-    docs/security.md "Who could still link"); the row is written in a transaction of its own, without the receipt, it is not in the audit log, and it is deleted when the
-    vote closes (once tallied) or is voided. Nothing but services.votes reads it."""
+    docs/security.md "Who could still link"); the row is written in a transaction of its own, without the receipt,
+    it is not in the audit log, and it is deleted when the vote closes (once tallied) or is voided. Nothing but
+    services.votes reads it."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="+")
