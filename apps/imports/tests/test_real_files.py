@@ -1,7 +1,7 @@
 """Real files, end to end (issue 14, "Quality bars"): spreadsheets as committees keep them — legacy fonts (TCVN3,
 VNI), decomposed Unicode, merged title and header rows, dates as text and as Excel serials, blank and repeated header
-rows, totals and signatures, a sheet per cell, 10,000 rows — in .xlsx, .xls and .csv (apps/imports/tests/files.py), go
-through the whole pipeline (upload → analyse → mapping → preview → commit) into the sample demo, a commune with a
+rows, totals and signatures, a sheet per cell, 10,000 rows — in .xlsx, .xls and .csv (apps/imports/tests/files.py),
+go through the whole pipeline (upload → analyse → mapping → preview → commit) into the sample demo, a commune with a
 year of history. Every input row ends either imported or listed with its reason: one preview row per data row, in
 the file's order, each with the fate it should have; after the commit every new member exists once, with the name
 repaired, and nothing else changed. The bad files (not a spreadsheet, a zip bomb, formulas only, a million rows, a
