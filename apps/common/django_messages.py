@@ -3,7 +3,7 @@ since the catalogue was last translated), so forms and services showed them in E
 ``makemessages`` keeps them in our catalogue, which Django reads first (LOCALE_PATHS) and translates them with.
 Nothing imports this list; ``apps/common/tests/test_i18n.py`` checks that each one now reads in Vietnamese."""
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 MESSAGES = [
     # forms
@@ -31,4 +31,13 @@ MESSAGES = [
     gettext_noop("%(model)s instance with %(field)s %(value)r is not a valid choice."),
     gettext_noop("Value must be valid JSON."),
     gettext_noop("Constraint “%(name)s” is violated."),
+]
+
+# Plural messages: xgettext reads them in the source; the function is never called.
+PLURALS = [
+    lambda n: ngettext(
+        "This password is too short. It must contain at least %d character.",
+        "This password is too short. It must contain at least %d characters.",
+        n,
+    ),
 ]

@@ -23,8 +23,16 @@ from tests.walk.guard import _write_of
 
 SAVEPOINT = re.compile(r'^\s*(SAVEPOINT|ROLLBACK\s+TO\s+SAVEPOINT|RELEASE\s+SAVEPOINT)\s+"?([\w]+)"?', re.I)
 # Bookkeeping a refused form may write: the session (a message, a rotated key), the access log's read entries
-# (checked apart: only "access" entries may appear) and the audit chain's links over them.
-NOT_RECORDS = {"django_session", "auditlog_logentry", "common_auditlink", "common_auditcheckpoint"}
+# (checked apart: only "access" entries may appear), the audit chain's links over them, and django-axes' count of a
+# wrong password (a form that asks for the password again counts a wrong one as a failed login, on purpose).
+NOT_RECORDS = {
+    "django_session",
+    "auditlog_logentry",
+    "common_auditlink",
+    "common_auditcheckpoint",
+    "axes_accessattempt",
+    "axes_accessfailurelog",
+}
 
 
 @dataclass

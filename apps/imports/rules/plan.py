@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +28,14 @@ class Conversion:
     after: str
 
     def as_json(self) -> dict[str, str]:
-        return {"field": self.field, "encoding": self.encoding, "before": self.before, "after": self.after}
+        # Stored as NFC like every text (a decomposed "before" looks the same composed: the encoding says what was
+        # done); legacy glyphs (TCVN3, VNI) are precomposed code points, which NFC leaves alone.
+        return {
+            "field": self.field,
+            "encoding": self.encoding,
+            "before": unicodedata.normalize("NFC", self.before),
+            "after": unicodedata.normalize("NFC", self.after),
+        }
 
 
 @dataclass
