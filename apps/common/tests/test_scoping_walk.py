@@ -22,6 +22,7 @@ from django.utils import timezone
 from apps.common.scoping import ADMINISTER, MANAGE, RESTRUCTURE, ROLE_ACTIONS, VIEW, Role, ScopedQuerySet
 from apps.common.testing import UserFactory
 from apps.grading.models import AnnualRating, Discipline, GradingRule
+from apps.imports.models import ImportBatch, ImportChange, ImportMapping, ImportRow
 from apps.meetings.models import (
     AgendaItem,
     AnnualCalendar,
@@ -90,6 +91,12 @@ def _rubric(p: Place) -> Rubric:
     return Rubric.objects.create(code=f"WALK-{p.cell.code}", name="Phiếu thử", effective_from=ON, applies_to=p.cell)
 
 
+def _batch(p: Place) -> ImportBatch:
+    return ImportBatch.objects.create(
+        organization=p.cell, kind="members", file="imports/walk.xlsx", file_name="walk.xlsx", uploaded_by=UserFactory()
+    )
+
+
 def _category(p: Place) -> RubricCategory:
     return RubricCategory.objects.create(rubric=p.row(Rubric), code="all", title="Chung", max_points=Decimal(10))
 
@@ -111,6 +118,13 @@ FACTORIES: dict[type[models.Model], Callable[[Place], models.Model]] = {
     ),
     MemberDuesBasis: lambda p: MemberDuesBasis.objects.create(member=p.member, basis="fixed", effective_from=ON),
     Dues: lambda p: Dues.objects.create(member=p.member, month=ON.replace(day=1), status="paid", amount=20000),
+    # imports
+    ImportBatch: _batch,
+    ImportRow: lambda p: ImportRow.objects.create(batch=p.row(ImportBatch), sheet="S", row_number=2, fate="create"),
+    ImportChange: lambda p: ImportChange.objects.create(
+        batch=p.row(ImportBatch), model="members.member", object_pk=p.member.pk, action="created"
+    ),
+    ImportMapping: lambda p: ImportMapping.objects.create(organization=p.cell, kind="members", signature="walk"),
     # meetings
     Meeting: lambda p: make_meeting(p.cell),
     AgendaItem: lambda p: AgendaItem.objects.create(meeting=p.row(Meeting), position=9, title="Việc khác"),
