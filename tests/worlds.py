@@ -153,14 +153,21 @@ def uses_db(item) -> bool:
 
 def mark_groups(items) -> None:
     """The work units: the tests of each seeded world are one (one seed per world per worker); so are the tests of a
-    module that share a module-scoped fixture (a world of the module's own, a browser), built once; every other test
-    is a unit of its own."""
+    module that share a module-scoped fixture (a world of the module's own, a browser), built once, apart for each
+    of pytest-django's kinds (a unit runs whole on one worker: a transactional test inside a unit of database tests
+    would empty the database under the database tests sent after it); every other test is a unit of its own."""
     for item in items:
         want = wanted(item)
+        kind = _django_order(item)
         if want is not None:
+            if kind != 0:
+                raise pytest.UsageError(
+                    f"{item.nodeid}: a test on the shared demo runs in a savepoint, not transactional"
+                )
             item.add_marker(pytest.mark.xdist_group(GROUPS[want[0]]))
         elif _shares_module_fixture(item):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+            module = item.nodeid.split("::")[0]
+            item.add_marker(pytest.mark.xdist_group(f"{module} ({('database', 'transactional', 'no database')[kind]})"))
 
 
 def order(items) -> None:
