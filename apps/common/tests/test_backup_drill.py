@@ -26,6 +26,12 @@ PHOTO = bytes(range(256)) * 64  # every byte value: nothing in the archive may b
 MINUTES = "Biên bản họp chi bộ tháng 11 — nguyên văn.\n".encode() * 100
 
 
+@pytest.fixture(autouse=True)
+def own_storage(settings):
+    """A storage of the drill's own: the worker's shared in-memory storage holds what earlier tests uploaded."""
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+
+
 def _state():
     return archive.ENGINES[connection.vendor].live_state(connection.settings_dict)
 
