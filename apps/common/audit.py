@@ -2,7 +2,8 @@
 
 django-auditlog records a change to an audited model when an object is saved or deleted (its signals; Django sends
 the delete signals for each row of ``QuerySet.delete()`` too). Writes that send no signal (``QuerySet.update()``,
-``bulk_create``, ``bulk_update``) go through the functions here instead, which write the change and its audit
+``bulk_create``, ``bulk_update``) and deletions of many rows (``bulk_delete``: one insert of entries instead of one
+per row) go through the functions here instead, which write the change and its audit
 entries together: a service never writes an audited model in bulk without a trace (tests/test_house.py checks
 it). Reads of sensitive records and exports are recorded as "access" entries. The acting user is the one
 django-auditlog's middleware set for the request.
@@ -15,15 +16,18 @@ entry is then sealed into the hash chain once its transaction commits (apps/comm
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, cast
 
-from auditlog.context import auditlog_value
+from auditlog.context import auditlog_value, disable_auditlog
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from auditlog.signals import accessed
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.deletion import Collector
 from django.db.models.signals import pre_save
 from django.dispatch import Signal
 
@@ -80,6 +84,27 @@ def on_entry_saving(sender, instance: LogEntry, **kwargs) -> None:
 # not see: upper apps that keep figures derived from these rows (the oversight fact table) listen to it beside
 # post_save and post_delete, and ignore a write of fields they do not count (a reminder's timestamp).
 rows_written = Signal()
+
+
+# Sent by ``bulk_delete`` before it deletes, once per model with the rows about to go (the cascade's too), loaded:
+# upper apps that keep derived figures compute what the deletion changes from them in a few queries, and skip their
+# per-row ``post_delete`` work while ``bulk_deleting()`` is true.
+rows_deleting = Signal()
+_bulk_deleting: ContextVar[bool] = ContextVar("chibo_bulk_deleting", default=False)
+
+
+def bulk_deleting() -> bool:
+    """Whether the rows being deleted now were announced by ``rows_deleting`` (post_delete receivers skip them)."""
+    return _bulk_deleting.get()
+
+
+@contextmanager
+def _announced() -> Iterator[None]:
+    token = _bulk_deleting.set(True)
+    try:
+        yield
+    finally:
+        _bulk_deleting.reset(token)
 
 
 def _written(model: type[models.Model], pks: Iterable[object], fields: Sequence[str] | None) -> None:
@@ -239,4 +264,31 @@ def bulk_update(model: type[models.Model], objects: Sequence[models.Model], fiel
             rows.append((obj.pk, _label(model, obj.pk), changes))
     _entries(model, rows, LogEntry.Action.UPDATE)
     _written(model, (obj.pk for obj in objects), fields)
+    return count
+
+
+def bulk_delete(queryset: models.QuerySet) -> int:
+    """``queryset.delete()`` with its cascade, for many rows: one "delete" entry per audited row (its fields' last
+    values as the changes, as django-auditlog records a deletion), written in one insert per model, and
+    ``rows_deleting`` sent per model before anything is deleted. Django's per-row signals still go out, with
+    django-auditlog's receivers disabled and ``bulk_deleting()`` true. The number of rows deleted, cascade included."""
+    collector = Collector(using=queryset.db, origin=queryset)
+    collector.collect(list(queryset))
+    for model, instances in collector.data.items():
+        rows = list(instances)
+        if not rows:
+            continue
+        excluded = _excluded(model)
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key and f.name not in excluded]
+        _entries(
+            model,
+            (
+                (obj.pk, _label(model, obj.pk), {f.name: [_text(getattr(obj, f.attname)), None] for f in fields})
+                for obj in rows
+            ),
+            LogEntry.Action.DELETE,
+        )
+        rows_deleting.send(sender=model, instances=rows)
+    with disable_auditlog(), _announced():
+        count, _per_model = collector.delete()
     return count

@@ -18,7 +18,8 @@ class Kind(models.TextChoices):
 
 class ImportBatch(models.Model):
     """One uploaded file on its way in: uploaded → analysed (columns found) → mapped → previewed → committed, or
-    undone, cancelled, failed. ``organization`` is the node the data goes into (scoping: its subtree)."""
+    undone (through ``undoing``), cancelled, failed. ``organization`` is the node the data goes into (scoping: its
+    subtree)."""
 
     class Status(models.TextChoices):
         UPLOADED = "uploaded", _("Uploaded")
@@ -28,6 +29,7 @@ class ImportBatch(models.Model):
         PREVIEWED = "previewed", _("Ready to import")
         COMMITTING = "committing", _("Importing")
         COMMITTED = "committed", _("Imported")
+        UNDOING = "undoing", _("Being undone")
         UNDONE = "undone", _("Undone")
         CANCELLED = "cancelled", _("Cancelled")
         FAILED = "failed", pgettext_lazy("import status", "Failed")
@@ -86,6 +88,7 @@ class ImportBatch(models.Model):
             self.Status.ANALYSING,
             self.Status.PREVIEWING,
             self.Status.COMMITTING,
+            self.Status.UNDOING,
         )
 
     @property

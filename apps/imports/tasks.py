@@ -1,5 +1,5 @@
 """Background work of the imports (django-tasks, docs/decisions/0005 and 0012): analysing a file, previewing its
-rows, committing them. Each job records its progress and its outcome on the batch's row
+rows, committing them, undoing a commit. Each job records its progress and its outcome on the batch's row
 (apps/imports/services/jobs.py)."""
 
 from django_tasks import task
@@ -21,3 +21,8 @@ def preview_batch(batch_id: int, user_id: int | None = None) -> str:
 @task()
 def commit_batch(batch_id: int, user_id: int) -> str:
     return jobs.batch_commit(batch_id, user_id)
+
+
+@task()
+def undo_batch(batch_id: int, user_id: int) -> str:
+    return jobs.batch_undo(batch_id, user_id)

@@ -1,8 +1,8 @@
 """The import pipeline's requests (docs/decisions/0012-imports.md): upload, choose the columns, commit, cancel,
 undo. Each checks the right the kind needs on the batch's organisation and the batch's status, moves the status
 (compare and set: two requests cannot both move it) and queues the next job once the transaction commits. The jobs
-themselves (analyse, preview, commit) are in services/jobs.py, re-exported here; what a commit changed and its undo
-in services/changes.py."""
+themselves (analyse, preview, commit, undo) are in services/jobs.py, re-exported here; what a commit changed and
+how it is reversed in services/changes.py."""
 
 from __future__ import annotations
 
@@ -26,11 +26,11 @@ from apps.imports import permissions, tasks
 from apps.imports.models import ImportBatch, ImportMapping, Kind
 from apps.imports.queries import batches as queries
 from apps.imports.rules import mapping as rules_mapping
-from apps.imports.services import changes
-from apps.imports.services.jobs import batch_analyse, batch_commit, batch_preview, move, set_fields
+from apps.imports.services.jobs import batch_analyse, batch_commit, batch_preview, batch_undo, move
 from apps.orgs.models import Organization
 
-__all__ = ["batch_analyse", "batch_commit", "batch_preview"]  # the jobs, beside the requests that queue them
+# The jobs, beside the requests that queue them.
+__all__ = ["batch_analyse", "batch_commit", "batch_preview", "batch_undo"]
 
 Status = ImportBatch.Status
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -160,8 +160,9 @@ def batch_cancel(*, batch: ImportBatch, user) -> None:
         raise ValidationError(_("This import can no longer be cancelled."))
 
 
-def batch_undo(*, batch: ImportBatch, user) -> None:
-    """Take a committed import back in one transaction, or refuse with the list of what was touched since."""
+def batch_undo_request(*, batch: ImportBatch, user) -> None:
+    """Queue the undo of a committed import, or refuse at once with the list of what was touched since (the job
+    checks again, inside the transaction that takes the records back)."""
     _require(user, batch)
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update(of=("self",)).select_related("organization").get(pk=batch.pk)
@@ -170,8 +171,8 @@ def batch_undo(*, batch: ImportBatch, user) -> None:
         blockers = queries.undo_blockers(locked)
         if blockers:
             raise ValidationError([_("The import cannot be undone: its records were used since."), *blockers])
-        changes.reverse(locked)
-        set_fields(batch, status=Status.UNDONE, undone_at=timezone.now(), undone_by=user)
+        move(batch, (Status.COMMITTED,), Status.UNDOING, error="")
+        transaction.on_commit(partial(_enqueue, "undo_batch", batch.pk, user.pk), robust=True)
 
 
 def batch_downloaded(*, batch: ImportBatch) -> None:

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 
 from django.apps import apps
 from django.db import models
-from django.db.models.deletion import Collector
 from treebeard.mp_tree import MP_Node
 
 from apps.common import audit
@@ -89,13 +88,11 @@ def _reverse_run(changes: list[ImportChange]) -> None:
 
 
 def _delete(model: type[models.Model], pks: list[int]) -> None:
-    """Delete the records (their deletion audited by django-auditlog's signals, one entry each). They are loaded
-    with the records they point to, so that naming each in its entry costs no query (a cell period's name is its
-    member's and cell's). A tree's nodes go through treebeard's delete, which keeps the parents' counts right."""
+    """Delete the records and what cascades from them, one "delete" entry each written in one insert per model
+    (apps.common.audit.bulk_delete; a member's cell periods go with it). A tree's nodes go through treebeard's
+    delete, which keeps the parents' counts right."""
     rows = model._base_manager.filter(pk__in=pks)
     if issubclass(model, MP_Node):
         rows.delete()
         return
-    collector = Collector(using=rows.db, origin=rows)
-    collector.collect(list(rows.select_related()))
-    collector.delete()
+    audit.bulk_delete(rows)

@@ -1,5 +1,6 @@
 """The import pipeline's jobs (apps/imports/tasks.py runs them; docs/decisions/0012-imports.md): analyse the file,
-preview every row, commit. Each reads the stored file again, writes its progress on the batch in small committed
+preview every row, commit, undo a commit. The writing ones run as the person who asked (django-auditlog's actor on
+every entry). Each reads the stored file again, writes its progress on the batch in small committed
 updates and ends on a status: the next step's, or ``failed`` with a Vietnamese reason and nothing half-written.
 
 A kind (``services/<kind>.py``) brings ``plan(*, batch, table_rows, context)`` (the fate of each row) and
@@ -19,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from auditlog.context import set_actor
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
@@ -34,6 +36,7 @@ from apps.imports.rules import layout
 from apps.imports.rules import mapping as rules_mapping
 from apps.imports.rules.plan import CREATE, UPDATE, WARNING, Planned, SourceRow
 from apps.imports.rules.sheets import UnreadableFile, open_workbook
+from apps.imports.services import changes
 from apps.imports.services.context import PlanContext
 
 logger = logging.getLogger(__name__)
@@ -43,6 +46,10 @@ ROWS_CHUNK = 1000  # preview rows written per insert
 
 class Changed(Exception):
     """The commit's plan differs from the preview's: nothing is written."""
+
+
+class Blocked(Exception):
+    """Records of the import were used since it was committed: the undo writes nothing."""
 
 
 # --- the jobs ---------------------------------------------------------------------------------------------------
@@ -145,7 +152,7 @@ def batch_commit(batch_id: int, user_id: int) -> str:
     if user is None or not permissions.import_into(user, batch.organization, batch.kind):
         return fail(batch, _("You may no longer import into this organisation."))
     try:
-        with transaction.atomic():
+        with set_actor(user), transaction.atomic():
             counts = _commit(batch, user)
             set_fields(batch, status=Status.COMMITTED, counts=counts, committed_at=timezone.now(), committed_by=user)
         return "committed"
@@ -156,6 +163,39 @@ def batch_commit(batch_id: int, user_id: int) -> str:
     except Exception as exc:
         logger.exception("import %s: commit failed", batch_id)
         return fail(batch, _unexpected(exc))
+
+
+def batch_undo(batch_id: int, user_id: int) -> str:
+    """Take a committed import back in one transaction: its updated records get their earlier values, its new ones
+    are deleted. Refused (the batch stays committed, with the reason on it) when its records were used since."""
+    batch = ImportBatch.objects.select_related("organization").filter(pk=batch_id).first()
+    if batch is None or batch.status != Status.UNDOING:
+        return "skipped"
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None or not permissions.import_into(user, batch.organization, batch.kind):
+        set_fields(batch, status=Status.COMMITTED, error=_("You may no longer import into this organisation."))
+        return "refused"
+    try:
+        with set_actor(user), transaction.atomic():
+            locked = ImportBatch.objects.select_for_update(of=("self",)).get(pk=batch.pk)
+            blockers = queries.undo_blockers(locked)
+            if blockers:
+                raise Blocked("; ".join(str(blocker) for blocker in blockers))
+            changes.reverse(locked)
+            set_fields(batch, status=Status.UNDONE, undone_at=timezone.now(), undone_by=user)
+        return "undone"
+    except Blocked as exc:
+        set_fields(
+            batch,
+            status=Status.COMMITTED,
+            error=_("The import cannot be undone: its records were used since.") + f" {exc}",
+        )
+        return "refused"
+    except Exception as exc:
+        logger.exception("import %s: undo failed", batch_id)
+        message = _("The undo stopped on an unexpected error (%(error)s); nothing was changed.")
+        set_fields(batch, status=Status.COMMITTED, error=message % {"error": type(exc).__name__})
+        return "failed"
 
 
 def _commit(batch: ImportBatch, user) -> dict[str, int]:

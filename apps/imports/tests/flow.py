@@ -133,6 +133,14 @@ def commit(who, batch: ImportBatch) -> ImportBatch:
     return batch
 
 
+def undo(who, batch: ImportBatch) -> ImportBatch:
+    """Ask for the undo (refused at once when the import's records were used since), then run its job."""
+    batches.batch_undo_request(batch=batch, user=who)
+    jobs.batch_undo(batch.pk, who.pk)
+    batch.refresh_from_db()
+    return batch
+
+
 def run(who, into: Organization, rows: list[dict[str, Any]], *, options=None, committed=True, **file_options):
     """Upload, analyse, map (the suggestion), preview and (``committed``) commit a member list."""
     batch = preview(who, upload(who, into, rows, **file_options), options)

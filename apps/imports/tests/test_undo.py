@@ -11,7 +11,7 @@ from django.utils import translation
 
 from apps.imports.models import ImportBatch, ImportChange
 from apps.imports.queries import batches as queries
-from apps.imports.services import batches
+from apps.imports.services import batches, jobs
 from apps.imports.tests import flow
 from apps.meetings.models import Attendance, Meeting
 from apps.members.models import CellMembership, Member
@@ -56,9 +56,13 @@ def test_undo_takes_the_import_back(imported):
     original = ImportChange.objects.get(batch=batch, object_pk=known.pk, action="updated").before["residence"]
     assert queries.undo_blockers(batch) == []
     entries = LogEntry.objects.count()
-    batches.batch_undo(batch=batch, user=flow.user("bithu"))  # the cell's secretary may undo an import into it
+    secretary = flow.user("bithu")  # the cell's secretary may undo an import into it
+    batches.batch_undo_request(batch=batch, user=secretary)
     batch.refresh_from_db()
-    assert batch.status == Status.UNDONE and batch.undone_by == flow.user("bithu") and batch.undone_at
+    assert batch.status == Status.UNDOING and Member.objects.filter(pk__in=[m.pk for m in created]).count() == 2
+    assert jobs.batch_undo(batch.pk, secretary.pk) == "undone"  # the job (the worker's) takes the records back
+    batch.refresh_from_db()
+    assert batch.status == Status.UNDONE and batch.undone_by == secretary and batch.undone_at
     assert not Member.objects.filter(pk__in=[m.pk for m in created]).exists()
     assert not CellMembership.objects.filter(member_id__in=[m.pk for m in created]).exists()
     known.refresh_from_db()
@@ -68,8 +72,9 @@ def test_undo_takes_the_import_back(imported):
     assert {(LogEntry.Action.DELETE, m.pk) for m in created} | {(LogEntry.Action.UPDATE, known.pk)} == set(
         member_entries
     )
+    assert {e.actor_id for e in new if e.content_type.model in ("member", "cellmembership")} == {secretary.pk}
     with pytest.raises(ValidationError):
-        batches.batch_undo(batch=batch, user=flow.user("canbo"))  # once
+        flow.undo(batch=batch, who=flow.user("canbo"))  # once
 
 
 @pytest.mark.django_db
@@ -80,7 +85,7 @@ def test_undo_is_refused_once_an_imported_member_was_edited(imported):
     member_update(member=member)
     before = state()
     with pytest.raises(ValidationError) as refused:
-        batches.batch_undo(batch=batch, user=flow.user("canbo"))
+        flow.undo(batch=batch, who=flow.user("canbo"))
     assert f"Party member #{member.pk} was changed after the import." in refused.value.messages
     assert state() == before and ImportBatch.objects.get(pk=batch.pk).status == Status.COMMITTED
 
@@ -91,7 +96,7 @@ def test_undo_is_refused_once_an_updated_member_changed_again(imported):
     known.residence = "Tổ 10"
     member_update(member=known)
     with pytest.raises(ValidationError) as refused:
-        batches.batch_undo(batch=batch, user=flow.user("canbo"))
+        flow.undo(batch=batch, who=flow.user("canbo"))
     assert any(f"#{known.pk} was changed" in message for message in refused.value.messages)
     known.refresh_from_db()
     assert known.residence == "Tổ 10"
@@ -104,12 +109,12 @@ def test_undo_is_refused_once_an_imported_member_has_an_attendance_mark(imported
     mark = Attendance.objects.create(meeting=meeting, member=created[1], status=Attendance.Status.PRESENT)
     before = state()
     with pytest.raises(ValidationError) as refused:
-        batches.batch_undo(batch=batch, user=flow.user("canbo"))
+        flow.undo(batch=batch, who=flow.user("canbo"))
     [blocker] = [m for m in refused.value.messages if f"#{created[1].pk}" in m]
     assert "used by records made after the import" in blocker and f"#{mark.pk}" in blocker
     assert state() == before
     mark.delete()
-    batches.batch_undo(batch=batch, user=flow.user("canbo"))  # the mark gone, nothing stops it
+    flow.undo(batch=batch, who=flow.user("canbo"))  # the mark gone, nothing stops it
     assert not Member.objects.filter(pk=created[1].pk).exists()
 
 
@@ -119,7 +124,34 @@ def test_only_who_may_import_there_undoes(imported):
     before = state()
     for who in (flow.outsider(), flow.user("dangvien"), flow.user("giamsat")):
         with pytest.raises(PermissionDenied):
-            batches.batch_undo(batch=batch, user=who)
+            flow.undo(batch=batch, who=who)
     assert state() == before
     assert flow.user("canbo").has_perm("imports.undo_batch", batch)
     assert not flow.outsider().has_perm("imports.undo_batch", batch)
+
+
+@pytest.mark.django_db
+def test_the_commit_is_audited_as_the_person_who_committed(demo):
+    canbo, cell = flow.user("canbo"), flow.home_cell()
+    entries = LogEntry.objects.count()
+    batch = flow.run(canbo, cell, [flow.new_row(3, cell)])
+    assert batch.status == Status.COMMITTED, batch.error
+    created = [e for e in LogEntry.objects.order_by("pk")[entries:] if e.content_type.model == "member"]
+    assert created and {e.actor_id for e in created} == {canbo.pk}
+
+
+@pytest.mark.django_db
+def test_a_record_used_between_the_request_and_the_job_stops_the_undo(imported):
+    """The request found nothing in the way; before the worker ran, a member got an attendance mark: the job writes
+    nothing, and the batch is back to "imported" with the reason on its page."""
+    batch, _known, created = imported
+    canbo = flow.user("canbo")
+    batches.batch_undo_request(batch=batch, user=canbo)
+    meeting = Meeting.objects.filter(cell=created[0].cell, status=Meeting.Status.CLOSED).order_by("-pk").first()
+    Attendance.objects.create(meeting=meeting, member=created[0], status=Attendance.Status.PRESENT)
+    before = state()
+    assert jobs.batch_undo(batch.pk, canbo.pk) == "refused"
+    batch.refresh_from_db()
+    assert batch.status == Status.COMMITTED and "cannot be undone" in batch.error and f"#{created[0].pk}" in batch.error
+    assert state() == before
+    assert jobs.batch_undo(batch.pk, canbo.pk) == "skipped"  # a second run of the same job finds nothing to do

@@ -85,14 +85,15 @@ def _writes(batch: ImportBatch) -> int:
 @login_required
 @require_http_methods(["GET", "POST"])
 def undo(request, batch_id: int):
-    """What undoing would take back, or what stands in the way (records changed since the import), then the undo."""
+    """What undoing would take back, or what stands in the way (records changed since the import), then the undo
+    (a job: the batch's page follows it)."""
     batch = changeable_or_404(request, batch_id)
     committed = batch.status == ImportBatch.Status.COMMITTED
     return verb(
         request,
         ButtonForm(request.POST if request.method == "POST" else None),
-        lambda _data: services.batch_undo(batch=batch, user=request.user),
-        done=_("The import was undone."),
+        lambda _data: services.batch_undo_request(batch=batch, user=request.user),
+        done=_("The import is being undone."),
         then=_detail(batch),
         template="imports/batches/undo.html",
         context=lambda: {

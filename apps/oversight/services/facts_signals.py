@@ -308,7 +308,24 @@ def _on_save(sender, instance, created: bool, raw: bool = False, **kwargs) -> No
 
 
 def _on_delete(sender, instance, **kwargs) -> None:
+    if audit.bulk_deleting():  # announced by rows_deleting, marked there
+        return
     _changes(_loaded(instance), None, instance)
+
+
+def _on_rows_deleting(sender, instances: list, **kwargs) -> None:
+    """Rows about to be deleted in bulk (apps.common.audit.bulk_delete, an import's undo): what their deletion
+    changes, read while they are still there, marked in one upsert (new members and periods in a few queries for
+    the whole batch, as when they were written in bulk)."""
+    if sender not in FIELDS:
+        return
+    if sender in BULK:
+        facts.mark_stale(BULK[sender](instances))
+    elif sender in PAIRS:
+        facts.mark_stale(set().union(*(PAIRS[sender](_loaded(i), None, i) for i in instances)))
+    else:
+        for instance in instances:
+            _changes(_loaded(instance), None, instance)
 
 
 def _counted(sender, fields: Iterable[str] | None) -> bool:
@@ -353,3 +370,4 @@ def connect() -> None:
         post_save.connect(_on_save, sender=model, dispatch_uid=f"oversight-facts-save-{model.__name__}")
         post_delete.connect(_on_delete, sender=model, dispatch_uid=f"oversight-facts-delete-{model.__name__}")
     audit.rows_written.connect(_on_rows_written, dispatch_uid="oversight-facts-rows-written")
+    audit.rows_deleting.connect(_on_rows_deleting, dispatch_uid="oversight-facts-rows-deleting")
