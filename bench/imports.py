@@ -15,7 +15,7 @@ date, a card number repeated). Then, in the same process:
   ``tracemalloc`` on (every row unchanged, the commit writes nothing; tracemalloc slows Python down, so those times
   are only shown beside), for the peak of Python's heap in each phase and in openpyxl's own parse. An import that
   streams stays near openpyxl's parse; one that held the workbook would grow with the file;
-- the undo of the first import (``--no-undo`` skips it: it deletes every member one by one, with their audit).
+- the undo of the first import, request and job (``--no-undo`` skips it: a few minutes for 100,000 members).
 
 It runs in a process of its own so that ``ru_maxrss`` is the import's and not the seeding's: bench/__main__.py
 starts ``python -m bench.imports --db <its folder> --seeded`` after the page timings (``--import-rows 0`` skips
@@ -66,7 +66,7 @@ def _arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rows", type=int, default=ROWS, help=f"rows of the member list ({ROWS:,} by default)")
     parser.add_argument("--cells", type=int, default=CELLS, help=f"cells of the generated commune ({CELLS})")
     parser.add_argument("--no-trace", action="store_true", help="skip the same file again under tracemalloc")
-    parser.add_argument("--no-undo", action="store_true", help="skip timing the undo (minutes for 100,000 members)")
+    parser.add_argument("--no-undo", action="store_true", help="skip timing the undo")
     parser.add_argument("--seeded", action="store_true", help="the database is seeded already (from python -m bench)")
     return parser.parse_args(argv)
 
@@ -403,7 +403,11 @@ def run(*, rows: int, cells: int, trace: bool, undo: bool, folder: Path) -> None
     if undo:
         with Jobs() as jobs_undo:
             undone = Pass(jobs_undo, traced=False)
-            undone.phase("undo (every recorded change backwards)", lambda: batches.batch_undo(batch=batch, user=user))
+            undone.phase(
+                "undo (every recorded change backwards)",
+                lambda: batches.batch_undo_request(batch=batch, user=user),
+                "undo_batch",
+            )
         _check(batch, ImportBatch.Status.UNDONE)
         facts["members_after_undo"] = Member.objects.filter(cell__path__startswith=commune.path).count()
 

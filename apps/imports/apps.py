@@ -17,6 +17,15 @@ class ImportsConfig(AppConfig):
         # kept out of the log; the rows of the preview and the changes are the import's own working data.
         auditlog.register(
             ImportBatch,
-            exclude_fields=["rows_done", "rows_total", "sheets", "counts", "error", "analysed_at", "previewed_at"],
+            exclude_fields=[
+                "rows_done",
+                "rows_total",
+                "sheets",
+                "counts",
+                "error",
+                "analysed_at",
+                "previewed_at",
+                "worked_at",
+            ],
         )
         auditlog.register(ImportMapping)

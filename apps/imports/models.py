@@ -1,8 +1,11 @@
 """An import of a committee's spreadsheet (the tree, members or past attendance): the uploaded file and who brought
 it in, the preview's row-by-row fate, and what the commit changed, so it can be undone (docs/decisions/0012)."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -66,6 +69,9 @@ class ImportBatch(models.Model):
     rows_done = models.PositiveIntegerField(default=0)
     counts = models.JSONField(default=dict, blank=True)  # {"create": n, "update": n, "unchanged": n, "refused": n, ...}
     error = models.TextField(blank=True)
+    # When a job or a request last moved the batch on (its progress included): a busy batch not moved on for
+    # CHIBO_IMPORT_STALLED_MINUTES lost its job (the worker was stopped in the middle) and may be recovered.
+    worked_at = models.DateTimeField(null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_path = "organization__path"
@@ -90,6 +96,16 @@ class ImportBatch(models.Model):
             self.Status.COMMITTING,
             self.Status.UNDOING,
         )
+
+    @property
+    def stalled(self) -> bool:
+        """Busy, and not moved on for CHIBO_IMPORT_STALLED_MINUTES: its job is gone (apps.imports.services.batches.
+        batch_recover gives the batch back a status someone can act on)."""
+        if not self.busy:
+            return False
+        last = self.worked_at or self.created_at
+        minutes = settings.CHIBO_IMPORT_STALLED_MINUTES
+        return last is not None and timezone.now() - last > timedelta(minutes=minutes)
 
     @property
     def percent(self) -> int:

@@ -1,5 +1,5 @@
 """The imports' pages (docs/decisions/0012-imports.md): the history, the upload, a batch's page and its file, and the
-verbs on a batch (map its columns, import it, undo it, cancel it)."""
+verbs on a batch (map its columns, import it, undo it, cancel it, recover it when its job was lost)."""
 
 from django.urls import path
 
@@ -17,4 +17,5 @@ urlpatterns = [
     path("<int:batch_id>/commit/", views_steps.commit, name="commit"),
     path("<int:batch_id>/undo/", views_steps.undo, name="undo"),
     path("<int:batch_id>/cancel/", views_steps.cancel, name="cancel"),
+    path("<int:batch_id>/recover/", views_steps.recover, name="recover"),
 ]

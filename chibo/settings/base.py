@@ -233,6 +233,9 @@ CHIBO_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 CHIBO_IMPORT_MAX_BYTES = int(os.environ.get("CHIBO_IMPORT_MAX_BYTES", str(40 * 1024 * 1024)))
 CHIBO_IMPORT_MAX_ROWS = int(os.environ.get("CHIBO_IMPORT_MAX_ROWS", "200000"))
 CHIBO_IMPORT_PROGRESS_EVERY = 500
+# A batch whose job has not moved it on for this long lost its job (the worker stopped mid-way); its page offers to
+# recover it. Far above the longest job's silent stretch (a commit or undo of 200,000 rows: a few minutes).
+CHIBO_IMPORT_STALLED_MINUTES = int(os.environ.get("CHIBO_IMPORT_STALLED_MINUTES", "30"))
 
 # Trusted reverse proxies: only a request arriving from one of these addresses may name the client in
 # X-Forwarded-For (apps.accounts.middleware.TrustedProxyMiddleware). Empty: the peer address is the client.

@@ -76,6 +76,7 @@ ENTRIES: dict[str, Entry] = {
     "imports:commit": Entry(ok=MANAGERS, note="the confirmation page; the POST imports"),
     "imports:undo": Entry(ok=MANAGERS, note="what stands in the way, or the confirmation; the POST undoes"),
     "imports:cancel": Entry(ok=NOBODY, post_only=True),
+    "imports:recover": Entry(ok=NOBODY, post_only=True),
     # -- meetings: plan, prepare, hold, record ---------------------------------------------------------------------
     "meetings:calendars": Entry(ok=LOGGED_IN, same=True),
     "meetings:calendar": Entry(ok=LOGGED_IN),

@@ -23,7 +23,7 @@ from apps.common import audit
 from apps.common import rules as common_rules
 from apps.common.text import nfc
 from apps.imports import permissions, tasks
-from apps.imports.models import ImportBatch, ImportMapping, Kind
+from apps.imports.models import ImportBatch, ImportMapping, ImportRow, Kind
 from apps.imports.queries import batches as queries
 from apps.imports.rules import mapping as rules_mapping
 from apps.imports.services.jobs import batch_analyse, batch_commit, batch_preview, batch_undo, move
@@ -173,6 +173,31 @@ def batch_undo_request(*, batch: ImportBatch, user) -> None:
             raise ValidationError([_("The import cannot be undone: its records were used since."), *blockers])
         move(batch, (Status.COMMITTED,), Status.UNDOING, error="")
         transaction.on_commit(partial(_enqueue, "undo_batch", batch.pk, user.pk), robust=True)
+
+
+# Where a stalled batch goes back to: what its lost job left is rolled back or harmless (a commit and an undo run in
+# one transaction; a preview's rows are replaced by the next preview), and from there its page offers what to do.
+RECOVERED = {
+    Status.UPLOADED: Status.FAILED,  # the file could not be read: upload it again
+    Status.ANALYSING: Status.FAILED,
+    Status.PREVIEWING: Status.FAILED,  # choose the columns again: the preview runs anew
+    Status.COMMITTING: Status.PREVIEWED,  # import again
+    Status.UNDOING: Status.COMMITTED,  # undo again
+}
+
+
+def batch_recover(*, batch: ImportBatch, user) -> None:
+    """A batch whose job was lost (the worker stopped mid-way, ``ImportBatch.stalled``) gets a status someone can act
+    on, with what happened written on it. Refused while the job may still be working."""
+    _require(user, batch)
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update(of=("self",)).get(pk=batch.pk)
+        if not locked.stalled:
+            raise ValidationError(_("This import is still being worked on; wait for it."))
+        message = _("The background work on this import was interrupted; nothing of it was written.")
+        if locked.status == Status.PREVIEWING:
+            ImportRow.objects.filter(batch=locked).delete()
+        move(batch, (locked.status,), RECOVERED[Status(locked.status)], error=message)
 
 
 def batch_downloaded(*, batch: ImportBatch) -> None:

@@ -337,6 +337,7 @@ def _unexpected(exc: Exception) -> str:
 
 
 def set_fields(batch: ImportBatch, **values) -> None:
+    values["worked_at"] = timezone.now()
     audit.update(ImportBatch.objects.filter(pk=batch.pk), **values)
     for name, value in values.items():
         setattr(batch, name, value)
@@ -344,6 +345,7 @@ def set_fields(batch: ImportBatch, **values) -> None:
 
 def move(batch: ImportBatch, sources: Sequence[str], target: str, **values) -> bool:
     """Compare and set: the status moves only from one of ``sources`` (two requests cannot both move it)."""
+    values["worked_at"] = timezone.now()
     moved = audit.update(ImportBatch.objects.filter(pk=batch.pk, status__in=sources), status=target, **values)
     if moved:
         for name, value in {"status": target, **values}.items():

@@ -1,6 +1,6 @@
 """The verbs on a batch: choose the columns (then the preview runs), import the previewed rows, undo an import,
-cancel one before it is imported. Each is refused (404) to a role that only reads: the batch is looked up with the
-right its kind needs (a tree's: the right to restructure). The services
+cancel one before it is imported, recover one whose job was lost. Each is refused (404) to a role that only reads:
+the batch is looked up with the right its kind needs (a tree's: the right to restructure). The services
 decide whether the batch's status allows the verb and say why not in Vietnamese (docs/decisions/0012)."""
 
 from __future__ import annotations
@@ -114,6 +114,22 @@ def cancel(request, batch_id: int):
         ButtonForm(request.POST),
         lambda _data: services.batch_cancel(batch=batch, user=request.user),
         done=_("The import was cancelled; nothing was written."),
+        then=url,
+        back=url,
+    )
+
+
+@login_required
+@require_POST
+def recover(request, batch_id: int):
+    """A batch whose background job was lost gets back a status someone can act on (its page says what)."""
+    batch = changeable_or_404(request, batch_id)
+    url = _detail(batch)
+    return verb(
+        request,
+        ButtonForm(request.POST),
+        lambda _data: services.batch_recover(batch=batch, user=request.user),
+        done=_("The interrupted work was stopped; nothing of it was written."),
         then=url,
         back=url,
     )
