@@ -140,6 +140,7 @@ SHOWS_ROWS = {
     ImportBatch.Status.PREVIEWED,
     ImportBatch.Status.COMMITTING,
     ImportBatch.Status.COMMITTED,
+    ImportBatch.Status.UNDOING,
     ImportBatch.Status.UNDONE,
     ImportBatch.Status.CANCELLED,
     ImportBatch.Status.FAILED,
