@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.db import transaction
 from django.db.models import Count, F
+from django.utils import timezone
 
 from apps.demo import world as demo
 from apps.demo.span import history_start
@@ -169,6 +170,19 @@ def assert_ready_for_today(as_of: date) -> None:
 def test_in_december_next_years_calendar_is_registered_and_the_demo_cell_meets_today():
     demo.build(profile="sample", seed=1, as_of=date(2026, 12, 6))  # a Sunday
     assert_ready_for_today(date(2026, 12, 6))
+    assert_exempt_marks_have_an_exemption()
+
+
+def assert_exempt_marks_have_an_exemption() -> None:
+    """Every "exempt" attendance mark is a member's with an exemption on the meeting's day."""
+    periods: dict[int, list[tuple[date, date | None]]] = {}
+    for member_id, starts_on, ends_on in Exemption.objects.values_list("member_id", "starts_on", "ends_on"):
+        periods.setdefault(member_id, []).append((starts_on, ends_on))
+    marks = Attendance.objects.filter(status="exempt").values_list("member_id", "meeting__scheduled_at")
+    assert marks.exists()
+    for member_id, at in marks:
+        day = timezone.localdate(at)
+        assert any(s <= day and (e is None or day <= e) for s, e in periods.get(member_id, [])), (member_id, day)
 
 
 @pytest.mark.django_db

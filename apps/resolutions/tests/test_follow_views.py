@@ -608,3 +608,17 @@ def test_committee_resolutions_query_count(world, client_for, rows):
         assert client.get(url("committee_resolutions", world.commune_a.pk)).status_code == 200
     # session, user, grants, committee, its resolutions
     assert len(ctx.captured_queries) == 5
+
+
+@pytest.mark.django_db
+def test_a_member_opens_the_cells_task_of_a_directive_without_a_link_to_the_directive(world, client_for, a1_task):
+    """A plain member follows the task the commune's directive gave the cell, but may not open the directive: the
+    task page names it without a link (the walk found the dead link); committee staff get the link."""
+    response = client_for(world.member_user).get(reverse("resolutions:task", args=[a1_task.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    directive_url = reverse("resolutions:resolution", args=[a1_task.resolution_id])
+    assert "Chỉ thị ra quân mùa khô" in page and directive_url not in page
+    assert client_for(world.member_user).get(directive_url).status_code == 404
+    staff_page = client_for(world.staff).get(reverse("resolutions:task", args=[a1_task.pk])).content.decode()
+    assert directive_url in staff_page

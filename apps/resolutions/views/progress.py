@@ -59,6 +59,8 @@ def _task_page(request, task: Task, *, progress_form: ProgressForm | None = None
         "can_post": can_post,
         "can_done": can_done,
         "can_drop": can_drop,
+        # A member or a supervisor may follow a task of a committee's directive without seeing the directive itself.
+        "can_open_resolution": queries_tasks.resolutions_for(user, VIEW).filter(pk=task.resolution_id).exists(),
         "progress_form": (progress_form or ProgressForm(initial={"on": page["today"]})) if can_post else None,
         "drop_form": DropForm() if can_drop else None,
     }
