@@ -26,7 +26,7 @@ from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from auditlog.signals import accessed
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 from django.db.models.deletion import Collector
 from django.db.models.signals import pre_save
 from django.dispatch import Signal
@@ -272,6 +272,11 @@ def bulk_delete(queryset: models.QuerySet) -> int:
     values as the changes, as django-auditlog records a deletion), written in one insert per model, and
     ``rows_deleting`` sent per model before anything is deleted. Django's per-row signals still go out, with
     django-auditlog's receivers disabled and ``bulk_deleting()`` true. The number of rows deleted, cascade included."""
+    with transaction.atomic(using=queryset.db):  # the entries and the marks go with the rows, or none of them
+        return _bulk_delete(queryset)
+
+
+def _bulk_delete(queryset: models.QuerySet) -> int:
     collector = Collector(using=queryset.db, origin=queryset)
     collector.collect(list(queryset))
     for model, instances in collector.data.items():

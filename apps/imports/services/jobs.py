@@ -107,7 +107,7 @@ def batch_analyse(batch_id: int) -> str:
 def batch_preview(batch_id: int, user_id: int | None = None) -> str:
     """Plan every row and store it (in chunks, with the progress on the batch); the counts per fate."""
     batch = ImportBatch.objects.select_related("organization", "uploaded_by").filter(pk=batch_id).first()
-    if batch is None or batch.status != Status.PREVIEWING:
+    if batch is None or not move(batch, (Status.PREVIEWING,), Status.PREVIEWING):  # started: worked_at stamped
         return "skipped"
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else batch.uploaded_by
     every = max(1, settings.CHIBO_IMPORT_PROGRESS_EVERY)
@@ -142,60 +142,76 @@ def batch_preview(batch_id: int, user_id: int | None = None) -> str:
         return fail(batch, str(exc.message) if isinstance(exc, UnreadableFile) else _unexpected(exc))
 
 
+class Gone(Exception):
+    """The batch left the job's status while the job waited for its lock (recovered, or done by another run)."""
+
+
+def _locked(batch: ImportBatch, status: str) -> None:
+    """Lock the batch's row for the job's transaction and check it is still the job's (``Gone`` if not): a recovery
+    or a second run of the same job waits for the lock, then finds the batch moved on."""
+    if not ImportBatch.objects.select_for_update(of=("self",)).filter(pk=batch.pk, status=status).exists():
+        raise Gone
+
+
 def batch_commit(batch_id: int, user_id: int) -> str:
     """Re-plan every row inside one transaction; if each row's fate is still the preview's, write the rows to create
-    or update; else write nothing and say so."""
+    or update; else write nothing and say so. The batch's row is locked for the transaction, and every status it
+    is given is compared and set from ``committing`` (a recovery meanwhile wins, a second run skips)."""
     batch = ImportBatch.objects.select_related("organization").filter(pk=batch_id).first()
-    if batch is None or batch.status != Status.COMMITTING:
+    if batch is None or not move(batch, (Status.COMMITTING,), Status.COMMITTING):  # started: worked_at stamped
         return "skipped"
     user = get_user_model().objects.filter(pk=user_id).first()
     if user is None or not permissions.import_into(user, batch.organization, batch.kind):
-        return fail(batch, _("You may no longer import into this organisation."))
+        return _failed(batch, Status.COMMITTING, _("You may no longer import into this organisation."))
     try:
         with set_actor(user), transaction.atomic():
+            _locked(batch, Status.COMMITTING)
             counts = _commit(batch, user)
             set_fields(batch, status=Status.COMMITTED, counts=counts, committed_at=timezone.now(), committed_by=user)
         return "committed"
+    except Gone:
+        return "skipped"
     except Changed as exc:
-        return fail(batch, _("The data changed since the preview; preview it again.") + f" {exc}")
+        return _failed(batch, Status.COMMITTING, _("The data changed since the preview; preview it again.") + f" {exc}")
     except UnreadableFile as exc:
-        return fail(batch, str(exc.message))
+        return _failed(batch, Status.COMMITTING, str(exc.message))
     except Exception as exc:
         logger.exception("import %s: commit failed", batch_id)
-        return fail(batch, _unexpected(exc))
+        return _failed(batch, Status.COMMITTING, _unexpected(exc))
 
 
 def batch_undo(batch_id: int, user_id: int) -> str:
     """Take a committed import back in one transaction: its updated records get their earlier values, its new ones
-    are deleted. Refused (the batch stays committed, with the reason on it) when its records were used since."""
+    are deleted. Refused (the batch stays committed, with the reason on it) when its records were used since. Locked
+    and compared-and-set from ``undoing`` like the commit."""
     batch = ImportBatch.objects.select_related("organization").filter(pk=batch_id).first()
-    if batch is None or batch.status != Status.UNDOING:
+    if batch is None or not move(batch, (Status.UNDOING,), Status.UNDOING):  # started: worked_at stamped
         return "skipped"
     user = get_user_model().objects.filter(pk=user_id).first()
     if user is None or not permissions.import_into(user, batch.organization, batch.kind):
-        set_fields(batch, status=Status.COMMITTED, error=_("You may no longer import into this organisation."))
+        move(batch, (Status.UNDOING,), Status.COMMITTED, error=_("You may no longer import into this organisation."))
         return "refused"
-    try:
-        with set_actor(user), transaction.atomic():
-            locked = ImportBatch.objects.select_for_update(of=("self",)).get(pk=batch.pk)
-            blockers = queries.undo_blockers(locked)
-            if blockers:
-                raise Blocked("; ".join(str(blocker) for blocker in blockers))
-            changes.reverse(locked)
-            set_fields(batch, status=Status.UNDONE, undone_at=timezone.now(), undone_by=user)
-        return "undone"
-    except Blocked as exc:
-        set_fields(
-            batch,
-            status=Status.COMMITTED,
-            error=_("The import cannot be undone: its records were used since.") + f" {exc}",
-        )
-        return "refused"
-    except Exception as exc:
-        logger.exception("import %s: undo failed", batch_id)
-        message = _("The undo stopped on an unexpected error (%(error)s); nothing was changed.")
-        set_fields(batch, status=Status.COMMITTED, error=message % {"error": type(exc).__name__})
-        return "failed"
+    with set_actor(user):
+        try:
+            with transaction.atomic():
+                _locked(batch, Status.UNDOING)
+                blockers = queries.undo_blockers(batch)
+                if blockers:
+                    raise Blocked("; ".join(str(blocker) for blocker in blockers))
+                changes.reverse(batch)
+                set_fields(batch, status=Status.UNDONE, undone_at=timezone.now(), undone_by=user)
+            return "undone"
+        except Gone:
+            return "skipped"
+        except Blocked as exc:
+            message = _("The import cannot be undone: its records were used since.") + f" {exc}"
+            move(batch, (Status.UNDOING,), Status.COMMITTED, error=message)
+            return "refused"
+        except Exception as exc:
+            logger.exception("import %s: undo failed", batch_id)
+            message = _("The undo stopped on an unexpected error (%(error)s); nothing was changed.")
+            move(batch, (Status.UNDOING,), Status.COMMITTED, error=message % {"error": type(exc).__name__})
+            return "failed"
 
 
 def _commit(batch: ImportBatch, user) -> dict[str, int]:
@@ -356,3 +372,8 @@ def move(batch: ImportBatch, sources: Sequence[str], target: str, **values) -> b
 def fail(batch: ImportBatch, message: str) -> str:
     set_fields(batch, status=Status.FAILED, error=message)
     return "failed"
+
+
+def _failed(batch: ImportBatch, source: str, message: str) -> str:
+    """``fail``, compared and set from the job's status: a batch recovered or moved on meanwhile keeps its own."""
+    return "failed" if move(batch, (source,), Status.FAILED, error=message) else "skipped"

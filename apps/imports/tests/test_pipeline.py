@@ -209,7 +209,8 @@ def _queries(fn) -> int:
 def test_preview_and_commit_read_a_bounded_number_of_queries(demo):
     """A few queries per job whatever the number of rows (below one chunk): the subtree's members and cells loaded
     once, the keys held outside and the matched members' values once per 1,000 rows, the rows written in bulk (with
-    their audit entries and the oversight's marks, a few queries per write)."""
+    their audit entries and the oversight's marks, a few queries per write), the batch's row stamped when the job
+    starts and locked by the commit."""
     canbo, cell = flow.user("canbo"), flow.home_cell()
     known = list(Member.objects.filter(cell=cell, active=True, card_number__isnull=False).select_related("cell"))
     counted = []
@@ -226,7 +227,7 @@ def test_preview_and_commit_read_a_bounded_number_of_queries(demo):
         assert batch.counts["create"] == size and batch.counts["update"] == size, batch.counts
         counted.append((preview, commit))
     assert counted[1] == counted[2], counted
-    assert counted[1][0] <= 12 and counted[1][1] <= 40, counted
+    assert counted[1][0] <= 13 and counted[1][1] <= 40, counted  # each job's start is stamped: one update
 
 
 @pytest.mark.django_db

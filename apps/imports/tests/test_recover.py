@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from apps.imports.models import ImportBatch, ImportRow
-from apps.imports.services import batches
+from apps.imports.services import batches, jobs
 from apps.imports.tests import flow
 from apps.members.models import Member
 
@@ -114,3 +114,42 @@ def test_only_who_may_import_there_recovers(demo, clock, client, who):
         assert response.status_code == 200
         page = response.content.decode()
         assert "bị gián đoạn" in page and recover_url(batch) not in page
+
+
+@pytest.mark.django_db
+def test_a_job_that_starts_after_its_batch_was_recovered_writes_nothing(demo, clock):
+    """The commit waited in the queue past the threshold and someone recovered the batch: when the worker finally
+    runs the job, it finds the batch moved on and skips (no members, the status the recovery gave stays)."""
+    canbo = flow.user("canbo")
+    batch = flow.run(canbo, flow.home_cell(), rows(), committed=False)
+    members = Member.objects.count()
+    batches.batch_commit_request(batch=batch, user=canbo)
+    clock.shift(LATER)
+    batches.batch_recover(batch=batch, user=canbo)
+    assert jobs.batch_commit(batch.pk, canbo.pk) == "skipped"
+    batch.refresh_from_db()
+    assert batch.status == Status.PREVIEWED and Member.objects.count() == members
+
+
+@pytest.mark.django_db
+def test_a_second_run_of_an_undo_job_leaves_the_undone_batch_undone(demo):
+    canbo = flow.user("canbo")
+    batch = flow.undo(canbo, flow.run(canbo, flow.home_cell(), rows()))
+    assert batch.status == Status.UNDONE
+    assert jobs.batch_undo(batch.pk, canbo.pk) == "skipped"  # the same task delivered twice
+    batch.refresh_from_db()
+    assert batch.status == Status.UNDONE and not batch.error
+
+
+@pytest.mark.django_db
+def test_a_page_left_open_reloads_when_its_job_is_found_lost(demo, clock, client):
+    """The progress section polls; once the batch is stalled the answer asks for the whole page, which holds the
+    way to recover it."""
+    canbo = flow.user("canbo")
+    batch = flow.run(canbo, flow.home_cell(), rows(), committed=False)
+    batches.batch_commit_request(batch=batch, user=canbo)
+    client.force_login(canbo)
+    poll = {"HX-Request": "true"}
+    assert "HX-Refresh" not in client.get(reverse("imports:detail", args=[batch.pk]), headers=poll)
+    clock.shift(LATER)
+    assert client.get(reverse("imports:detail", args=[batch.pk]), headers=poll)["HX-Refresh"] == "true"

@@ -115,8 +115,9 @@ def detail(request, batch_id: int):
     batch = batch_or_404(request, batch_id)
     if request.htmx:
         response = render(request, "imports/batches/detail.html#progress", {"batch": batch})
-        if not batch.busy:
-            response["HX-Refresh"] = "true"  # the job is done: the whole page shows what comes next
+        if not batch.busy or batch.stalled:
+            # The job is done (or lost): the whole page shows what comes next (or the way to recover it).
+            response["HX-Refresh"] = "true"
         return response
     can_change = may_change(request.user, batch)
     context = {

@@ -308,7 +308,7 @@ def _on_save(sender, instance, created: bool, raw: bool = False, **kwargs) -> No
 
 
 def _on_delete(sender, instance, **kwargs) -> None:
-    if audit.bulk_deleting():  # announced by rows_deleting, marked there
+    if audit.bulk_deleting() and sender is not AnnualRating:  # announced by rows_deleting, marked there
         return
     _changes(_loaded(instance), None, instance)
 
@@ -317,7 +317,7 @@ def _on_rows_deleting(sender, instances: list, **kwargs) -> None:
     """Rows about to be deleted in bulk (apps.common.audit.bulk_delete, an import's undo): what their deletion
     changes, read while they are still there, marked in one upsert (new members and periods in a few queries for
     the whole batch, as when they were written in bulk)."""
-    if sender not in FIELDS:
+    if sender not in FIELDS or sender is AnnualRating:  # a grade is recomputed from what is left: after the delete
         return
     if sender in BULK:
         facts.mark_stale(BULK[sender](instances))
