@@ -213,8 +213,9 @@ def _periods(
         age = (as_of - m.date_of_birth).days // 365
         if m.status == "official" and (age >= 78 and rng.random() < 0.45 or rng.random() < 0.01):
             # Before the history begins (apps/demo/span.py: at most 13 months back): the meetings mark these members
-            # "exempt" and their dues "exempt" in every month shown, so the exemption must cover them all.
-            start = as_of - timedelta(days=rng.randint(400, 1500))
+            # "exempt" and their dues "exempt" in every month shown, so the exemption must cover them all. (The same
+            # draw as before, clamped: another range would shift the generator and change the rest of the demo.)
+            start = min(as_of - timedelta(days=rng.randint(30, 1500)), as_of - timedelta(days=400))
             exemptions.append(Exemption(member=m, starts_on=start, reason=rng.choice(EXEMPT_REASONS)))
     return memberships, exemptions
 
