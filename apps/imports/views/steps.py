@@ -104,16 +104,15 @@ def undo(request, batch_id: int):
     )
 
 
-@login_required
-@require_POST
-def cancel(request, batch_id: int):
+def _button(request, batch_id: int, service, done: str):
+    """A one-button verb posted from the batch's page: the service's refusal shown there, else ``done``."""
     batch = changeable_or_404(request, batch_id)
     url = _detail(batch)
     return verb(
         request,
         ButtonForm(request.POST),
-        lambda _data: services.batch_cancel(batch=batch, user=request.user),
-        done=_("The import was cancelled; nothing was written."),
+        lambda _data: service(batch=batch, user=request.user),
+        done=done,
         then=url,
         back=url,
     )
@@ -121,15 +120,14 @@ def cancel(request, batch_id: int):
 
 @login_required
 @require_POST
+def cancel(request, batch_id: int):
+    return _button(request, batch_id, services.batch_cancel, _("The import was cancelled; nothing was written."))
+
+
+@login_required
+@require_POST
 def recover(request, batch_id: int):
     """A batch whose background job was lost gets back a status someone can act on (its page says what)."""
-    batch = changeable_or_404(request, batch_id)
-    url = _detail(batch)
-    return verb(
-        request,
-        ButtonForm(request.POST),
-        lambda _data: services.batch_recover(batch=batch, user=request.user),
-        done=_("The interrupted work was stopped; nothing of it was written."),
-        then=url,
-        back=url,
+    return _button(
+        request, batch_id, services.batch_recover, _("The interrupted work was stopped; nothing of it was written.")
     )
