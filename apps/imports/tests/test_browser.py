@@ -51,7 +51,11 @@ def member_list() -> bytes:
 
 
 def fits_the_phone(page: Page) -> None:
-    """No page-wide sideways scroll: what is wider (a table) scrolls inside its own box."""
+    """No page-wide sideways scroll: what is wider (a table) scrolls inside its own box.
+
+    Measured once the page has loaded: right after a click the old document may be going away (no
+    documentElement yet), which failed a CI run."""
+    page.wait_for_load_state("load")
     width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     assert width[0] <= width[1], f"{page.url}: the page is {width[0]}px wide on a {width[1]}px screen"
 
@@ -130,6 +134,8 @@ def test_a_secretary_imports_a_member_list_fixes_the_columns_commits_and_undoes(
 
     # Import: the confirmation, then the import (a job: done at once here).
     page.locator(f"main a[href='/imports/{batch.pk}/commit/']").click()
+    expect(page).to_have_url(re.compile(rf"/imports/{batch.pk}/commit/$"))
+    expect(page.locator("main form button[type=submit]")).to_be_visible()
     fits_the_phone(page)
     page.locator("main form button[type=submit]").click()
     expect(page).to_have_url(re.compile(rf"/imports/{batch.pk}/$"))
@@ -147,6 +153,7 @@ def test_a_secretary_imports_a_member_list_fixes_the_columns_commits_and_undoes(
 
     # Undo: nothing touched the three since, so they go.
     page.locator(f"main a[href='/imports/{batch.pk}/undo/']").click()
+    expect(page).to_have_url(re.compile(rf"/imports/{batch.pk}/undo/$"))
     expect(page.locator("main form button[type=submit]")).to_be_visible()
     fits_the_phone(page)
     page.locator("main form button[type=submit]").click()
