@@ -270,8 +270,9 @@ def bulk_update(model: type[models.Model], objects: Sequence[models.Model], fiel
 def bulk_delete(queryset: models.QuerySet) -> int:
     """``queryset.delete()`` with its cascade, for many rows: one "delete" entry per audited row (its fields' last
     values as the changes, as django-auditlog records a deletion), written in one insert per model, and
-    ``rows_deleting`` sent per model before anything is deleted. Django's per-row signals still go out, with
-    django-auditlog's receivers disabled and ``bulk_deleting()`` true. The number of rows deleted, cascade included."""
+    ``rows_deleting`` sent per model before anything is deleted; a reference the deletion clears (SET_NULL) gets an
+    "update" entry and ``rows_written``. Django's per-row signals still go out, with django-auditlog's receivers
+    disabled and ``bulk_deleting()`` true. The number of rows deleted, cascade included."""
     with transaction.atomic(using=queryset.db):  # the entries and the marks go with the rows, or none of them
         return _bulk_delete(queryset)
 
@@ -294,6 +295,39 @@ def _bulk_delete(queryset: models.QuerySet) -> int:
             LogEntry.Action.DELETE,
         )
         rows_deleting.send(sender=model, instances=rows)
+    cleared = _field_updates(collector)
     with disable_auditlog(), _announced():
         count, _per_model = collector.delete()
+    for model, pks, field in cleared:
+        _written(model, pks, [field])
     return count
+
+
+def _field_updates(collector: Collector) -> list[tuple[type[models.Model], list, str]]:
+    """The references the deletion will set to NULL (or to a default: ``on_delete=SET_NULL``/``SET_DEFAULT``, a
+    task's lead, a meeting's preparer), which Django writes with an ``UPDATE`` and no signal: one "update" entry per
+    row, old → new, in one insert per field. Returns (model, pks, field name) of each, for ``rows_written`` once the
+    write is done."""
+    cleared = []
+    for (field, value), batches in collector.field_updates.items():
+        for batch in batches:
+            if isinstance(batch, models.QuerySet):
+                model = batch.model
+                rows = list(batch.values_list("pk", field.attname))
+            else:
+                objects = list(batch)
+                if not objects:
+                    continue
+                model = type(objects[0])
+                rows = [(obj.pk, getattr(obj, field.attname)) for obj in objects]
+            if not rows:
+                continue
+            new = _text(value)
+            if field.name not in _excluded(model):
+                _entries(
+                    model,
+                    ((pk, _label(model, pk), {field.name: [_text(old), new]}) for pk, old in rows if _text(old) != new),
+                    LogEntry.Action.UPDATE,
+                )
+            cleared.append((model, [pk for pk, _old in rows], field.name))
+    return cleared

@@ -224,3 +224,33 @@ def test_profile_reads_and_exports_are_logged(world, client_for):
     response = client.get(reverse("exports:download", args=[export.pk]), REMOTE_ADDR="198.51.100.5")
     assert response.status_code == 200
     assert export_reads.count() == 2 and export_reads.order_by("-pk").first().remote_addr == "198.51.100.5"
+
+
+def test_a_bulk_delete_records_the_references_it_clears(world):
+    """Deleting members in bulk (an import's undo) sets the tasks they led to no lead: Django writes that with an
+    UPDATE and no signal, so bulk_delete records it itself, one "update" entry per task, actor included."""
+    from apps.common import audit  # noqa: PLC0415 (kept beside its one use)
+    from apps.resolutions.models import Task  # noqa: PLC0415
+    from apps.resolutions.testing import make_resolution  # noqa: PLC0415
+
+    lead = Member.objects.create(
+        cell=world.cell_a1,
+        full_name="Lê Văn Tạm",
+        gender=Member.Gender.MALE,
+        date_of_birth=date(1970, 1, 1),
+        admitted_on=date(2000, 3, 1),
+        official_on=date(2001, 3, 1),
+        status=Member.Status.OFFICIAL,
+    )
+    resolution = make_resolution(world.cell_a1, tasks=3, targets=0, lead=lead)
+    tasks = sorted(resolution.tasks.values_list("pk", flat=True))
+    start = LogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    with set_actor(world.secretary):
+        audit.bulk_delete(Member.objects.filter(pk=lead.pk))
+    assert not Task.objects.filter(pk__in=tasks).exclude(lead=None).exists()
+    updates = LogEntry.objects.filter(
+        pk__gt=start, action=LogEntry.Action.UPDATE, content_type=ContentType.objects.get_for_model(Task)
+    )
+    assert sorted(e.object_id for e in updates) == tasks
+    assert all(e.changes == {"lead": [str(lead.pk), None]} and e.actor == world.secretary for e in updates)
+    assert LogEntry.objects.filter(pk__gt=start, action=LogEntry.Action.DELETE, object_id=lead.pk).exists()
