@@ -148,3 +148,20 @@ def test_links_stay_on_the_site_and_get_forms_become_links():
 def test_spread_puts_first_last_and_middle_of_each_kind_first():
     links = [pages.Link(f"/members/{n}/", htmx=False) for n in range(1, 6)]
     assert [link.url for link in spread(links)][:3] == ["/members/1/", "/members/5/", "/members/3/"]
+
+
+def test_a_prefilled_value_the_browser_would_refuse_is_found():
+    doc = pages.parse(
+        b"""<html><body>
+        <form method="post" action="/dues/"><input type="number" name="a" value="127680" step="1000">
+          <input type="number" name="b" value="128000" step="1000"><input type="number" name="c" value="5" min="1"
+          max="4"><input name="d" value="abcdef" maxlength="3"><input type="number" name="e" value="0.5"
+          step="any"><input type="hidden" name="f" value="x" maxlength="0"><button>Save</button></form>
+        <form method="post" action="/free/" novalidate><input type="number" name="g" value="7" step="1000"></form>
+        </body></html>"""
+    )
+    assert pages.refused_as_rendered(doc) == [
+        "/dues/ a='127680': off the step 1000",
+        "/dues/ c='5': above max 4",
+        "/dues/ d='abcdef': longer than maxlength 3",
+    ]

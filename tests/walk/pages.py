@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import lxml.html
@@ -276,3 +277,46 @@ def _hx_headers(el) -> tuple[tuple[str, str], ...]:
             for key, value in json.loads(raw).items():
                 merged.setdefault(key, str(value))
     return tuple(sorted(merged.items()))
+
+
+def refused_as_rendered(doc) -> list[str]:
+    """The prefilled values a browser's own validation refuses (out of ``min``/``max``, off the ``step``, longer than
+    ``maxlength``): a form that shows one cannot be sent as it stands. The walk submits forms without a browser, so
+    it checks the constraints here (a dues form once suggested amounts off its ``step`` and could not be saved)."""
+    problems = []
+    owners = _owners(doc)
+    for el, form in owners:
+        if form is None or form.get("novalidate") is not None or el.tag != "input" or el.get("disabled") is not None:
+            continue
+        value = el.get("value")
+        kind = (el.get("type") or "text").lower()
+        if not value or kind in NOT_SENT or kind in ("hidden", "checkbox", "radio", "file"):
+            continue
+        reason = _constraint_broken(el, kind, value)
+        if reason:
+            action = form.get("hx-post") or form.get("action") or ""
+            problems.append(f"{action} {el.get('name')}={value!r}: {reason}")
+    return problems
+
+
+def _constraint_broken(el, kind: str, value: str) -> str | None:
+    limit = el.get("maxlength")
+    if limit and limit.isdigit() and len(value) > int(limit):
+        return f"longer than maxlength {limit}"
+    if kind not in ("number", "range"):
+        return None
+    try:
+        number = Decimal(value)
+        low = Decimal(el.get("min")) if el.get("min") else None
+        high = Decimal(el.get("max")) if el.get("max") else None
+        step = el.get("step") or "1"
+        step_value = None if step == "any" else Decimal(step)
+    except InvalidOperation:
+        return "not a number"
+    if low is not None and number < low:
+        return f"below min {low}"
+    if high is not None and number > high:
+        return f"above max {high}"
+    if step_value and (number - (low or 0)) % step_value:
+        return f"off the step {step_value}"
+    return None

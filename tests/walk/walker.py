@@ -203,6 +203,8 @@ class Walker:
             return url, []
         for submission in pages.submissions(doc, url, self.today):
             self._collect(submission, url)
+        for problem in pages.refused_as_rendered(doc):
+            self.report("form refused as rendered", url, problem, via)
         return url, pages.links(doc, url)
 
     # -- forms ---------------------------------------------------------------------------------------------------------

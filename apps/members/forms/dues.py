@@ -27,7 +27,7 @@ class DuesMonthForm(NFCFormMixin, forms.Form):
                 label=_("amount (đồng)"),
                 required=False,
                 initial=(row.amount if row and row.amount else None) if row else line.suggested,
-                widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": "1000"}),
+                widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": "1"}),
             )
             self.fields[f"note_{pk}"] = forms.CharField(
                 label=_("note"), required=False, max_length=300, initial=row.note if row else ""
@@ -75,7 +75,7 @@ class DuesRateForm(NFCFormMixin, forms.Form):
         label=_("fixed amount (đồng)"),
         required=False,
         help_text=_("For the fixed-amount basis only."),
-        widget=forms.NumberInput(attrs={"step": "1000", "inputmode": "numeric"}),
+        widget=forms.NumberInput(attrs={"step": "1", "inputmode": "numeric"}),
     )
     effective_from = record_date_field(
         label=_("in force from"),
@@ -97,7 +97,7 @@ class DuesBasisForm(NFCFormMixin, forms.Form):
         label=_("monthly salary or pension (đồng)"),
         required=False,
         help_text=_("The social-insurance salary or the pension; leave empty for a fixed amount."),
-        widget=forms.NumberInput(attrs={"step": "1000", "inputmode": "numeric", "autocomplete": "off"}),
+        widget=forms.NumberInput(attrs={"step": "1", "inputmode": "numeric", "autocomplete": "off"}),
     )
     effective_from = record_date_field(
         label=_("in force from"),

@@ -294,7 +294,7 @@ def test_basis_page_is_scoped(world, client_for, persona, target, expected, can_
     response = client_for(getattr(world, persona)).get(basis_url(member))
     assert response.status_code == expected
     if expected == 200:
-        assert "7654000" in response.content.decode()
+        assert "7.654.000" in response.content.decode()
         assert (response.context["form"] is not None) == can_add
 
 

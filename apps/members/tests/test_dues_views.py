@@ -154,7 +154,7 @@ def test_member_dues_page_is_scoped(world, client_for, persona, target, expected
     response = client_for(getattr(world, persona)).get(reverse("members:dues_member", args=[member.pk]) + "?year=2026")
     assert response.status_code == expected
     if expected == 200:
-        assert "31000" in response.content.decode()
+        assert "31.000" in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -192,3 +192,25 @@ def test_member_dues_query_count_is_constant(world, client_for, rows):
         )
     # session, user, grants, member (+cell), the year's dues rows
     assert len(ctx.captured_queries) == 5, [q["sql"] for q in ctx.captured_queries]
+
+
+@pytest.mark.django_db
+def test_the_suggested_amounts_can_be_saved_as_shown_and_amounts_read_with_separators(world, client_for):
+    """1 % of a salary is rarely a round thousand (127.680 đ): the month's form must take it as it suggests it (a
+    browser refuses a value off the input's step, and the secretary could not save the form), and the pages show
+    amounts grouped by thousands."""
+    from tests.walk import pages  # noqa: PLC0415 (the walk's reading of what a browser would refuse)
+
+    sec = world.secretary_member
+    services_dues.dues_basis_set(
+        member=sec, basis="salary", monthly_income=Decimal(12_768_000), effective_from=date(2026, 1, 1)
+    )
+    client = client_for(world.secretary)
+    page = client.get(dues_url(world.cell_a1))
+    assert f'name="amount_{sec.pk}"' in page.content.decode() and 'value="127680"' in page.content.decode()
+    assert pages.refused_as_rendered(pages.parse(page.content)) == []
+    Dues.objects.create(member=sec, month=MONTH, amount=127680, status="paid")
+    year = client.get(reverse("members:dues_member", args=[sec.pk]) + "?year=2026").content.decode()
+    assert "127.680" in year
+    basis = client.get(reverse("members:dues_basis", args=[sec.pk])).content.decode()
+    assert "12.768.000" in basis
