@@ -31,7 +31,7 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(
-            attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", **(attrs or {})},
+            attrs={"placeholder": "dd/mm/yyyy", **(attrs or {})},
             format="%d/%m/%Y",
         )
 

@@ -14,7 +14,7 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, attrs=None):
         super().__init__(
-            attrs={"placeholder": "dd/mm/yyyy HH:MM", "inputmode": "numeric", **(attrs or {})},
+            attrs={"placeholder": "dd/mm/yyyy HH:MM", **(attrs or {})},
             format="%d/%m/%Y %H:%M",
         )
 
