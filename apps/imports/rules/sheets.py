@@ -63,8 +63,9 @@ __all__ = [
 # --- opening --------------------------------------------------------------------------------------------------------
 
 
-def open_workbook(path: Path, *, max_rows: int, max_bytes: int) -> Workbook:
-    """The workbook at ``path``, by its content; ``UnreadableFile`` when it cannot or must not be read."""
+def open_workbook(path: Path, *, max_rows: int, max_bytes: int, name: str | None = None) -> Workbook:
+    """The workbook at ``path``, by its content; ``UnreadableFile`` when it cannot or must not be read. ``name``:
+    what a text file's one sheet is called (the name the user uploaded it under; the stored file's is a random one)."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -80,4 +81,4 @@ def open_workbook(path: Path, *, max_rows: int, max_bytes: int) -> Workbook:
         return open_xlsx(path, max_rows=max_rows)
     if head.startswith(OLE2_MAGIC):
         return open_xls(path, max_rows=max_rows)
-    return open_csv(path, head, max_rows=max_rows)
+    return open_csv(path, head, max_rows=max_rows, name=name)

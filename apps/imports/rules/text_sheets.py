@@ -106,7 +106,9 @@ def _sniff_delimiter(sample: str) -> str:
     return best
 
 
-def open_csv(path: Path, head: bytes, *, max_rows: int) -> Workbook:
+def open_csv(path: Path, head: bytes, *, max_rows: int, name: str | None = None) -> Workbook:
+    """The text file as a workbook of one sheet, named ``name`` (the uploaded file's name, which the user knows),
+    else after the file on disk."""
     if _MARKUP.match(head.lstrip(codecs.BOM_UTF8)):
         raise UnreadableFile(
             _("This file is a web page (HTML or XML) named like a spreadsheet; open it in Excel and save it as .xlsx.")
@@ -130,4 +132,4 @@ def open_csv(path: Path, head: bytes, *, max_rows: int) -> Workbook:
         except csv.Error as error:  # a cell longer than csv's field limit, a stray NUL: not a real .csv
             raise not_a_spreadsheet() from error
 
-    return Workbook(format=FORMAT_CSV, sheets=[Sheet(name=path.stem, rows=rows)])
+    return Workbook(format=FORMAT_CSV, sheets=[Sheet(name=name or path.stem, rows=rows)])

@@ -35,7 +35,7 @@ from apps.imports.queries import batches as queries
 from apps.imports.rules import layout
 from apps.imports.rules import mapping as rules_mapping
 from apps.imports.rules.plan import CREATE, UPDATE, WARNING, Planned, SourceRow
-from apps.imports.rules.sheets import UnreadableFile, open_workbook
+from apps.imports.rules.sheets import FORMAT_CSV, UnreadableFile, open_workbook
 from apps.imports.services import changes
 from apps.imports.services.context import PlanContext
 
@@ -270,6 +270,8 @@ def _source_rows(batch: ImportBatch, workbook) -> Iterator[SourceRow]:
     first = {int(i): label for i, label in batch.sheets[0]["columns"]}
     for info in batch.sheets:
         sheet = by_name.get(info["name"])
+        if sheet is None and len(batch.sheets) == len(workbook.sheets) == 1 and workbook.format == FORMAT_CSV:
+            sheet = workbook.sheets[0]  # a text file analysed while its sheet was named after the stored file
         table = layout.find_table(sheet, batch.kind) if sheet is not None else None
         if table is None:
             raise UnreadableFile(_("The file changed since it was analysed."))
@@ -325,15 +327,14 @@ def _workbook(batch: ImportBatch):
         path = None
     copy = None
     if path is None or not path.is_file():  # a storage that keeps no local file (the tests' in-memory one)
-        # A folder of its own, the file under its stored name: a CSV's one sheet is named after the file, and must
-        # be named alike by every job.
+        # A folder of its own, the file under its stored name.
         copy = tempfile.TemporaryDirectory(prefix="chibo-import-")  # noqa: SIM115  (cleaned up below)
         path = Path(copy.name) / Path(batch.file.name).name
         with batch.file.open("rb") as source, path.open("wb") as out:
             for chunk in source.chunks():
                 out.write(chunk)
     try:
-        workbook = open_workbook(path, **limits)
+        workbook = open_workbook(path, name=Path(batch.file_name).stem or None, **limits)
         try:
             yield workbook
         finally:

@@ -174,3 +174,16 @@ def test_a_sheet_per_cell_and_the_cell_chosen_for_the_file(demo):
     assert set(flow.fates(batch)) == {"refused"}  # a committee's file must say where each member goes
     batch = flow.preview(canbo, batch, options={"cell_id": sibling.pk})
     assert set(batch.rows.values_list("data__cell_id", flat=True)) == {sibling.pk}
+
+
+@pytest.mark.django_db
+def test_a_csv_files_rows_are_named_by_the_file_the_user_uploaded(demo):
+    """A text file has no sheets: a problem naming another row calls its one sheet by the uploaded file's name, not by
+    the random name the file is stored under."""
+    canbo, cell = flow.user("canbo"), flow.home_cell()
+    first = flow.new_row(31, cell)
+    rows = [first, flow.new_row(32, cell, card_number=first["card_number"])]
+    batch = flow.preview(canbo, flow.upload(canbo, flow.commune(), rows, name="dang-vien-xom-4.csv", fmt="csv"))
+    assert batch.sheets[0]["name"] == "dang-vien-xom-4"
+    messages = [message for found in flow.problems(batch).values() for _level, _field, message in found]
+    assert any("“dang-vien-xom-4”" in message for message in messages), messages
