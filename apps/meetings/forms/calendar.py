@@ -19,6 +19,18 @@ class DateTimeInput(forms.DateTimeInput):
         )
 
 
+class MeetingTimeField(forms.DateTimeField):
+    """A meeting's date and time: a date alone is refused (it would be a meeting at midnight, silently)."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() and ":" not in value:
+            raise forms.ValidationError(
+                _("Enter the time of the meeting too, as dd/mm/yyyy HH:MM (for example 15/01/2027 14:00)."),
+                code="no_time",
+            )
+        return super().to_python(value)
+
+
 class MeetingRuleForm(NFCFormMixin, forms.ModelForm):
     # Bounds as form fields, so a wrong value gets a readable message rather than a constraint name.
     day_of_month = forms.IntegerField(
@@ -45,7 +57,7 @@ class MeetingPlanForm(NFCFormMixin, forms.Form):
     """Date, time, place and topic of a planned meeting (editing one of the calendar, or adding one)."""
 
     scheduled_at = dates_within(
-        forms.DateTimeField(label=_("date and time"), widget=DateTimeInput()),
+        MeetingTimeField(label=_("date and time"), widget=DateTimeInput()),
         lambda: rules.meeting_dates(timezone.localdate()),
     )
     place = forms.CharField(label=_("place"), max_length=200, required=False)

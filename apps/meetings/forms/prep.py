@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.common import rules
 from apps.common.forms import NFCFormMixin, dates_within
 from apps.common.uploads import check_upload
-from apps.meetings.forms.calendar import DateTimeInput
+from apps.meetings.forms.calendar import DateTimeInput, MeetingTimeField
 from apps.meetings.models import AgendaItem, Meeting, MeetingDocument
 from apps.meetings.services.prep import MAX_DOCUMENT_BYTES
 from apps.members.models import Member
@@ -72,7 +72,7 @@ class DocumentForm(NFCFormMixin, forms.Form):
 
 class BoardMeetingForm(NFCFormMixin, forms.Form):
     scheduled_at = dates_within(  # a year out of range (0001) overflowed in the service: a server error
-        forms.DateTimeField(label=_("date and time"), widget=DateTimeInput()),
+        MeetingTimeField(label=_("date and time"), widget=DateTimeInput()),
         lambda: rules.meeting_dates(timezone.localdate()),
     )
     place = forms.CharField(label=_("place"), max_length=200, required=False)

@@ -38,6 +38,20 @@ def test_an_absurd_date_on_a_new_meeting_is_a_form_error(world, client_for, type
     assert response.context["form"].errors["scheduled_at"] == [f"Nhập ngày trong khoảng từ {low} đến {high}."]
 
 
+@pytest.mark.parametrize("typed", ["15/01/2027", "2027-01-15", "15-01-2027"])
+def test_a_meeting_without_its_time_is_a_form_error_not_a_meeting_at_midnight(world, client_for, typed):
+    """Before: a date alone was taken as 00:00 and the meeting went into every member's calendar at midnight."""
+    before = meetings()
+    response = client_for(world.secretary).post(
+        url("meeting_new", world.cell_a1.pk), {"kind": "regular", "scheduled_at": typed, "place": "Hội trường"}
+    )
+    assert response.status_code == 200 and meetings() == before
+    assert response.context["form"].errors["scheduled_at"] == [
+        "Nhập cả giờ họp, theo dạng dd/mm/yyyy HH:MM (ví dụ 15/01/2027 14:00)."
+    ]
+    assert 'value="' + typed + '"' in response.content.decode()  # what was typed stays in the field
+
+
 @pytest.mark.parametrize("typed", ["01/01/0001 00:00", "31/12/9999 23:59"])
 def test_an_absurd_date_on_a_planned_meeting_is_a_form_error(world, client_for, typed):
     meeting = make_meeting(world.cell_a1, when=timezone.now() + timedelta(days=10))
