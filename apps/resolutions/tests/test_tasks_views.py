@@ -292,6 +292,39 @@ def test_the_secretary_records_the_outcome_at_the_next_meeting(world, client_for
     assert unsafe["Location"] == url("task", story["mine"].pk)
 
 
+@pytest.mark.django_db
+def test_a_refused_outcome_comes_back_open_where_it_was_with_what_was_typed(world, client_for, story):
+    """Before: a refused review went back to the page with the form shut, the outcome typed gone and the error at the
+    top of a long page."""
+    following = services_tasks.resolution_for_meeting(meeting=story["following"], by=world.secretary)
+    mine = story["mine"]
+    back = url("resolution", following.pk) + f"#review-{mine.pk}"
+    outcome = "Đã vận động 12 hộ tham gia, còn 3 hộ chưa đồng ý."
+    response = client_for(world.secretary).post(
+        url("task_review", mine.pk), {"outcome": outcome, "decision": "done", "on": "31/02/2026", "next": back}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    article = page[page.index(f'id="review-{mine.pk}"') :]
+    article = article[: article.index("</article>")]
+    assert "<details open>" in article and outcome in article and 'value="31/02/2026"' in article
+    assert "Nhập một ngày hợp lệ." in article
+    assert '<option value="done" selected>' in article
+    assert Task.objects.get(pk=mine.pk).outcome == ""  # nothing saved
+
+
+@pytest.mark.django_db
+def test_a_refused_edit_of_the_content_keeps_the_text(world, client_for, draft):
+    resolution, _this, _following = draft
+    summary = "Chi bộ thống nhất ba nhiệm vụ trọng tâm của tháng."
+    response = client_for(world.secretary).post(url("resolution_edit", resolution.pk), {"title": "", "summary": summary})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert summary in page and "Trường này là bắt buộc." in page
+    resolution.refresh_from_db()
+    assert resolution.title and resolution.summary != summary  # nothing saved
+
+
 # ---------------------------------------------------------------------------------------------- the draft
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import mimetypes
 import os
+from urllib.parse import urlsplit
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -28,6 +29,7 @@ from apps.resolutions.models import Task
 from apps.resolutions.queries import progress as queries_progress
 from apps.resolutions.queries import tasks as queries_tasks
 from apps.resolutions.services import progress as services_progress
+from apps.resolutions.views import tasks as views_tasks
 
 TASK_PAGE = "resolutions/progress/task.html"
 
@@ -121,18 +123,45 @@ def task_drop(request, task_id: int):
 @login_required
 @require_POST
 def task_review(request, task_id: int):
-    """The outcome of a task recorded at the meeting that reviews it (from that meeting's resolution page)."""
+    """The outcome of a task recorded at the meeting that reviews it (from that meeting's resolution page). Refused,
+    that page is shown again with the task's form open, what was typed and the errors beside it."""
     task = get_object_or_404(queries_tasks.tasks_for(request.user, MANAGE), pk=task_id)
     back = _next_url(request, _task_url(task))
+    form = ReviewForm(request.POST)
+    on_page = _resolution_of(back)
+    page = {}
+    if on_page is not None:
+        page = {
+            "template": views_tasks.RESOLUTION_PAGE,
+            "context": lambda: views_tasks.resolution_page(request, on_page, review=_refused_review(task, form)),
+        }
     return verb(
         request,
-        ReviewForm(request.POST),
+        form,
         lambda data: services_progress.task_review(
             task=task, outcome=data["outcome"], decision=data["decision"], reason=data["reason"], on=data["on"]
         ),
         done=_("Outcome recorded."),
         then=back,
+        **page,
     )
+
+
+def _resolution_of(path: str) -> int | None:
+    """The resolution whose page ``path`` is, if it is one."""
+    try:
+        match = resolve(urlsplit(path).path)
+    except Resolver404:
+        return None
+    return match.kwargs.get("resolution_id") if match.view_name == "resolutions:resolution" else None
+
+
+def _refused_review(task: Task, form: ReviewForm) -> dict:
+    return {
+        "task": task.pk,
+        **{name: form.data.get(name, "") for name in ("outcome", "decision", "on", "reason")},
+        "errors": [message for errors in form.errors.values() for message in errors],
+    }
 
 
 @login_required

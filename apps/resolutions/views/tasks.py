@@ -68,28 +68,43 @@ def meeting_resolution(request, meeting_id: int):
 def resolution(request, resolution_id: int):
     # Queries: session, user, grants, the resolution with its cell, meeting and vote; the tasks under review and
     # their helpers; this resolution's tasks and their helpers; the meeting's closed vote on the resolution.
+    return render(request, RESOLUTION_PAGE, resolution_page(request, resolution_id))
+
+
+RESOLUTION_PAGE = "resolutions/tasks/resolution.html"
+
+
+def resolution_page(request, resolution_id: int, *, form=None, review: dict | None = None) -> dict:
+    """The resolution page's context, read afresh; after a refused form on it, that form (``form``: the content's,
+    bound; ``review``: what was typed into a task's review, with its errors), so the page shows it again where it was
+    with what was typed (a redirect with the errors as messages lost the text and put the error off-screen)."""
     resolution = get_object_or_404(queries_tasks.resolutions_for(request.user, VIEW), pk=resolution_id)
     can_manage = request.user.has_perm("resolutions.manage", resolution)
     context = {
         **queries_tasks.resolution_page(resolution, today=today()),
         "can_manage": can_manage,
         "decisions": ReviewForm.base_fields["decision"].choices,
+        "form": None,
+        "review_refused": review or {},
     }
     if can_manage and context["is_draft"]:
-        context["form"] = ResolutionForm(instance=resolution)
-    return render(request, "resolutions/tasks/resolution.html", context)
+        context["form"] = form or ResolutionForm(instance=resolution)
+    return context
 
 
 @login_required
 @require_POST
 def resolution_edit(request, resolution_id: int):
     resolution = get_object_or_404(queries_tasks.resolutions_for(request.user, MANAGE), pk=resolution_id)
+    form = ResolutionForm(request.POST, instance=resolution)
     return verb(
         request,
-        ResolutionForm(request.POST, instance=resolution),
+        form,
         lambda data: services_tasks.resolution_update(resolution=resolution, **data),
         done=_("Changes saved."),
         then=_resolution_url(resolution.pk),
+        template=RESOLUTION_PAGE,
+        context=lambda: resolution_page(request, resolution.pk, form=form),
     )
 
 
