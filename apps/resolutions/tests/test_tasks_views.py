@@ -310,6 +310,7 @@ def test_a_refused_outcome_comes_back_open_where_it_was_with_what_was_typed(worl
     assert "<details open>" in article and outcome in article and 'value="31/02/2026"' in article
     assert "Nhập một ngày hợp lệ." in article
     assert '<option value="done" selected>' in article
+    assert f'name="next" value="{back}"' in article  # sent again from here, it still goes back to the resolution
     assert Task.objects.get(pk=mine.pk).outcome == ""  # nothing saved
 
 
@@ -317,7 +318,9 @@ def test_a_refused_outcome_comes_back_open_where_it_was_with_what_was_typed(worl
 def test_a_refused_edit_of_the_content_keeps_the_text(world, client_for, draft):
     resolution, _this, _following = draft
     summary = "Chi bộ thống nhất ba nhiệm vụ trọng tâm của tháng."
-    response = client_for(world.secretary).post(url("resolution_edit", resolution.pk), {"title": "", "summary": summary})
+    response = client_for(world.secretary).post(
+        url("resolution_edit", resolution.pk), {"title": "", "summary": summary}
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert summary in page and "Trường này là bắt buộc." in page
