@@ -315,7 +315,7 @@ def _field_updates(collector: Collector) -> list[tuple[type[models.Model], list,
                 model = batch.model
                 rows = list(batch.values_list("pk", field.attname))
             else:
-                objects = list(batch)
+                objects: list[models.Model] = list(batch)  # type: ignore[call-overload]  # stubs: a list of instances
                 if not objects:
                     continue
                 model = type(objects[0])
