@@ -1,7 +1,8 @@
 """Django's own validation messages that its Vietnamese catalogue lacks (Django 5.2: messages added or re-quoted
-since the catalogue was last translated), so forms and services showed them in English. Listed here so that
-``makemessages`` keeps them in our catalogue, which Django reads first (LOCALE_PATHS) and translates them with.
-Nothing imports this list; ``apps/common/tests/test_i18n.py`` checks that each one now reads in Vietnamese."""
+since the catalogue was last translated), so forms and services showed them in English, and a few it words badly.
+Listed here so that ``makemessages`` keeps them in our catalogue, which Django reads first (LOCALE_PATHS) and
+translates them with. Nothing imports this list; ``apps/common/tests/test_i18n.py`` checks that each one now reads
+in Vietnamese."""
 
 from django.utils.translation import gettext_noop, ngettext
 
@@ -31,6 +32,11 @@ MESSAGES = [
     gettext_noop("%(model)s instance with %(field)s %(value)r is not a valid choice."),
     gettext_noop("Value must be valid JSON."),
     gettext_noop("Constraint “%(name)s” is violated."),
+    # translated in Django's catalogue, but in words a user stumbles on: "Nhập địa chỉ email." for an address that
+    # is not one; "Đảm bảo giá trị này là nhỏ hơn hoặc bằng với 15.00 ." for a score over the item's maximum
+    gettext_noop("Enter a valid email address."),
+    gettext_noop("Ensure this value is less than or equal to %(limit_value)s."),
+    gettext_noop("Ensure this value is greater than or equal to %(limit_value)s."),
 ]
 
 # Plural messages: xgettext reads them in the source; the function is never called.

@@ -34,6 +34,7 @@ class JudgedForm(NFCFormMixin, forms.Form):
                     min_value=Decimal(0),
                     max_value=item.max_points,
                     decimal_places=2,
+                    error_messages=_points_range(item.max_points),
                     initial=initial_judged.get(item.code),
                     help_text=_("Leave empty to give the sheet's points for a missing figure."),
                     widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
@@ -44,6 +45,7 @@ class JudgedForm(NFCFormMixin, forms.Form):
                     min_value=Decimal(0),
                     max_value=item.max_points,
                     decimal_places=2,
+                    error_messages=_points_range(item.max_points),
                     initial=initial_judged.get(item.code),
                     widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
                 )
@@ -82,3 +84,9 @@ class AdoptForm(NFCFormMixin, forms.Form):
         min_value=0,
         help_text=_("Leave empty when the board adopts the score without a vote."),
     )
+
+
+def _points_range(maximum: Decimal) -> dict[str, str]:
+    """The range error of a judged item in the sheet's own numbers ("từ 0 đến 15 điểm", not Django's "15.00 .")."""
+    message = _("Enter from 0 to %(max)s points.") % {"max": vn_number(maximum)}
+    return {"min_value": message, "max_value": message}

@@ -55,6 +55,8 @@ def test_secretary_sees_the_computed_items_and_proposes(world, meeting, client_f
 def test_invalid_judged_value_shows_the_form_again(world, meeting, client_for):
     response = client_for(world.secretary).post(url("score_propose", meeting), {**PROPOSE, "j_discussion": "9"})
     assert response.status_code == 200 and not MeetingScore.objects.exists()
+    # in the sheet's own numbers, not Django's "Đảm bảo giá trị này là nhỏ hơn hoặc bằng với 4.00 ."
+    assert response.context["form"].errors["j_discussion"] == ["Nhập từ 0 đến 4 điểm."]
 
 
 def test_meeting_page_links_to_the_score(world, meeting, client_for):
