@@ -54,7 +54,7 @@ def test_rate_basis_and_discipline(live_world, page: Page, artifacts_dir):
     section.locator("input[name=monthly_income]").fill("10000000")
     section.locator("input[name=effective_from]").fill("01/01/2024")
     section.locator("button[type=submit]").click()
-    expect(page.locator("#suggested-dues")).to_contain_text("150000")
+    expect(page.locator("#suggested-dues")).to_contain_text("150.000")  # grouped by thousands
     assert MemberDuesBasis.objects.get(member=member).monthly_income == 10_000_000
     page.screenshot(path=str(artifacts_dir / "dues-basis.png"), full_page=True)
     # ... and the month's dues sheet suggests 1.5 % of it.
